@@ -1,0 +1,14 @@
+/** Unit and runtime tests of the project itself; e2e and multi-node suites are separate projects. */
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/e2e/', '<rootDir>/__tests__/multinode/'],
+    },
+  ],
+};

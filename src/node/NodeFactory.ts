@@ -1,0 +1,45 @@
+import type { Transport } from '../transport/Transport';
+
+/** Log levels accepted by `ctx.log` and shown by the reporter. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Writes one line into the merged, per-test, role-tagged log of the harness. */
+export type NodeLogger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+/** What the harness gives a `NodeFactory` when it starts a node for a role. */
+export interface NodeContext {
+  /** This node's role, e.g. `'b'`. */
+  readonly role: string;
+  /** Every role of the test file, lead first. */
+  readonly roles: readonly string[];
+  /** The run's seed: derive all randomness from it. */
+  readonly seed: number;
+  /** 0 for the first start of this role, then 1, 2, ... after each `fault.restart`. */
+  readonly incarnation: number;
+  /** `testEnvironmentOptions.multinode.nodeOptions`, passed through untouched. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The node-to-node link of this role; faults apply here and every message is traced. */
+  readonly transport: Transport;
+  /** Logs into the harness log, tagged with role, test and time. */
+  readonly log: NodeLogger;
+}
+
+/** A running node, as returned by a `NodeFactory`. */
+export interface NodeHandle<S = unknown> {
+  /** Becomes `multinode.system` on this role. */
+  readonly system: S;
+  /** Graceful stop (used by `fault.leave` and at teardown). */
+  stop(): void | Promise<void>;
+  /** Optional abrupt stop: cancel timers and work at once. The harness cuts the links anyway. */
+  crash?(): void | Promise<void>;
+  /** Optional: how many members this node sees Up and reachable; enables `multinode.awaitMembersUp`. */
+  membersUp?(): number;
+  /** Optional: a human-readable view of this node's membership, shown when `awaitMembersUp` times out. */
+  describeMembership?(): string;
+}
+
+/**
+ * Starts one node for one role. The module named by the `node` option default-exports one of these.
+ * It is called again, with a higher `ctx.incarnation`, for every `fault.restart`.
+ */
+export type NodeFactory<S = unknown> = (ctx: NodeContext) => Promise<NodeHandle<S>> | NodeHandle<S>;

@@ -1,0 +1,3 @@
+export type { Transport, ClosableTransport, MessageHandler } from './Transport';
+export { channel } from './channel';
+export { UncloneableMessageError, cloneForSend, toUncloneableError, findUncloneable } from './cloneCheck';

@@ -1,0 +1,74 @@
+/**
+ * The base of every typed error in the project. Each error has a stable `code` so that callers and
+ * tests can tell errors apart without matching on message text.
+ */
+export class MultinodeError extends Error {
+  /** A stable, machine-readable code such as `BARRIER_TIMEOUT`. */
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An error as data, for crossing a thread boundary (errors are never thrown across threads). */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  /** Enumerable extra fields (for example `role`, `consequence`), copied shallowly when cloneable. */
+  fields?: Record<string, unknown>;
+}
+
+/** Turns anything thrown into a `SerializedError`. */
+export function serializeError(value: unknown): SerializedError {
+  if (value instanceof Error || (typeof value === 'object' && value !== null && 'message' in value)) {
+    const error = value as Error & { code?: unknown };
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(error)) {
+      if (key === 'message' || key === 'stack' || key === 'name') continue;
+      const field = (error as unknown as Record<string, unknown>)[key];
+      if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
+      try {
+        fields[key] = structuredClone(field);
+      } catch {
+        fields[key] = String(field);
+      }
+    }
+    return {
+      name: typeof error.name === 'string' ? error.name : 'Error',
+      message: String(error.message),
+      stack: typeof error.stack === 'string' ? error.stack : undefined,
+      code: typeof error.code === 'string' ? error.code : undefined,
+      fields,
+    };
+  }
+  return { name: 'Error', message: `Non-error value thrown: ${describeValue(value)}` };
+}
+
+/** Rebuilds an `Error` from a `SerializedError`, keeping its stack and enumerable fields. */
+export function deserializeError(data: SerializedError): Error {
+  const error = new Error(data.message);
+  error.name = data.name;
+  if (data.stack !== undefined) error.stack = data.stack;
+  if (data.code !== undefined) (error as Error & { code: string }).code = data.code;
+  Object.assign(error, data.fields ?? {});
+  return error;
+}
+
+/** A short, quoted rendering of a value for error messages. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'symbol' || typeof value === 'bigint') return value.toString();
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) return String(value);
+    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
