@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Reporter, ReporterContext } from '@jest/reporters';
+import type { Test, TestResult } from '@jest/test-result';
+import type { Config } from '@jest/types';
+import { REPORT_DIR_ENV, traceFilePath } from '../src/harness/traceFile';
+import { createColors, shouldUseColors } from './ansi';
+import { buildFileReport } from './buildFileReport';
+import { ReporterOptionError, TraceReadError } from './errors';
+import type { ReporterOptions, ResolvedReporterOptions } from './options';
+import { resolveReporterOptions } from './options';
+import { readTrace } from './readTrace';
+import { renderFileReport } from './render';
+
+/**
+ * The Jest reporter of `jest-environment-multinode`: after each test file it prints one line per
+ * multi-node test with every role's outcome and, for failures, the root-cause roles, the merged
+ * timeline of all roles and a command that reruns the test with the same seed. Add it next to
+ * Jest's default reporter: `reporters: ['default', 'jest-environment-multinode/reporter']`.
+ *
+ * It also decides where traces go: the constructor sets `MULTINODE_REPORT_DIR` before Jest starts
+ * its workers, so without this reporter the environment writes no trace files. Output goes to stderr,
+ * as Jest's default reporter's does.
+ */
+export default class MultinodeReporter implements Reporter {
+  /** The validated options; `outputDir` is absolute. */
+  readonly options: ResolvedReporterOptions;
+  private readonly failedFiles = new Set<string>();
+
+  constructor(globalConfig: Config.GlobalConfig, options?: ReporterOptions, _reporterContext?: ReporterContext) {
+    this.options = resolveReporterOptions(options, globalConfig.rootDir);
+    try {
+      fs.mkdirSync(this.options.outputDir, { recursive: true });
+    } catch (error) {
+      throw new ReporterOptionError(
+        'outputDir',
+        `The multinode reporter cannot create its outputDir ${this.options.outputDir}: ${(error as Error).message}.`,
+      );
+    }
+    process.env[REPORT_DIR_ENV] = this.options.outputDir;
+  }
+
+  /**
+   * Removes the file's trace from an earlier run before the file runs, so that a file that no longer
+   * writes one (it stopped using the environment, or failed before teardown) is not reported from a
+   * stale trace. Jest awaits this before it hands the file to a worker.
+   */
+  onTestFileStart(test: Test): void {
+    fs.rmSync(this.tracePathOf(test.context.config.rootDir, test.path), { force: true });
+  }
+
+  /** Prints the multi-node report of a finished test file, if its environment wrote a trace. */
+  onTestFileResult(test: Test, testResult: TestResult): void {
+    const tracePath = this.tracePathOf(test.context.config.rootDir, testResult.testFilePath);
+    let trace;
+    try {
+      trace = readTrace(tracePath);
+    } catch (error) {
+      if (!(error instanceof TraceReadError)) throw error;
+      this.write(`multinode: ${error.message}\n`);
+      return;
+    }
+    if (trace === null) return;
+
+    const report = buildFileReport(trace, {
+      logs: this.options.logs,
+      jestResult: testResult,
+      tracePath: displayPath(tracePath),
+    });
+    if (report.tests.length === 0 && report.roleErrors.length === 0) return;
+    if (report.roleErrors.length > 0 || report.tests.some((t) => t.verdict === 'failed')) {
+      this.failedFiles.add(testResult.testFilePath);
+    }
+    this.write(`${renderFileReport(report, createColors(shouldUseColors(process.stderr)))}\n\n`);
+  }
+
+  /** Points at the trace directory when a multi-node test failed. */
+  onRunComplete(): void {
+    if (this.failedFiles.size === 0) return;
+    const files = this.failedFiles.size === 1 ? '1 file' : `${this.failedFiles.size} files`;
+    this.write(`multinode: multi-node tests failed in ${files}; full traces are in ${displayPath(this.options.outputDir)}\n`);
+    this.failedFiles.clear();
+  }
+
+  /** Never fails the run: test failures are Jest's to report, and trace problems are only warnings. */
+  getLastError(): Error | undefined {
+    return undefined;
+  }
+
+  private tracePathOf(rootDir: string, testPath: string): string {
+    return traceFilePath(this.options.outputDir, rootDir, testPath);
+  }
+
+  // Looks up process.stderr.write on every call: Jest's default reporter wraps it to keep its status
+  // line below other output.
+  private write(text: string): void {
+    process.stderr.write(text);
+  }
+}
+
+/** `absolutePath` relative to the working directory when it is inside it, else unchanged. */
+function displayPath(absolutePath: string): string {
+  const relative = path.relative(process.cwd(), absolutePath);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolutePath;
+}

@@ -1,0 +1,36 @@
+/** `12 ms`, `1.23 s`, `2 min 5 s`: a duration for people. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '? ms';
+  if (Math.abs(ms) < 1000) return `${Math.round(ms)} ms`;
+  if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
+}
+
+/** `+  12.3 ms`, `-   0.4 ms`: an offset from a start time, padded so that a column of them lines up. */
+export function formatOffset(ms: number): string {
+  const sign = ms < 0 ? '-' : '+';
+  return `${sign}${Math.abs(ms).toFixed(1).padStart(6)} ms`;
+}
+
+// Matches ANSI colour and cursor sequences, which Jest's matcher messages carry when colours are on.
+const ANSI_PATTERN = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/** `text` without ANSI escape sequences. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_PATTERN, '');
+}
+
+/**
+ * The first `maxLines` non-empty lines of `text` (ANSI codes removed, trailing spaces trimmed), each
+ * cut to `maxLength` characters; a last line says how many lines were left out.
+ */
+export function excerpt(text: string, maxLines: number, maxLength = 200): string[] {
+  const lines = stripAnsi(text)
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '');
+  const shown = lines.slice(0, maxLines).map((line) => (line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line));
+  if (lines.length > maxLines) shown.push(`… ${lines.length - maxLines} more ${lines.length - maxLines === 1 ? 'line' : 'lines'}`);
+  return shown.length > 0 ? shown : ['(empty message)'];
+}

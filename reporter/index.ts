@@ -1,0 +1,36 @@
+/**
+ * `jest-environment-multinode/reporter`: the Jest reporter (default export) and the pure pieces it is
+ * built from, for tools that render the same trace differently.
+ */
+import MultinodeReporter from './MultinodeReporter';
+
+export default MultinodeReporter;
+
+export { buildFileReport } from './buildFileReport';
+export type { BuildFileReportOptions, JestFileResult } from './buildFileReport';
+export { renderFileReport } from './render';
+export { createColors, shouldUseColors } from './ansi';
+export type { Colors } from './ansi';
+export { readTrace } from './readTrace';
+export { rerunCommand, escapeRegExp, shellQuote } from './rerunCommand';
+export type { RerunTarget } from './rerunCommand';
+export { resolveReporterOptions, DEFAULT_OUTPUT_DIR } from './options';
+export type { LogsOption, ReporterOptions, ResolvedReporterOptions } from './options';
+export { ReporterOptionError, TraceReadError } from './errors';
+export type {
+  FileReport,
+  RoleErrorReport,
+  RoleFailure,
+  RoleOutcomeReport,
+  TestReport,
+  Timeline,
+  TimelineKind,
+  TimelineLine,
+  Verdict,
+} from './model';
+
+// Jest unwraps `default` itself, but plain `require('jest-environment-multinode/reporter')` should
+// give the class as well: make the class the module, carrying the named exports and `default`.
+module.exports = Object.defineProperty(Object.assign(MultinodeReporter, exports, { default: MultinodeReporter }), '__esModule', {
+  value: true,
+});

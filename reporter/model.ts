@@ -1,0 +1,100 @@
+import type { LogLevel } from '../src/node/NodeFactory';
+import type { RoleOutcome } from '../src/harness/traceTypes';
+
+/**
+ * The report of one test file: everything the renderer prints, computed from the file's trace by
+ * pure functions (`buildFileReport`). Times are milliseconds; offsets are relative to a start time
+ * named in the field's comment.
+ */
+export interface FileReport {
+  /** Absolute path of the test file. */
+  readonly testPath: string;
+  /** The test file relative to `rootDir`, with `/` separators. */
+  readonly relativePath: string;
+  readonly roles: readonly string[];
+  readonly seed: number;
+  /** The multi-node tests (those inside `describe.multinode`), in the order the lead ran them. */
+  readonly tests: readonly TestReport[];
+  /** Failures of whole roles outside any test. */
+  readonly roleErrors: readonly RoleErrorReport[];
+  /** Node-to-node messages the environment left out of the trace because a cap was reached. */
+  readonly messagesOmitted: number;
+  /** Where the trace file is, when known, to point at from truncated timelines. */
+  readonly tracePath: string | null;
+}
+
+/** The merged verdict of a test: passed only if it passed on every role. */
+export type Verdict = 'passed' | 'failed' | 'skipped';
+
+/** One multi-node test. */
+export interface TestReport {
+  /** Jest's full name (titles joined by spaces); what `-t` matches. */
+  readonly fullName: string;
+  /** The titles from the outermost describe to the test. */
+  readonly titles: readonly string[];
+  readonly verdict: Verdict;
+  /** One outcome per role of the file, in roles order; a role without a result is `missing`. */
+  readonly outcomes: readonly RoleOutcomeReport[];
+  /**
+   * For failed tests, the roles that did not pass: root causes first, consequences after, each group
+   * in roles order. Empty for passed and skipped tests.
+   */
+  readonly failures: readonly RoleFailure[];
+  /** True when Jest reported the test failed although every role passed (the trace missed why). */
+  readonly failedOnlyInJest: boolean;
+  /** The merged timeline, or null when the `logs` option does not show one for this test. */
+  readonly timeline: Timeline | null;
+  /** A shell command that reruns just this test with the same seed; null unless the test failed. */
+  readonly rerunCommand: string | null;
+}
+
+/** One role's outcome of one test. */
+export interface RoleOutcomeReport {
+  readonly role: string;
+  readonly status: RoleOutcome;
+  readonly durationMs: number;
+}
+
+/**
+ * Why a test failed on one role. `root-cause` roles failed on their own; `consequence` roles only
+ * report another role's failure (every error they have is marked as a consequence).
+ */
+export interface RoleFailure {
+  readonly role: string;
+  readonly status: RoleOutcome;
+  readonly cause: 'root-cause' | 'consequence';
+  /**
+   * One entry per error, each the first lines of its message (a root cause's first few lines, a
+   * consequence's first line); when the role recorded no error, one entry saying what its status means.
+   */
+  readonly messages: readonly (readonly string[])[];
+}
+
+/** A whole-role failure outside any test. */
+export interface RoleErrorReport {
+  readonly role: string;
+  /** Milliseconds since the file started. */
+  readonly offsetMs: number;
+  /** The first lines of the error's message. */
+  readonly message: readonly string[];
+}
+
+/** What a timeline line is about: a log level, or the kind of harness event. */
+export type TimelineKind = LogLevel | 'test' | 'barrier' | 'fault' | 'node' | 'send' | 'messages';
+
+/** One line of a test's merged timeline. */
+export interface TimelineLine {
+  /** Milliseconds since the test started on the lead (negative for events just before). */
+  readonly offsetMs: number;
+  /** The role that recorded the event (the sender, for messages); `*` for a summary of several roles. */
+  readonly role: string;
+  readonly kind: TimelineKind;
+  readonly text: string;
+}
+
+/** A test's merged timeline, cut to its last lines when long. */
+export interface Timeline {
+  readonly lines: readonly TimelineLine[];
+  /** How many earlier lines were left out to keep the output short. */
+  readonly omittedLines: number;
+}
