@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { FileTrace, TestTrace } from '../src/harness/traceTypes';
-import { excerpt } from './format';
+import { excerpt, offsetMs } from './format';
 import type { FileReport, TestReport } from './model';
 import type { LogsOption } from './options';
 import { rerunCommand } from './rerunCommand';
@@ -43,7 +43,7 @@ export function buildFileReport(trace: FileTrace, options: BuildFileReportOption
       .map((test) => buildTestReport(trace, test, relativePath, jestStatus.get(test.id), options)),
     roleErrors: trace.roleErrors.map((roleError) => ({
       role: roleError.role,
-      offsetMs: roleError.time - trace.startedAt,
+      offsetMs: offsetMs(roleError.time, trace.startedAt),
       message: excerpt(roleError.error.message, 4),
     })),
     messagesOmitted: trace.messagesOmitted,

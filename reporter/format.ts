@@ -1,10 +1,19 @@
-/** `12 ms`, `1.23 s`, `2 min 5 s`: a duration for people. */
+/** `3.5 ms`, `12 ms`, `1.23 s`, `2 min 5 s`: a duration for people. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '? ms';
+  if (Math.abs(ms) < 10) return `${ms.toFixed(1)} ms`;
   if (Math.abs(ms) < 1000) return `${Math.round(ms)} ms`;
   if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(2)} s`;
   const minutes = Math.floor(ms / 60_000);
   return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
+}
+
+/**
+ * `later - earlier` in milliseconds, rounded to the microsecond: epoch times as doubles carry float
+ * noise (80.10009765625) that no reader wants to see.
+ */
+export function offsetMs(later: number, earlier: number): number {
+  return Math.round((later - earlier) * 1000) / 1000;
 }
 
 /** `+  12.3 ms`, `-   0.4 ms`: an offset from a start time, padded so that a column of them lines up. */

@@ -1,5 +1,5 @@
 import type { FaultCommand, FileTrace, TestTrace, TraceEvent } from '../src/harness/traceTypes';
-import { formatDuration } from './format';
+import { formatDuration, offsetMs } from './format';
 import type { Timeline, TimelineLine } from './model';
 
 /** How a timeline shows node-to-node messages. */
@@ -41,7 +41,7 @@ export function buildTimeline(trace: FileTrace, test: TestTrace, options: Timeli
       continue;
     }
     flushMessages();
-    lines.push({ offsetMs: event.time - test.startedAt, role: event.role, ...describeEvent(event) });
+    lines.push({ offsetMs: offsetMs(event.time, test.startedAt), role: event.role, ...describeEvent(event) });
   }
   flushMessages();
 
@@ -105,7 +105,7 @@ function describeMessage(event: MessageEvent): string {
   if (event.dropped !== null) return `${head} · dropped (${event.dropped})`;
   const delay = event.delayMs > 0 ? ` · delayed ${formatDuration(event.delayMs)}` : '';
   if (event.receivedAt === null) return `${head}${delay} · not received`;
-  return `${head}${delay} · received after ${formatDuration(event.receivedAt - event.time)}`;
+  return `${head}${delay} · received after ${formatDuration(offsetMs(event.receivedAt, event.time))}`;
 }
 
 /** One line standing for a run of consecutive messages: who sent how many to whom, and the drops. */
@@ -125,7 +125,7 @@ function summariseMessages(messages: readonly MessageEvent[], testStart: number)
   const senders = new Set(messages.map((message) => message.role));
   const noun = messages.length === 1 ? 'node message' : 'node messages';
   return {
-    offsetMs: messages[0].time - testStart,
+    offsetMs: offsetMs(messages[0].time, testStart),
     role: senders.size === 1 ? messages[0].role : '*',
     kind: 'messages',
     text: `${messages.length} ${noun}: ${shownLinks.join(', ')}${dropText}`,
