@@ -48,13 +48,20 @@ export function findUncloneable(value: unknown, path = 'message', seen = new Set
     }
     return undefined;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null && !isCloneableBuiltin(value)) {
-    // Class instances clone as plain objects (methods are lost) but do not throw; keep looking inside.
-  }
   for (const key of Object.keys(value)) {
     const found = findUncloneable((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
     if (found) return found;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && !isCloneableBuiltin(value)) {
+    // Class instances clone as plain objects (methods are lost), but host objects such as a Promise,
+    // WeakMap or socket throw; their fields were fine, so the object itself is the culprit.
+    try {
+      structuredClone(value);
+    } catch {
+      const name = (proto as { constructor?: { name?: string } }).constructor?.name || 'host';
+      return { path, reason: `a ${name} object` };
+    }
   }
   return undefined;
 }
