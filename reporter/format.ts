@@ -30,15 +30,18 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI_PATTERN, '');
 }
 
+// A stack frame line, `    at fn (file.ts:1:2)`: Jest prints stacks already, the report does not repeat them.
+const STACK_FRAME = /^\s+at \S/;
+
 /**
- * The first `maxLines` non-empty lines of `text` (ANSI codes removed, trailing spaces trimmed), each
- * cut to `maxLength` characters; a last line says how many lines were left out.
+ * The first `maxLines` non-empty lines of `text` (ANSI codes and stack frames removed, trailing
+ * spaces trimmed), each cut to `maxLength` characters; a last line says how many lines were left out.
  */
 export function excerpt(text: string, maxLines: number, maxLength = 200): string[] {
   const lines = stripAnsi(text)
     .split('\n')
     .map((line) => line.trimEnd())
-    .filter((line) => line.trim() !== '');
+    .filter((line) => line.trim() !== '' && !STACK_FRAME.test(line));
   const shown = lines.slice(0, maxLines).map((line) => (line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line));
   if (lines.length > maxLines) shown.push(`… ${lines.length - maxLines} more ${lines.length - maxLines === 1 ? 'line' : 'lines'}`);
   return shown.length > 0 ? shown : ['(empty message)'];

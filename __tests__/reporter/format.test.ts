@@ -35,6 +35,10 @@ describe('excerpt', () => {
     expect(excerpt('\u001b[31mfirst\u001b[39m\n\n second  \nthird\nfourth', 2)).toEqual(['first', ' second', '… 2 more lines']);
   });
 
+  it('leaves out stack frames', () => {
+    expect(excerpt('boom\n    at fn (a.ts:1:2)\n    at other (b.ts:3:4)', 4)).toEqual(['boom']);
+  });
+
   it('shortens long lines', () => {
     expect(excerpt('x'.repeat(300), 1, 10)).toEqual([`${'x'.repeat(9)}…`]);
   });

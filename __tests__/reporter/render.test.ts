@@ -1,0 +1,127 @@
+import { describe, expect, it } from '@jest/globals';
+import { createColors, shouldUseColors } from '../../reporter/ansi';
+import { buildFileReport } from '../../reporter/buildFileReport';
+import { stripAnsi } from '../../reporter/format';
+import type { BuildFileReportOptions } from '../../reporter/buildFileReport';
+import { renderFileReport } from '../../reporter/render';
+import type { FileTrace } from '../../src/harness/traceTypes';
+import { FAILING_TRACE, PASSING_TRACE, T0, error, logEvent, makeTest, makeTrace, passed, result } from './fixtures/traces';
+
+function render(trace: FileTrace, options: BuildFileReportOptions = { logs: 'failed' }, colors = false): string[] {
+  return renderFileReport(buildFileReport(trace, options), createColors(colors)).split('\n');
+}
+
+describe('renderFileReport', () => {
+  it('starts with the file, its roles and its seed', () => {
+    expect(render(PASSING_TRACE)[0]).toBe('multinode __tests__/cluster.test.ts (roles a, b, c · seed 42)');
+  });
+
+  it("prints one line per test with each role's outcome and time", () => {
+    const lines = render(FAILING_TRACE);
+    expect(lines).toContain('  ✓ cluster › starts   a ✓ 12 ms · b ✓ 13 ms · c ✓ 11 ms');
+    expect(lines).toContain('  ✕ cluster › forms a cluster   a ✕ 120 ms · b ✕ 131 ms · c ✕ 80 ms');
+  });
+
+  it('shows terminated, missing and skipped roles', () => {
+    const trace = makeTrace({
+      tests: [
+        makeTest(['t'], { a: passed(5), c: result('terminated', 31_000) }),
+        makeTest(['s'], { a: result('skipped', 0), b: result('skipped', 0), c: result('skipped', 0) }),
+      ],
+    });
+    const lines = render(trace);
+    expect(lines).toContain('  ✕ t   a ✓ 5.0 ms · b ? no result · c ✕ terminated after 31.00 s');
+    expect(lines).toContain('  ○ s   a ○ skipped · b ○ skipped · c ○ skipped');
+  });
+
+  it('lists the root cause before the consequences, with the message lines aligned', () => {
+    const lines = render(FAILING_TRACE);
+    const start = lines.findIndex((line) => line.includes('root cause'));
+    const under = ' '.repeat('      root cause   c  '.length);
+    expect(lines.slice(start, start + 5)).toEqual([
+      '      root cause   c  expect(received).toBe(expected)',
+      `${under}Expected: 3`,
+      `${under}Received: 2`,
+      "      consequence  a  Barrier 'joined' failed: role c failed this test (a consequence, not a root cause).",
+      "      consequence  b  Barrier 'joined' failed: role c failed this test (a consequence, not a root cause).",
+    ]);
+  });
+
+  it('prints the timeline in columns: time since the test start, role, level or kind, text', () => {
+    const lines = render(FAILING_TRACE);
+    expect(lines).toContain('      timeline (ms since the test started on a)');
+    expect(lines).toContain('        +  12.3 ms  b  warn      slow gossip round');
+    expect(lines).toContain('        +   5.0 ms  *  messages  3 node messages: a→b 1, b→a 1, a→c 1; 1 dropped (partition 1)');
+    expect(lines).toContain("        +  80.2 ms  a  barrier   leave 'joined' (failed)");
+  });
+
+  it('indents the continuation lines of a multi-line log message under its text', () => {
+    const test = makeTest(['t'], { a: result('failed', 1, [error('boom')]), b: passed(), c: passed() });
+    const trace = makeTrace({
+      tests: [test],
+      events: [logEvent({ time: test.startedAt + 1, role: 'a', test: test.id }, 'error', 'first\nsecond')],
+    });
+    const lines = render(trace);
+    const at = lines.indexOf('        +   1.0 ms  a  error  first');
+    expect(lines[at + 1]).toBe(`${' '.repeat('        +   1.0 ms  a  error  '.length)}second`);
+  });
+
+  it('ends a failed test with its rerun command', () => {
+    const lines = render(FAILING_TRACE);
+    expect(lines).toContain("      rerun: MULTINODE_SEED=42 npx jest __tests__/cluster.test.ts -t '^cluster forms a cluster$'");
+  });
+
+  it('says how many timeline lines were left out and where the whole trace is', () => {
+    const lines = render(FAILING_TRACE, { logs: 'failed', maxTimelineLines: 3, tracePath: 'multinode-report/x.trace.json' });
+    expect(lines).toContain('        … 9 earlier lines left out; the whole trace is in multinode-report/x.trace.json');
+  });
+
+  it('prints no timeline for passed tests unless logs is all', () => {
+    expect(render(PASSING_TRACE).some((line) => line.includes('timeline'))).toBe(false);
+    expect(render(PASSING_TRACE, { logs: 'all' })).toContain('        +   1.0 ms  a  info  starting');
+  });
+
+  it('prints no timeline at all with logs none', () => {
+    expect(render(FAILING_TRACE, { logs: 'none' }).some((line) => line.includes('timeline'))).toBe(false);
+  });
+
+  it('prints role errors outside tests and omitted messages', () => {
+    const trace = makeTrace({
+      roleErrors: [{ role: 'c', time: T0 + 4000, error: error('Worker exited with code 1.') }],
+      messagesOmitted: 12,
+    });
+    const lines = render(trace);
+    expect(lines).toContain('  Role errors outside tests (ms since the file started)');
+    expect(lines).toContain('    c  +4000.0 ms  Worker exited with code 1.');
+    expect(lines).toContain('  12 node messages were left out of the trace (per-role cap reached).');
+  });
+
+  it('notes when Jest failed a test that every role passed', () => {
+    const jestResult = { testResults: [{ fullName: 'cluster starts', status: 'failed' }] };
+    expect(render(PASSING_TRACE, { logs: 'failed', jestResult })).toContain(
+      '      Every role passed, but Jest reported the test as failed; see its message above.',
+    );
+  });
+
+  it('colours only when asked, and the coloured text reads the same without its colours', () => {
+    const plain = render(FAILING_TRACE).join('\n');
+    const coloured = render(FAILING_TRACE, { logs: 'failed' }, true).join('\n');
+    expect(plain).not.toMatch(/\u001b\[/);
+    expect(coloured).toMatch(/\u001b\[31m✕\u001b\[39m/);
+    expect(stripAnsi(coloured)).toBe(plain);
+  });
+});
+
+describe('shouldUseColors', () => {
+  it('follows whether the stream is a terminal', () => {
+    expect(shouldUseColors({ isTTY: true }, {})).toBe(true);
+    expect(shouldUseColors({ isTTY: false }, {})).toBe(false);
+    expect(shouldUseColors({}, {})).toBe(false);
+  });
+
+  it('lets FORCE_COLOR and NO_COLOR override the terminal check', () => {
+    expect(shouldUseColors({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(shouldUseColors({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
+    expect(shouldUseColors({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+  });
+});
