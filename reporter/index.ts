@@ -30,7 +30,8 @@ export type {
 } from './model';
 
 // Jest unwraps `default` itself, but plain `require('jest-environment-multinode/reporter')` should
-// give the class as well: make the class the module, carrying the named exports and `default`.
-module.exports = Object.defineProperty(Object.assign(MultinodeReporter, exports, { default: MultinodeReporter }), '__esModule', {
-  value: true,
-});
+// give the class as well: the class becomes the module, carrying the named exports and `default`.
+// No `__esModule` marker on purpose: subclasses inherit static properties, and with the marker a
+// user's `module.exports = class extends MultinodeReporter {}` would be unwrapped by Jest to the
+// inherited `default`, our base class, instead of the subclass.
+module.exports = Object.assign(MultinodeReporter, exports, { default: MultinodeReporter });

@@ -141,6 +141,11 @@ describe('the reporter module', () => {
     expect(typeof required.buildFileReport).toBe('function');
   });
 
+  it('has no __esModule marker, so that Jest loads a subclass exported with module.exports as the subclass', () => {
+    class Subclass extends MultinodeReporter {}
+    expect('__esModule' in Subclass).toBe(false);
+  });
+
   it('is loaded as the reporter class the way Jest loads reporters', async () => {
     expect(await requireOrImportModule(modulePath)).toBe(MultinodeReporter);
   });
