@@ -1,0 +1,261 @@
+import type { Circus } from '@jest/types';
+import type { HarnessClient } from '../src/harness/HarnessClient';
+import type { RoleResult } from '../src/harness/TestLockstep';
+import type { TestPlanEntry } from '../src/harness/protocol';
+import type { RoleOutcome } from '../src/harness/traceTypes';
+import { deserializeError, serializeError, type SerializedError } from '../src/util/errors';
+import { MultinodeError, describeValue } from '../src/util/errors';
+
+/** Options of `describe.multinode`. */
+export interface MultinodeDescribeOptions {
+  /** Default timeout of the block's tests (a test's own timeout argument still wins). */
+  timeoutMs?: number;
+}
+
+/** Bad arguments to `describe.multinode`. */
+export class MultinodeDescribeError extends MultinodeError {
+  constructor(message: string) {
+    super('MULTINODE_DESCRIBE', message);
+  }
+}
+
+type DescribeFn = (name: unknown, fn: () => void) => void;
+
+/**
+ * Connects jest-circus's events to the harness for one role: marks `describe.multinode` blocks,
+ * skips tests outside them on non-lead roles, starts multi-node tests in lockstep, reports each
+ * role's result, and on the lead merges every role's result into the test's one verdict.
+ */
+export class CircusBridge {
+  private readonly blocks = new WeakMap<Circus.DescribeBlock, MultinodeDescribeOptions>();
+  private pending: MultinodeDescribeOptions | null = null;
+  private readonly started = new WeakMap<Circus.TestEntry, number>();
+  private readonly multinodeTests = new WeakSet<Circus.TestEntry>();
+
+  constructor(
+    private readonly role: string,
+    private readonly isLead: boolean,
+    private readonly testTimeoutMs: number,
+    private readonly client: () => HarnessClient | null,
+    /** Called on the lead with each finished test, for the trace. */
+    private readonly onTestFinished: (test: Circus.TestEntry, id: string, multinode: boolean, startedAt: number, results: Map<string, RoleResult>) => void,
+  ) {}
+
+  /** Handles one circus event; circus awaits the returned promise. */
+  async handle(event: Circus.Event, state: Circus.State): Promise<void> {
+    switch (event.name) {
+      case 'setup':
+        this.installDescribe(event.runtimeGlobals.describe as unknown as Record<string, unknown>);
+        return;
+      case 'start_describe_definition':
+        if (this.pending !== null) {
+          this.blocks.set(state.currentDescribeBlock, this.pending);
+          this.pending = null;
+        }
+        return;
+      case 'add_test':
+        this.addTest(state);
+        return;
+      case 'run_start':
+        this.client()?.plan(this.plan(state));
+        return;
+      case 'test_started':
+        return this.testStarted(event.test);
+      case 'test_fn_failure':
+        if (this.multinodeTests.has(event.test)) this.client()?.failedEarly(testId(event.test), serializeError(event.error));
+        return;
+      case 'test_done':
+        return this.testDone(event.test);
+      default:
+        return;
+    }
+  }
+
+  private installDescribe(describe: Record<string, unknown>): void {
+    const bridge = this;
+    const multinode = function multinode(name: unknown, optionsOrFn: unknown, maybeFn?: unknown): void {
+      const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
+      const options = typeof optionsOrFn === 'function' ? {} : optionsOrFn;
+      if (typeof fn !== 'function') {
+        throw new MultinodeDescribeError(`describe.multinode(${describeValue(name)}, ...) needs a function that defines the tests; it was given ${describeValue(fn)}.`);
+      }
+      if (typeof options !== 'object' || options === null) {
+        throw new MultinodeDescribeError(`describe.multinode options must be an object like { timeoutMs: 60000 }; it was given ${describeValue(options)}.`);
+      }
+      const timeoutMs = (options as MultinodeDescribeOptions).timeoutMs;
+      if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
+        throw new MultinodeDescribeError(`describe.multinode timeoutMs must be a positive number of milliseconds; it was ${describeValue(timeoutMs)}.`);
+      }
+      bridge.pending = { timeoutMs };
+      try {
+        (describe as unknown as DescribeFn)(name, fn as () => void);
+      } finally {
+        bridge.pending = null;
+      }
+    };
+    const variant = (key: 'only' | 'skip') =>
+      function (name: unknown, optionsOrFn: unknown, maybeFn?: unknown): void {
+        const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
+        const options = typeof optionsOrFn === 'function' ? {} : (optionsOrFn as MultinodeDescribeOptions);
+        bridge.pending = { timeoutMs: options?.timeoutMs };
+        try {
+          (describe[key] as DescribeFn)(name, fn as () => void);
+        } finally {
+          bridge.pending = null;
+        }
+      };
+    Object.assign(multinode, { only: variant('only'), skip: variant('skip') });
+    describe.multinode = multinode;
+  }
+
+  private isMultinode(block: Circus.DescribeBlock | undefined): MultinodeDescribeOptions | null {
+    for (let b = block; b !== undefined; b = b.parent) {
+      const options = this.blocks.get(b);
+      if (options !== undefined) return options;
+    }
+    return null;
+  }
+
+  private addTest(state: Circus.State): void {
+    const block = state.currentDescribeBlock;
+    const test = block.children[block.children.length - 1];
+    if (test === undefined || test.type !== 'test') return;
+    const options = this.isMultinode(block);
+    if (options !== null) {
+      this.multinodeTests.add(test);
+      if (test.timeout === undefined) test.timeout = options.timeoutMs ?? this.testTimeoutMs;
+    } else if (!this.isLead) {
+      // Tests outside describe.multinode run on the lead only; skipping them here also skips their hooks.
+      test.mode = 'skip';
+    }
+  }
+
+  /** The multi-node tests this role will run, in order, with circus's own selection rules. */
+  private plan(state: Circus.State): TestPlanEntry[] {
+    const plan: TestPlanEntry[] = [];
+    const visit = (block: Circus.DescribeBlock): void => {
+      for (const child of block.children) {
+        if (child.type === 'describeBlock') {
+          visit(child);
+          continue;
+        }
+        if (!this.multinodeTests.has(child)) continue;
+        const id = testId(child);
+        const skipped =
+          child.parent.mode === 'skip' ||
+          child.mode === 'skip' ||
+          child.mode === 'todo' ||
+          (state.hasFocusedTests && child.mode === undefined) ||
+          (state.testNamePattern != null && !state.testNamePattern.test(id));
+        if (!skipped) plan.push({ id, timeoutMs: child.timeout ?? this.testTimeoutMs });
+      }
+    };
+    visit(state.rootDescribeBlock);
+    return plan;
+  }
+
+  private async testStarted(test: Circus.TestEntry): Promise<void> {
+    const client = this.client();
+    const id = testId(test);
+    if (client !== null) client.trace.currentTest = id;
+    this.started.set(test, client?.clock.now() ?? 0);
+    if (client === null || !this.multinodeTests.has(test)) return;
+    client.trace.record({ type: 'test-start' });
+    const error = await client.begin(id, test.timeout ?? this.testTimeoutMs);
+    if (error !== null) test.errors.push(error);
+    // The lockstep wait is not the test's own time.
+    this.started.set(test, client.clock.now());
+  }
+
+  private async testDone(test: Circus.TestEntry): Promise<void> {
+    const client = this.client();
+    if (client === null) return;
+    const id = testId(test);
+    const startedAt = this.started.get(test) ?? client.clock.now();
+    const multinode = this.multinodeTests.has(test);
+    const own: RoleResult = {
+      status: test.errors.length > 0 ? 'failed' : 'passed',
+      durationMs: client.clock.now() - startedAt,
+      errors: test.errors.map((e) => serializeError(primaryError(e))),
+    };
+    if (multinode) client.trace.testEnd(own.status);
+    client.trace.currentTest = null;
+    if (!multinode) {
+      if (this.isLead) this.onTestFinished(test, id, false, startedAt, new Map([[this.role, own]]));
+      return;
+    }
+    const results = await client.done(id, own);
+    if (results === null) return;
+    results.set(this.role, own);
+    test.errors.splice(0, test.errors.length, ...mergeErrors(this.role, test.errors, results));
+    this.onTestFinished(test, id, true, startedAt, results);
+  }
+}
+
+/** Jest's full test name: the describe titles and the test title, joined by spaces. */
+export function testId(test: Circus.TestEntry): string {
+  const titles: string[] = [test.name];
+  for (let block = test.parent; block?.parent !== undefined; block = block.parent) titles.unshift(block.name);
+  return titles.join(' ');
+}
+
+/** The titles from the outermost describe to the test. */
+export function testTitles(test: Circus.TestEntry): string[] {
+  return testId(test) === test.name ? [test.name] : [...titlesOf(test.parent), test.name];
+}
+
+function titlesOf(block: Circus.DescribeBlock): string[] {
+  const titles: string[] = [];
+  for (let b: Circus.DescribeBlock | undefined = block; b?.parent !== undefined; b = b.parent) titles.unshift(b.name);
+  return titles;
+}
+
+function primaryError(error: Circus.TestError): unknown {
+  if (!Array.isArray(error)) return error;
+  const [thrown, asyncError] = error;
+  if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown)) return thrown;
+  const wrapped = new Error(`thrown: ${describeValue(thrown)}`);
+  if (asyncError?.stack) wrapped.stack = `Error: ${wrapped.message}\n${asyncError.stack.split('\n').slice(1).join('\n')}`;
+  return wrapped;
+}
+
+/**
+ * The lead's merged errors: root causes first (the lead's own, then other roles' in role order),
+ * consequences after; every message starts with its role, e.g. `[c] expect(received).toBe(expected)`.
+ */
+function mergeErrors(lead: string, ownErrors: readonly Circus.TestError[], results: Map<string, RoleResult>): Error[] {
+  const tagged: Array<{ error: Error; consequence: boolean }> = [];
+  for (const raw of ownErrors) {
+    const error = primaryError(raw) as Error;
+    tagged.push({ error: tag(error, lead), consequence: isConsequence(serializeError(error)) });
+  }
+  for (const [role, result] of results) {
+    if (role === lead) continue;
+    for (const data of result.errors) tagged.push({ error: tag(deserializeError(data), role), consequence: isConsequence(data) });
+  }
+  return [...tagged.filter((t) => !t.consequence), ...tagged.filter((t) => t.consequence)].map((t) => t.error);
+}
+
+function isConsequence(error: SerializedError): boolean {
+  return error.fields?.consequence === true;
+}
+
+function tag(error: Error, role: string): Error {
+  if (typeof error !== 'object' || error === null) return error;
+  const prefix = `[${role}] `;
+  const original = String(error.message ?? '');
+  if (original.startsWith(prefix)) return error;
+  const tagged = prefix + original;
+  try {
+    error.message = tagged;
+    if (typeof error.stack === 'string') {
+      error.stack = error.stack.includes(original) && original !== '' ? error.stack.replace(original, tagged) : `${prefix}${error.stack}`;
+    }
+    Object.defineProperty(error, 'role', { value: role, enumerable: true, configurable: true, writable: true });
+  } catch {
+    // A frozen error keeps its message; the verdict is still right.
+  }
+  return error;
+}
+
+export type { RoleOutcome };

@@ -1,0 +1,145 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import { workerData } from 'node:worker_threads';
+import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import type { Circus, Config } from '@jest/types';
+import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
+import type { HarnessClient } from '../src/harness/HarnessClient';
+import { LeadSession } from '../src/harness/LeadSession';
+import { isRoleWorkerData, type RoleWorkerData } from '../src/harness/protocol';
+import type { RoleSession } from '../src/harness/RoleSession';
+import type { RoleResult } from '../src/harness/TestLockstep';
+import { REPORT_DIR_ENV, traceFilePath } from '../src/harness/traceFile';
+import type { LogLevel } from '../src/node/NodeFactory';
+import { systemClock } from '../src/util/Clock';
+import { CircusBridge, testTitles } from './CircusBridge';
+import { createGlobals } from './globalsApi';
+import { factoryLoader, resolveNodeModule } from './nodeModule';
+import { GRACE_MS, parseOptions, type MultinodeOptions } from './options';
+import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
+
+/** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
+export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
+
+const CONSOLE_LEVELS: Record<string, LogLevel> = { log: 'info', info: 'info', debug: 'debug', trace: 'debug', warn: 'warn', error: 'error' };
+
+/**
+ * The multi-node Jest environment. In Jest's own context it is the lead role: it starts one worker
+ * thread per other role, runs the lead's copy of the file and merges every role's results into one
+ * verdict per test. In a role thread it runs that role's copy of the file against the lead's conductor.
+ */
+export default class MultinodeEnvironment extends NodeEnvironment {
+  private readonly options: MultinodeOptions | null;
+  private readonly roleData: RoleWorkerData | null;
+  private readonly bridge: CircusBridge;
+  private session: HarnessClient | null = null;
+  private lead: LeadSession | null = null;
+  private readonly config: JestEnvironmentConfig;
+  private readonly testPath: string;
+
+  constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+    super(config, context);
+    this.config = config;
+    this.testPath = context.testPath;
+    this.roleData = isRoleWorkerData(workerData) ? workerData : null;
+    this.options = this.roleData === null ? parseOptions(config.projectConfig.testEnvironmentOptions as Record<string, unknown>, process.env) : null;
+    if (this.roleData !== null) {
+      this.session = (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] as RoleSession;
+    }
+    const identity = this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed };
+    const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
+    this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, () => this.session, (test, id, multinode, startedAt, results) =>
+      this.recordTest(test, id, multinode, startedAt, results),
+    );
+    const globals = createGlobals(identity, () => this.session);
+    Object.assign(this.global, globals);
+  }
+
+  override async setup(): Promise<void> {
+    await super.setup();
+    if (this.roleData !== null) {
+      this.captureConsole(false);
+      await this.session!.ready();
+      return;
+    }
+    if (this.config.globalConfig.collectTests) return;
+    const options = this.options!;
+    const projectConfig = this.config.projectConfig;
+    const nodeModule = options.node === null ? null : resolveNodeModule(options.node, projectConfig);
+    this.lead = new LeadSession({
+      roles: options.roles,
+      seed: options.seed,
+      testPath: this.testPath,
+      rootDir: projectConfig.rootDir,
+      clock: systemClock,
+      settings: {
+        barrierTimeoutMs: options.barrierTimeoutMs,
+        testTimeoutMs: options.testTimeoutMs,
+        nodeTimeoutMs: options.nodeTimeoutMs,
+        setupTimeoutMs: options.setupTimeoutMs,
+        graceMs: GRACE_MS,
+        finishTimeoutMs: options.testTimeoutMs + GRACE_MS,
+        stopTimeoutMs: options.nodeTimeoutMs,
+      },
+      nodeOptions: options.nodeOptions,
+      nodeModule,
+      loadFactory: factoryLoader(nodeModule, projectConfig),
+      workerScript: path.join(__dirname, 'roleWorker.js'),
+      roleGlobalConfig: roleGlobalConfig(this.config.globalConfig),
+      roleProjectConfig: roleProjectConfig(projectConfig as Config.ProjectConfig),
+      awaitMembersUp: nodeModule === null,
+    });
+    this.session = this.lead;
+    this.captureConsole(true);
+    await this.lead.start();
+  }
+
+  async handleTestEvent(event: Circus.Event, state: Circus.State): Promise<void> {
+    await this.bridge.handle(event, state);
+  }
+
+  override async teardown(): Promise<void> {
+    try {
+      if (this.lead !== null) {
+        const trace = await this.lead.shutdown();
+        const reportDir = process.env[REPORT_DIR_ENV];
+        if (reportDir) {
+          const file = traceFilePath(reportDir, this.config.projectConfig.rootDir, this.testPath);
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, JSON.stringify(trace));
+        }
+      }
+    } finally {
+      this.lead = null;
+      await super.teardown();
+    }
+  }
+
+  private recordTest(test: Circus.TestEntry, id: string, multinode: boolean, startedAt: number, results: Map<string, RoleResult>): void {
+    this.lead?.recordTest({
+      id,
+      titles: testTitles(test),
+      multinode,
+      startedAt,
+      finishedAt: systemClock.now(),
+      results: Object.fromEntries([...results].map(([role, r]) => [role, { status: r.status, durationMs: r.durationMs, errors: r.errors.map((e) => ({ ...e, consequence: e.fields?.consequence === true })) }])),
+    });
+  }
+
+  /**
+   * Role threads send console output into the role-tagged log instead of printing it; the lead
+   * prints as Jest always does and also records each line in the log.
+   */
+  private captureConsole(keepPrinting: boolean): void {
+    const original = this.global.console as unknown as Record<string, (...args: unknown[]) => void>;
+    const wrapped: Record<string, unknown> = Object.create(original);
+    for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
+      wrapped[method] = (...args: unknown[]) => {
+        this.session?.trace.log(level, format(...args));
+        if (keepPrinting) original[method]?.apply(original, args);
+      };
+    }
+    this.global.console = wrapped as unknown as Console;
+  }
+}

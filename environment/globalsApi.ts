@@ -1,0 +1,209 @@
+import type { HarnessClient } from '../src/harness/HarnessClient';
+import { faultCommand, isolateCommand, type RoleSet } from '../src/harness/faultCommands';
+import { UnknownRoleError } from '../src/harness/errors';
+import type { FaultCommand } from '../src/harness/traceTypes';
+import { MultinodeError, describeValue } from '../src/util/errors';
+import { systemClock, type Clock } from '../src/util/Clock';
+
+/** Thrown when a harness call is made where it cannot work (no harness, wrong argument). */
+export class HarnessUsageError extends MultinodeError {
+  constructor(message: string) {
+    super('HARNESS_USAGE', message);
+  }
+}
+
+/** `multinode`: who this role is, its node, and cluster readiness. */
+export interface MultinodeInfo<S = unknown> {
+  /** This role's name. */
+  readonly role: string;
+  /** Every role of the file, lead first. */
+  readonly roles: readonly string[];
+  /** Position of this role in `roles`. */
+  readonly index: number;
+  /** True on the lead role (`roles[0]`), which runs in Jest's own context. */
+  readonly isLead: boolean;
+  /** The seed of this run; rerun with `MULTINODE_SEED=<seed>`. */
+  readonly seed: number;
+  /** This role's node (`NodeHandle.system`); after `fault.restart`, the new one; while dead, the last one. */
+  readonly system: S;
+  /**
+   * Resolves when this node sees exactly `count` members Up and reachable (default: roles whose node
+   * is neither crashed nor departed). Needs a node whose handle has `membersUp()`.
+   */
+  awaitMembersUp(count?: number, opts?: { timeoutMs?: number }): Promise<void>;
+}
+
+/** Options of `barrier`. */
+export interface BarrierOptions {
+  /** Overrides `barrierTimeoutMs` for this call. */
+  timeoutMs?: number;
+  /** The participating roles (default: every role). */
+  roles?: readonly string[];
+}
+
+/** Options of `eventually`. */
+export interface EventuallyOptions {
+  /** How long to keep trying (default 5000 ms). */
+  timeoutMs?: number;
+  /** Pause between attempts (default 25 ms). */
+  intervalMs?: number;
+}
+
+/** `fault`: break and mend the network and the nodes. Every call takes effect on all roles before it resolves. */
+export interface FaultApi {
+  partition(sideA: RoleSet, sideB: RoleSet): Promise<void>;
+  isolate(role: string): Promise<void>;
+  blackhole(from: string, to: string): Promise<void>;
+  heal(a?: RoleSet, b?: RoleSet): Promise<void>;
+  delay(from: string, to: string, ms: number | { minMs: number; maxMs: number }): Promise<void>;
+  drop(from: string, to: string, probability: number): Promise<void>;
+  crash(role: string): Promise<void>;
+  restart(role: string): Promise<void>;
+  leave(role: string): Promise<void>;
+}
+
+/** The functions installed as globals of every role's copy of the test file. */
+export interface MultinodeGlobals {
+  multinode: MultinodeInfo;
+  runOn<T>(roles: string | readonly string[], fn: () => T | Promise<T>): Promise<T | undefined>;
+  barrier(name: string, opts?: BarrierOptions): Promise<void>;
+  eventually<T>(fn: () => T | Promise<T>, opts?: EventuallyOptions): Promise<T>;
+  fault: FaultApi;
+}
+
+const DEFAULT_MEMBERS_UP_TIMEOUT_MS = 15_000;
+
+/**
+ * Builds the globals of one role. `client` is null while Jest only collects tests: every call
+ * that needs the harness then rejects with a clear error.
+ */
+export function createGlobals(identity: { role: string; roles: readonly string[]; seed: number }, client: () => HarnessClient | null, clock: Clock = systemClock): MultinodeGlobals {
+  const { role, roles } = identity;
+  const need = (what: string): HarnessClient => {
+    const current = client();
+    if (current === null) throw new HarnessUsageError(`${what} needs a running multi-node harness, which is not started while Jest only collects tests.`);
+    return current;
+  };
+  const checkRoles = (value: unknown, where: string): string[] => {
+    const list = typeof value === 'string' ? [value] : Array.isArray(value) ? (value as unknown[]) : null;
+    if (list === null || !list.every((r): r is string => typeof r === 'string')) {
+      throw new HarnessUsageError(`${where} needs a role name or an array of role names; it was given ${describeValue(value)}.`);
+    }
+    const unknown = list.filter((r) => !roles.includes(r));
+    if (unknown.length > 0) throw new UnknownRoleError(unknown, roles, where);
+    return list;
+  };
+  const ms = (value: unknown, where: string, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new HarnessUsageError(`${where} must be a positive number of milliseconds; it was ${describeValue(value)}.`);
+    }
+    return value;
+  };
+
+  const multinode: MultinodeInfo = {
+    role,
+    roles,
+    index: roles.indexOf(role),
+    isLead: role === roles[0],
+    seed: identity.seed,
+    get system() {
+      return client()?.host.system;
+    },
+    async awaitMembersUp(count, opts) {
+      const harness = need('multinode.awaitMembersUp');
+      const expected = count ?? harness.table.runningCount();
+      if (!Number.isInteger(expected) || expected < 0) {
+        throw new HarnessUsageError(`multinode.awaitMembersUp needs a member count that is a whole number >= 0; it was given ${describeValue(count)}.`);
+      }
+      await harness.host.awaitMembersUp(expected, ms(opts?.timeoutMs, 'awaitMembersUp timeoutMs', DEFAULT_MEMBERS_UP_TIMEOUT_MS));
+    },
+  };
+
+  const runFault = async (command: () => FaultCommand): Promise<void> => {
+    const harness = need('fault');
+    const built = command();
+    harness.trace.fault(built);
+    await harness.fault(built);
+  };
+
+  const fault: FaultApi = {
+    partition: (a, b) => runFault(() => faultCommand('partition', [a, b], roles)),
+    isolate: (r) => runFault(() => isolateCommand(r, roles)),
+    blackhole: (from, to) => runFault(() => faultCommand('blackhole', [from, to], roles)),
+    heal: (a, b) => runFault(() => faultCommand('heal', [a, b], roles)),
+    delay: (from, to, delay) => runFault(() => faultCommand('delay', [from, to, delay], roles)),
+    drop: (from, to, probability) => runFault(() => faultCommand('drop', [from, to, probability], roles)),
+    crash: (r) => runFault(() => faultCommand('crash', [r], roles)),
+    restart: (r) => runFault(() => faultCommand('restart', [r], roles)),
+    leave: (r) => runFault(() => faultCommand('leave', [r], roles)),
+  };
+
+  return {
+    multinode,
+    async runOn(targets, fn) {
+      const list = checkRoles(targets, 'runOn');
+      if (typeof fn !== 'function') throw new HarnessUsageError(`runOn needs a function to run; it was given ${describeValue(fn)}.`);
+      return list.includes(role) ? await fn() : undefined;
+    },
+    async barrier(name, opts = {}) {
+      if (typeof name !== 'string' || name === '') throw new HarnessUsageError(`barrier needs a non-empty name; it was given ${describeValue(name)}.`);
+      const harness = need(`barrier('${name}')`);
+      const participants = opts.roles === undefined ? null : checkRoles(opts.roles, `barrier('${name}') roles`);
+      if (participants !== null && participants.length === 0) throw new HarnessUsageError(`barrier('${name}') was given an empty roles list; name at least one role.`);
+      const timeoutMs = ms(opts.timeoutMs, `barrier('${name}') timeoutMs`, harness.settings.barrierTimeoutMs);
+      if (participants !== null && !participants.includes(role)) {
+        throw new HarnessUsageError(
+          `Role '${role}' called barrier('${name}'), but its roles are ${participants.map((r) => `'${r}'`).join(', ')}; call it only from those roles (for example inside runOn).`,
+        );
+      }
+      harness.trace.record({ type: 'barrier-enter', name });
+      try {
+        await harness.barrier(harness.trace.currentTest, name, participants, timeoutMs);
+        harness.trace.record({ type: 'barrier-leave', name, outcome: 'passed' });
+      } catch (error) {
+        harness.trace.record({ type: 'barrier-leave', name, outcome: 'failed' });
+        throw rethrowHere(error);
+      }
+    },
+    async eventually(fn, opts = {}) {
+      const timeoutMs = ms(opts.timeoutMs, 'eventually timeoutMs', 5_000);
+      const intervalMs = ms(opts.intervalMs, 'eventually intervalMs', 25);
+      const started = clock.now();
+      let attempts = 0;
+      for (;;) {
+        attempts++;
+        try {
+          return await fn();
+        } catch (error) {
+          const elapsed = clock.now() - started;
+          if (elapsed >= timeoutMs) throw explainEventually(error, elapsed, attempts, timeoutMs);
+          await new Promise<void>((resolve) => clock.schedule(Math.min(intervalMs, Math.max(0, timeoutMs - elapsed)), resolve));
+        }
+      }
+    },
+    fault,
+  };
+}
+
+/** Gives an error that came from the conductor a stack that points at the caller's code. */
+function rethrowHere(error: unknown): unknown {
+  if (error instanceof Error) {
+    const local = new Error(error.message);
+    const frames = local.stack?.split('\n').slice(1).join('\n') ?? '';
+    error.stack = `${error.name}: ${error.message}\n${frames}`;
+  }
+  return error;
+}
+
+function explainEventually(error: unknown, elapsedMs: number, attempts: number, timeoutMs: number): Error {
+  const note = `eventually gave up after ${Math.round(elapsedMs)} ms (timeout ${timeoutMs} ms) and ${attempts} attempt${attempts === 1 ? '' : 's'}; this was the last error.`;
+  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
+    const e = error as Error;
+    const original = String(e.message);
+    e.message = `${original}\n\n${note}`;
+    if (typeof e.stack === 'string' && e.stack.includes(original)) e.stack = e.stack.replace(original, e.message);
+    return e;
+  }
+  return new Error(`${note} It threw ${describeValue(error)}.`);
+}

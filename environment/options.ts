@@ -1,0 +1,133 @@
+import { randomInt } from 'node:crypto';
+import { MultinodeError, describeValue } from '../src/util/errors';
+
+/** A bad value in `testEnvironmentOptions.multinode` or in the environment. */
+export class InvalidOptionError extends MultinodeError {
+  constructor(message: string) {
+    super('INVALID_OPTION', message);
+  }
+}
+
+/** The validated options of one test file. Precedence: defaults < config < docblock < environment. */
+export interface MultinodeOptions {
+  readonly roles: readonly string[];
+  /** Module path or package name of the NodeFactory; null = the embedded actor cluster. */
+  readonly node: string | null;
+  readonly nodeOptions: Record<string, unknown>;
+  readonly mode: 'threads';
+  readonly seed: number;
+  /** Whether the seed was chosen at random (it is then printed with failures). */
+  readonly seedWasRandom: boolean;
+  readonly barrierTimeoutMs: number;
+  readonly testTimeoutMs: number;
+  /** Start-up of every node (and members Up for the embedded cluster). */
+  readonly setupTimeoutMs: number;
+  /** How long a factory call, `stop()` or `crash()` may take. */
+  readonly nodeTimeoutMs: number;
+}
+
+/** Every option, its default and what it allows: the one settings table. */
+export const OPTION_DEFAULTS = {
+  roles: ['a', 'b', 'c'] as readonly string[],
+  node: null as string | null,
+  nodeOptions: {} as Record<string, unknown>,
+  mode: 'threads' as const,
+  barrierTimeoutMs: 10_000,
+  testTimeoutMs: 30_000,
+  setupTimeoutMs: 30_000,
+  nodeTimeoutMs: 10_000,
+};
+
+/** Extra time after a test's timeout before a role that has not finished it is terminated. */
+export const GRACE_MS = 1_000;
+
+const ROLE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs'];
+const MAX_SEED = 0xffffffff;
+
+/**
+ * Reads `testEnvironmentOptions.multinode` (already merged with the docblock by Jest) and the
+ * `MULTINODE_SEED` environment variable, and validates everything up front.
+ */
+export function parseOptions(testEnvironmentOptions: Record<string, unknown> | undefined, env: NodeJS.ProcessEnv): MultinodeOptions {
+  const raw = testEnvironmentOptions?.multinode ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidOptionError(`testEnvironmentOptions.multinode must be an object; it was ${describeValue(raw)}.`);
+  }
+  const given = raw as Record<string, unknown>;
+  const unknown = Object.keys(given).filter((k) => !KNOWN.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidOptionError(
+      `testEnvironmentOptions.multinode has unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; the options are ${KNOWN.join(', ')}.`,
+    );
+  }
+  const roles = parseRoles(given.roles ?? OPTION_DEFAULTS.roles);
+  const node = given.node ?? null;
+  if (node !== null && (typeof node !== 'string' || node.trim() === '')) {
+    throw new InvalidOptionError(`multinode.node must be a module path (relative to rootDir) or a package name; it was ${describeValue(node)}.`);
+  }
+  const nodeOptions = given.nodeOptions ?? {};
+  if (typeof nodeOptions !== 'object' || nodeOptions === null || Array.isArray(nodeOptions)) {
+    throw new InvalidOptionError(`multinode.nodeOptions must be an object; it was ${describeValue(nodeOptions)}.`);
+  }
+  const mode = given.mode ?? 'threads';
+  if (mode === 'simulation' || mode === 'processes') {
+    throw new InvalidOptionError(`multinode.mode '${mode}' is planned but not available yet; use 'threads' (the default).`);
+  }
+  if (mode !== 'threads') throw new InvalidOptionError(`multinode.mode must be 'threads'; it was ${describeValue(mode)}.`);
+  const envSeed = env.MULTINODE_SEED;
+  let seed: number;
+  let seedWasRandom = false;
+  if (envSeed !== undefined && envSeed !== '') {
+    seed = parseSeed(Number(envSeed), `MULTINODE_SEED=${envSeed}`);
+  } else if (given.seed !== undefined) {
+    seed = parseSeed(given.seed, `multinode.seed ${describeValue(given.seed)}`);
+  } else {
+    seed = randomInt(0, 2 ** 31);
+    seedWasRandom = true;
+  }
+  return {
+    roles,
+    node: node as string | null,
+    nodeOptions: nodeOptions as Record<string, unknown>,
+    mode: 'threads',
+    seed,
+    seedWasRandom,
+    barrierTimeoutMs: positiveMs(given, 'barrierTimeoutMs'),
+    testTimeoutMs: positiveMs(given, 'testTimeoutMs'),
+    setupTimeoutMs: positiveMs(given, 'setupTimeoutMs'),
+    nodeTimeoutMs: positiveMs(given, 'nodeTimeoutMs'),
+  };
+}
+
+function parseRoles(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length < 1 || value.length > 32) {
+    throw new InvalidOptionError(`multinode.roles must be an array of 1 to 32 role names; it was ${describeValue(value)}.`);
+  }
+  const seen = new Set<string>();
+  for (const role of value) {
+    if (typeof role !== 'string' || !ROLE_PATTERN.test(role)) {
+      throw new InvalidOptionError(
+        `multinode.roles contains ${describeValue(role)}; a role name must match /^[A-Za-z][A-Za-z0-9_-]*$/ (a letter, then letters, digits, '_' or '-').`,
+      );
+    }
+    if (seen.has(role)) throw new InvalidOptionError(`multinode.roles contains '${role}' twice; role names must be unique.`);
+    seen.add(role);
+  }
+  return value as string[];
+}
+
+function parseSeed(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEED) {
+    throw new InvalidOptionError(`${what} is not a valid seed; a seed is an integer from 0 to ${MAX_SEED}.`);
+  }
+  return value;
+}
+
+function positiveMs(given: Record<string, unknown>, key: keyof typeof OPTION_DEFAULTS & string): number {
+  const value = given[key] ?? OPTION_DEFAULTS[key];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidOptionError(`multinode.${key} must be a positive number of milliseconds; it was ${describeValue(value)}.`);
+  }
+  return value;
+}

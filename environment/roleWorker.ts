@@ -1,0 +1,59 @@
+/**
+ * The entry point of a role's worker thread: starts the role's node, then runs the role's copy of
+ * the test file with Jest's own TestRunner, in band, and finally shuts down when the lead says so.
+ */
+import { workerData } from 'node:worker_threads';
+import type { Config } from '@jest/types';
+import type { SerializableError, Test } from '@jest/test-result';
+import TestRunner from 'jest-runner';
+import Runtime from 'jest-runtime';
+import { ModuleMap } from 'jest-haste-map';
+import { RoleSession } from '../src/harness/RoleSession';
+import { isRoleWorkerData } from '../src/harness/protocol';
+import { systemClock } from '../src/util/Clock';
+import type { SerializedError } from '../src/util/errors';
+import { ROLE_SESSION_KEY } from './MultinodeEnvironment';
+import { factoryLoader } from './nodeModule';
+
+async function main(): Promise<void> {
+  if (!isRoleWorkerData(workerData)) throw new Error('The role worker was started without role data.');
+  const data = workerData;
+  const globalConfig = data.globalConfig as Config.GlobalConfig;
+  const config = data.projectConfig as Config.ProjectConfig;
+  const session = new RoleSession(data, systemClock, factoryLoader(data.nodeModule, config));
+  (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] = session;
+  const nodeStarted = session.startNode();
+
+  let fileError: SerializedError | null = null;
+  try {
+    const moduleMap = ModuleMap.create(config.rootDir);
+    const resolver = Runtime.createResolver(config, moduleMap);
+    const runner = new TestRunner(globalConfig, { changedFiles: undefined, sourcesRelatedToTestsInChangedFiles: undefined });
+    runner.on('test-file-failure', ([, error]) => {
+      fileError = fromJest(error);
+    });
+    runner.on('test-file-success', ([, result]) => {
+      if (result.testExecError) fileError = fromJest(result.testExecError);
+    });
+    const test = { path: data.testPath, context: { config, moduleMap, resolver, hasteFS: undefined } } as unknown as Test;
+    const watcher = { isInterrupted: () => false, isWatchMode: () => false, on: () => () => undefined, setState: () => undefined };
+    await runner.runTests([test], watcher as never, { serial: true });
+  } catch (error) {
+    fileError = { name: 'Error', message: `The role's test run failed: ${(error as Error)?.stack ?? String(error)}` };
+  }
+  await nodeStarted;
+  session.fileDone(fileError);
+  await session.shutdownRequestedAt();
+  await session.close();
+}
+
+function fromJest(error: SerializableError): SerializedError {
+  return { name: 'Error', message: error.message, stack: error.stack ?? undefined, code: typeof error.code === 'string' ? error.code : undefined };
+}
+
+main().catch((error: unknown) => {
+  // Surfaces as the worker's 'error' event on the lead, which reports it against this role.
+  setImmediate(() => {
+    throw error;
+  });
+});

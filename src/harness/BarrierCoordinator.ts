@@ -1,0 +1,185 @@
+import type { Cancellable, Clock } from '../util/Clock';
+import { BarrierFailedError, BarrierTimeoutError } from './errors';
+
+/** One role's request to enter a barrier. */
+export interface BarrierEntry {
+  readonly role: string;
+  /** The test the barrier belongs to (null outside tests, e.g. in `beforeAll`). */
+  readonly testId: string | null;
+  readonly name: string;
+  /** Participating roles (already validated; null = all live roles). */
+  readonly roles: readonly string[] | null;
+  readonly timeoutMs: number;
+}
+
+/** Called once per entry: null when the barrier completed, the error otherwise. */
+export type BarrierCallback = (error: Error | null) => void;
+
+interface Waiter {
+  readonly entry: BarrierEntry;
+  readonly enteredAt: number;
+  readonly callback: BarrierCallback;
+  readonly timer: Cancellable;
+}
+
+interface Barrier {
+  readonly key: string;
+  readonly testId: string | null;
+  readonly name: string;
+  readonly participants: ReadonlySet<string>;
+  readonly waiting: Map<string, Waiter>;
+  /** Roles that entered and have left (timed out); they are not waited for again. */
+  readonly arrived: Set<string>;
+}
+
+/**
+ * Barriers of one test file, as a state machine driven by the conductor. Names are scoped to the
+ * test, so a name can be reused in another test; a barrier is forgotten once it completes or fails,
+ * so the same name can also be entered again later in the same test.
+ */
+export class BarrierCoordinator {
+  private readonly barriers = new Map<string, Barrier>();
+  private readonly gone = new Set<string>();
+
+  constructor(
+    private readonly allRoles: readonly string[],
+    private readonly clock: Clock,
+    /** Describes what a role was doing, for timeout messages. */
+    private readonly describeRole: (role: string) => string,
+  ) {}
+
+  /** Enters a barrier on behalf of `entry.role`; `callback` is called exactly once. */
+  enter(entry: BarrierEntry, callback: BarrierCallback): void {
+    const key = `${entry.testId ?? ''}\u0000${entry.name}`;
+    const wanted = (entry.roles ?? this.allRoles).filter((r) => !this.gone.has(r));
+    let barrier = this.barriers.get(key);
+    if (barrier === undefined) {
+      barrier = { key, testId: entry.testId, name: entry.name, participants: new Set(wanted), waiting: new Map(), arrived: new Set() };
+      this.barriers.set(key, barrier);
+    } else if (!sameMembers(barrier.participants, wanted)) {
+      callback(
+        new BarrierFailedError(
+          `Role '${entry.role}' entered barrier '${entry.name}' with roles ${list(wanted)}, but it was already entered with roles ${list([...barrier.participants])}; every participant must pass the same roles.`,
+          false,
+        ),
+      );
+      return;
+    }
+    if (!barrier.participants.has(entry.role)) {
+      callback(
+        new BarrierFailedError(
+          `Role '${entry.role}' called barrier '${entry.name}', but it is not one of its roles ${list([...barrier.participants])}; call it only from those roles (for example inside runOn).`,
+          false,
+        ),
+      );
+      this.forgetIfEmpty(barrier);
+      return;
+    }
+    const timer = this.clock.schedule(entry.timeoutMs, () => this.timeout(barrier, entry.role));
+    barrier.waiting.set(entry.role, { entry, enteredAt: this.clock.now(), callback, timer });
+    barrier.arrived.add(entry.role);
+    this.completeIfReady(barrier);
+  }
+
+  /**
+   * A role finished `testId`. If it failed, every barrier of that test it takes part in fails for the
+   * others as a consequence; if it passed without entering a barrier, that barrier fails naming it.
+   */
+  roleFinishedTest(role: string, testId: string, failure: string | null): void {
+    for (const barrier of [...this.barriers.values()]) {
+      if (barrier.testId !== testId || !barrier.participants.has(role)) continue;
+      if (failure !== null) {
+        this.fail(barrier, (waiter) =>
+          waiter.entry.role === role
+            ? null
+            : new BarrierFailedError(
+                `Barrier '${barrier.name}' was abandoned because role '${role}' failed this test (${failure}). This is a consequence of role ${role}'s failure, not a second root cause.`,
+                true,
+              ),
+        );
+      } else if (!barrier.arrived.has(role)) {
+        this.fail(
+          barrier,
+          () => new BarrierFailedError(`Role '${role}' finished the test without entering barrier '${barrier.name}', so the barrier cannot complete.`, false),
+        );
+      }
+    }
+  }
+
+  /** A role is gone for good (terminated): barriers stop waiting for it. */
+  roleGone(role: string): void {
+    this.gone.add(role);
+    for (const barrier of [...this.barriers.values()]) {
+      if (!barrier.participants.has(role)) continue;
+      (barrier.participants as Set<string>).delete(role);
+      const waiter = barrier.waiting.get(role);
+      if (waiter !== undefined) {
+        waiter.timer.cancel();
+        barrier.waiting.delete(role);
+        waiter.callback(new BarrierFailedError(`Role '${role}' was terminated while waiting at barrier '${barrier.name}'.`, false));
+      }
+      this.completeIfReady(barrier);
+    }
+  }
+
+  /** Fails every pending barrier (used at teardown); callbacks still fire once. */
+  abortAll(reason: string): void {
+    for (const barrier of [...this.barriers.values()]) {
+      this.fail(barrier, () => new BarrierFailedError(`Barrier '${barrier.name}' was aborted: ${reason}`, false));
+    }
+  }
+
+  /** The names of the barriers `role` is waiting at. */
+  waitingAt(role: string): string[] {
+    return [...this.barriers.values()].filter((b) => b.waiting.has(role)).map((b) => b.name);
+  }
+
+  private completeIfReady(barrier: Barrier): void {
+    for (const role of barrier.participants) if (!barrier.arrived.has(role)) return;
+    const everyoneWaiting = [...barrier.participants].every((r) => barrier.waiting.has(r));
+    if (!everyoneWaiting) return; // someone arrived and timed out: the rest fail on their own timers
+    this.barriers.delete(barrier.key);
+    for (const waiter of barrier.waiting.values()) {
+      waiter.timer.cancel();
+      waiter.callback(null);
+    }
+  }
+
+  private timeout(barrier: Barrier, role: string): void {
+    const waiter = barrier.waiting.get(role);
+    if (waiter === undefined) return;
+    barrier.waiting.delete(role);
+    const missing = [...barrier.participants].filter((r) => !barrier.waiting.has(r) && r !== role && !barrier.arrived.has(r));
+    const detail = missing.map((r) => `role '${r}' ${this.describeRole(r)}`).join('; ');
+    const elapsed = Math.round(this.clock.now() - waiter.enteredAt);
+    waiter.callback(
+      new BarrierTimeoutError(
+        missing.length > 0
+          ? `Role '${role}' waited ${elapsed} ms (timeout ${waiter.entry.timeoutMs} ms) at barrier '${barrier.name}', but ${list(missing)} did not arrive: ${detail}.`
+          : `Role '${role}' waited ${elapsed} ms (timeout ${waiter.entry.timeoutMs} ms) at barrier '${barrier.name}'; every role arrived, but some had already given up waiting.`,
+      ),
+    );
+    this.forgetIfEmpty(barrier);
+  }
+
+  private fail(barrier: Barrier, errorFor: (waiter: Waiter) => Error | null): void {
+    this.barriers.delete(barrier.key);
+    for (const waiter of barrier.waiting.values()) {
+      waiter.timer.cancel();
+      waiter.callback(errorFor(waiter) ?? new BarrierFailedError(`Barrier '${barrier.name}' was abandoned.`, true));
+    }
+    barrier.waiting.clear();
+  }
+
+  private forgetIfEmpty(barrier: Barrier): void {
+    if (barrier.waiting.size === 0) this.barriers.delete(barrier.key);
+  }
+}
+
+function sameMembers(a: ReadonlySet<string>, b: readonly string[]): boolean {
+  return a.size === new Set(b).size && b.every((r) => a.has(r));
+}
+
+function list(roles: readonly string[]): string {
+  return roles.map((r) => `'${r}'`).join(', ');
+}

@@ -1,0 +1,488 @@
+import type { MessagePort, Worker } from 'node:worker_threads';
+import type { Clock } from '../util/Clock';
+import { deserializeError, serializeError, type SerializedError } from '../util/errors';
+import { withDeadline } from '../util/deadline';
+import { BarrierCoordinator, type BarrierEntry } from './BarrierCoordinator';
+import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable';
+import type { NodeHost } from './NodeHost';
+import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
+import { TestLockstep, type RoleResult } from './TestLockstep';
+import type { TraceCollector } from './TraceCollector';
+import type { FaultCommand } from './traceTypes';
+import { HarnessTimeoutError, NodeError, RoleTerminatedError, assertNever } from './errors';
+
+/** Settings of the conductor, all in milliseconds. */
+export interface ConductorSettings {
+  readonly graceMs: number;
+  /** Start-up of every node, and members Up for the embedded cluster. */
+  readonly setupTimeoutMs: number;
+  /** How long teardown waits for roles to finish their file. */
+  readonly finishTimeoutMs: number;
+  /** How long a node may take to stop at teardown. */
+  readonly stopTimeoutMs: number;
+}
+
+type RoleStatus = 'running' | 'finished' | 'file-failed' | 'terminated';
+
+interface RoleSlot {
+  readonly role: string;
+  readonly index: number;
+  status: RoleStatus;
+  readonly worker: Worker | null;
+  readonly port: MessagePort | null;
+  nodeReady: { resolve(): void; reject(error: Error): void; promise: Promise<void> };
+  fileDone: { resolve(): void; promise: Promise<void> };
+  closed: Promise<void>;
+  failure: SerializedError | null;
+  nodeStarted: boolean;
+  currentTest: string | null;
+}
+
+interface Pending {
+  readonly role: string;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function deferred(): { resolve(): void; reject(error: Error): void; promise: Promise<void> } {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { resolve, reject, promise };
+}
+
+/**
+ * The lead's coordinator of a test file: it tracks every role thread, runs the lockstep of
+ * multi-node tests, the barriers and the faults, and collects the trace. Roles talk to it over
+ * their control ports; the lead's own role calls it directly.
+ */
+export class Conductor {
+  readonly barriers: BarrierCoordinator;
+  readonly lockstep: TestLockstep;
+  private readonly slots = new Map<string, RoleSlot>();
+  private readonly pending = new Map<number, Pending>();
+  private nextRequest = 1;
+  private faultQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly roles: readonly string[],
+    private readonly table: FaultTable,
+    private readonly leadHost: NodeHost,
+    private readonly trace: TraceCollector,
+    private readonly clock: Clock,
+    private readonly settings: ConductorSettings,
+  ) {
+    roles.forEach((role, index) => {
+      const slot: RoleSlot = {
+        role,
+        index,
+        status: 'running',
+        worker: null,
+        port: null,
+        nodeReady: deferred(),
+        fileDone: deferred(),
+        closed: Promise.resolve(),
+        failure: null,
+        nodeStarted: false,
+        currentTest: null,
+      };
+      this.slots.set(role, slot);
+    });
+    this.barriers = new BarrierCoordinator(roles, clock, (role) => this.describeRole(role));
+    this.lockstep = new TestLockstep(
+      {
+        lead: roles[0]!,
+        graceMs: settings.graceMs,
+        activeRoles: () => roles.filter((r) => this.slots.get(r)!.status === 'running'),
+        absentResult: (role, testId) => this.absentResult(role, testId),
+        terminate: (role, reason) => this.terminate(role, reason),
+        go: (role, testId, error) => this.go(role, testId, error),
+      },
+      clock,
+    );
+  }
+
+  /** Connects a role's thread: its worker and its control port. */
+  attach(role: string, worker: Worker, port: MessagePort): void {
+    const slot = this.slot(role);
+    const attached: RoleSlot = { ...slot, worker, port, closed: new Promise((resolve) => port.once('close', () => resolve())) };
+    this.slots.set(role, attached);
+    port.on('message', (message: RoleToLead) => this.handle(role, message));
+    worker.on('error', (error) => {
+      this.trace.addRoleError({ role, time: this.clock.now(), error: serializeError(error) });
+      this.markTerminated(role, `its thread failed: ${error.message}`, serializeError(error));
+    });
+    worker.on('exit', (code) => {
+      const current = this.slot(role);
+      if (current.status === 'running') this.markTerminated(role, `its thread exited with code ${code} before its test file finished`, null);
+    });
+  }
+
+  /** The lead's own node is started; resolves `node-ready` for the lead. */
+  leadNodeReady(error: Error | null): void {
+    const slot = this.slot(this.roles[0]!);
+    slot.nodeStarted = error === null;
+    if (error === null) slot.nodeReady.resolve();
+    else slot.nodeReady.reject(error);
+  }
+
+  /**
+   * Waits for every role's node, then (for the embedded cluster) for every node to see all members
+   * Up, and tells the roles to go on. Throws a clear error when a node fails or time runs out.
+   */
+  async awaitReady(membersUp: boolean): Promise<void> {
+    const timeoutMs = this.settings.setupTimeoutMs;
+    try {
+      await withDeadline(
+        this.clock,
+        Promise.all(this.roles.map((r) => this.slot(r).nodeReady.promise)),
+        timeoutMs,
+        () => new HarnessTimeoutError(`Not every role's node started within ${timeoutMs} ms: ${this.describeNotReady()}.`),
+      );
+      if (membersUp) {
+        const count = this.roles.length;
+        await Promise.all(this.roles.map((r) => (r === this.roles[0] ? this.leadHost.awaitMembersUp(count, timeoutMs) : this.request(r, (requestId) => ({ type: 'await-members-up', requestId, count, timeoutMs })))));
+      }
+      this.broadcast({ type: 'all-ready', error: null });
+    } catch (error) {
+      this.broadcast({ type: 'all-ready', error: serializeError(error) });
+      throw error;
+    }
+  }
+
+  /** A role (possibly the lead) starts test `testId`. */
+  begin(role: string, testId: string, timeoutMs: number): void {
+    this.slot(role).currentTest = testId;
+    this.lockstep.begin(role, testId, timeoutMs);
+  }
+
+  /** A role's test failed before it finished: barriers of that test fail for the others as a consequence. */
+  failedEarly(role: string, testId: string, error: SerializedError): void {
+    this.barriers.roleFinishedTest(role, testId, firstLine(error.message));
+  }
+
+  /** A role's result for a test. */
+  done(role: string, testId: string, result: RoleResult): void {
+    this.slot(role).currentTest = null;
+    const failure = result.errors.find((e) => e.fields?.consequence !== true) ?? result.errors[0];
+    this.barriers.roleFinishedTest(role, testId, result.status === 'failed' && failure ? firstLine(failure.message) : null);
+    this.lockstep.result(role, testId, result);
+  }
+
+  /** Enters a barrier for `entry.role`. */
+  barrier(entry: BarrierEntry): Promise<void> {
+    return new Promise((resolve, reject) => this.barriers.enter(entry, (error) => (error === null ? resolve() : reject(error))));
+  }
+
+  /** Applies a fault; node faults run one at a time in call order. */
+  fault(command: FaultCommand): Promise<void> {
+    const run = this.faultQueue.then(() => this.apply(command));
+    this.faultQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Records a role's plan of multi-node tests. */
+  plan(role: string, tests: readonly TestPlanEntry[]): void {
+    this.lockstep.plan(role, tests);
+  }
+
+  /** Ends a role's thread; tests waiting for it get a `terminated` result. */
+  terminate(role: string, reason: string): void {
+    const slot = this.slot(role);
+    if (slot.status === 'terminated' || role === this.roles[0]) return;
+    this.trace.addRoleError({ role, time: this.clock.now(), error: serializeError(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`)) });
+    this.markTerminated(role, reason, null);
+    void slot.worker?.terminate();
+  }
+
+  /**
+   * Teardown: waits for the roles to finish their file, stops every node with a deadline, and ends
+   * every role thread. Never throws; what went wrong is recorded as role errors.
+   */
+  async shutdown(): Promise<void> {
+    const finish = this.settings.finishTimeoutMs;
+    for (const role of this.roles.slice(1)) {
+      const slot = this.slot(role);
+      if (slot.status !== 'running') continue;
+      try {
+        await withDeadline(this.clock, slot.fileDone.promise, finish, () => new HarnessTimeoutError('finish'));
+      } catch {
+        this.terminate(role, `it did not finish its test file within ${finish} ms after the lead finished`);
+      }
+    }
+    this.lockstep.close();
+    this.barriers.abortAll('the test file is shutting down');
+    const stopMs = this.settings.stopTimeoutMs;
+    const stops = this.roles.slice(1).map(async (role) => {
+      const slot = this.slot(role);
+      if (slot.status !== 'terminated') this.post(role, { type: 'shutdown', stopTimeoutMs: stopMs });
+      try {
+        await withDeadline(this.clock, slot.closed, stopMs + this.settings.graceMs, () => new HarnessTimeoutError('close'));
+      } catch {
+        this.trace.addRoleError({ role, time: this.clock.now(), error: serializeError(new HarnessTimeoutError(`Role '${role}' did not shut down within ${stopMs + this.settings.graceMs} ms; its thread was terminated.`)) });
+      }
+      await slot.worker?.terminate();
+    });
+    const leadStop = this.leadHost.stop().catch((error: unknown) => {
+      this.trace.addRoleError({ role: this.roles[0]!, time: this.clock.now(), error: serializeError(error) });
+    });
+    await Promise.all([...stops, leadStop]);
+    for (const pending of this.pending.values()) pending.reject(new RoleTerminatedError('The test file is shutting down.'));
+    this.pending.clear();
+  }
+
+  private handle(role: string, message: RoleToLead): void {
+    const slot = this.slot(role);
+    switch (message.type) {
+      case 'node-ready':
+        slot.nodeStarted = true;
+        slot.nodeReady.resolve();
+        break;
+      case 'node-failed':
+        slot.nodeReady.reject(deserializeError(message.error));
+        break;
+      case 'plan':
+        this.plan(role, message.tests);
+        break;
+      case 'test-begin':
+        this.begin(role, message.testId, message.timeoutMs);
+        break;
+      case 'test-failed':
+        this.failedEarly(role, message.testId, message.error);
+        break;
+      case 'test-done':
+        this.done(role, message.testId, { status: message.status, durationMs: message.durationMs, errors: message.errors });
+        break;
+      case 'barrier-enter': {
+        const { requestId, testId, name, roles, timeoutMs } = message;
+        this.barrier({ role, testId, name, roles, timeoutMs }).then(
+          () => this.post(role, { type: 'reply', requestId, error: null }),
+          (error: unknown) => this.post(role, { type: 'reply', requestId, error: serializeError(error) }),
+        );
+        break;
+      }
+      case 'fault':
+        this.fault(message.command).then(
+          () => this.post(role, { type: 'reply', requestId: message.requestId, error: null }),
+          (error: unknown) => this.post(role, { type: 'reply', requestId: message.requestId, error: serializeError(error) }),
+        );
+        break;
+      case 'reply': {
+        const pending = this.pending.get(message.requestId);
+        if (pending === undefined) break;
+        this.pending.delete(message.requestId);
+        if (message.error === null) pending.resolve();
+        else pending.reject(deserializeError(message.error));
+        break;
+      }
+      case 'trace':
+        this.trace.add(message.events);
+        this.trace.omitted(role, message.omitted);
+        break;
+      case 'file-done':
+        if (slot.status === 'running') {
+          slot.status = message.error === null ? 'finished' : 'file-failed';
+          slot.failure = message.error;
+          if (message.error !== null) this.trace.addRoleError({ role, time: this.clock.now(), error: message.error });
+          this.barriers.roleGone(role);
+          this.lockstep.rolesChanged();
+        }
+        slot.fileDone.resolve();
+        break;
+      default:
+        assertNever(message, 'message from a role');
+    }
+  }
+
+  private async apply(command: FaultCommand): Promise<void> {
+    const idx = (role: string): number => this.slot(role).index;
+    const pairs = (a: readonly string[], b: readonly string[]): Array<[number, number]> =>
+      a.flatMap((x) => b.filter((y) => y !== x).map((y): [number, number] => [idx(x), idx(y)]));
+    switch (command.kind) {
+      case 'partition':
+        for (const [a, b] of pairs(command.sideA, command.sideB)) {
+          this.table.setFlag(a, b, LINK_PARTITIONED, true);
+          this.table.setFlag(b, a, LINK_PARTITIONED, true);
+        }
+        return;
+      case 'blackhole':
+        if (command.from !== command.to) this.table.setFlag(idx(command.from), idx(command.to), LINK_BLACKHOLED, true);
+        return;
+      case 'heal': {
+        const sideA = command.sideA ?? this.roles;
+        const sideB = command.sideB ?? this.roles;
+        for (const [a, b] of pairs(sideA, sideB)) {
+          this.table.clearLink(a, b);
+          this.table.clearLink(b, a);
+        }
+        return;
+      }
+      case 'delay':
+        this.table.setDelay(idx(command.from), idx(command.to), command.minMs, command.maxMs);
+        return;
+      case 'drop':
+        this.table.setDrop(idx(command.from), idx(command.to), command.probability);
+        return;
+      case 'crash':
+      case 'restart':
+      case 'leave':
+        return this.nodeFault(command.kind, command.role);
+      default:
+        assertNever(command, 'fault');
+    }
+  }
+
+  private async nodeFault(kind: 'crash' | 'restart' | 'leave', role: string): Promise<void> {
+    const slot = this.slot(role);
+    if (slot.status === 'terminated') {
+      throw new RoleTerminatedError(`fault.${kind}('${role}') cannot act: role '${role}' was terminated, so it has no node any more.`);
+    }
+    const state = this.table.nodeState(slot.index);
+    if (kind === 'leave') {
+      if (state !== 'running') return;
+      await this.nodeOp(role, 'stop', this.table.incarnation(slot.index));
+      this.table.setNodeState(slot.index, 'departed');
+      return;
+    }
+    if (state === 'running') {
+      this.table.setNodeState(slot.index, 'crashed');
+      await this.nodeOp(role, 'crash', this.table.incarnation(slot.index));
+    }
+    if (kind === 'crash') return;
+    const incarnation = this.table.incarnation(slot.index) + 1;
+    this.table.setIncarnation(slot.index, incarnation);
+    this.table.setNodeState(slot.index, 'running');
+    try {
+      await this.nodeOp(role, 'start', incarnation);
+    } catch (error) {
+      this.table.setNodeState(slot.index, 'crashed');
+      throw new NodeError(`fault.restart('${role}') could not start incarnation ${incarnation}: ${(error as Error).message}`);
+    }
+  }
+
+  private nodeOp(role: string, op: NodeOp, incarnation: number): Promise<void> {
+    if (role === this.roles[0]) {
+      switch (op) {
+        case 'crash':
+          return this.leadHost.crash();
+        case 'stop':
+          return this.leadHost.stop();
+        case 'start':
+          return this.leadHost.start(incarnation);
+        default:
+          return assertNever(op, 'node operation');
+      }
+    }
+    return this.request(role, (requestId) => ({ type: 'node-op', requestId, op, incarnation }));
+  }
+
+  private request(role: string, make: (requestId: number) => LeadToRole): Promise<void> {
+    const slot = this.slot(role);
+    if (slot.status === 'terminated') return Promise.reject(new RoleTerminatedError(`Role '${role}' was terminated.`));
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { role, resolve, reject });
+      this.post(role, make(requestId));
+    });
+  }
+
+  private go(role: string, testId: string, error: Error | null): void {
+    if (role === this.roles[0]) {
+      this.leadGo?.(testId, error);
+      return;
+    }
+    this.post(role, { type: 'test-go', testId, error: error === null ? null : serializeError(error) });
+  }
+
+  /** Set by the lead's client: called when the lead may start a test. */
+  leadGo: ((testId: string, error: Error | null) => void) | null = null;
+
+  private post(role: string, message: LeadToRole): void {
+    const slot = this.slot(role);
+    if (slot.port === null || slot.status === 'terminated') return;
+    try {
+      slot.port.postMessage(message);
+    } catch {
+      // The port closed under us: the role's exit handler reports it.
+    }
+  }
+
+  private broadcast(message: LeadToRole): void {
+    for (const role of this.roles.slice(1)) this.post(role, message);
+  }
+
+  private markTerminated(role: string, reason: string, error: SerializedError | null): void {
+    const slot = this.slot(role);
+    if (slot.status === 'terminated') return;
+    const wasRunning = slot.status === 'running';
+    slot.status = 'terminated';
+    slot.failure = error ?? serializeError(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`));
+    this.table.setNodeState(slot.index, 'terminated');
+    slot.nodeReady.reject(new RoleTerminatedError(`Role '${role}' was terminated before its node started: ${reason}.`));
+    slot.fileDone.resolve();
+    for (const [id, pending] of this.pending) {
+      if (pending.role !== role) continue;
+      this.pending.delete(id);
+      pending.reject(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`));
+    }
+    this.barriers.roleGone(role);
+    if (wasRunning) this.lockstep.rolesChanged();
+  }
+
+  private absentResult(role: string, testId: string): RoleResult | null {
+    const slot = this.slot(role);
+    switch (slot.status) {
+      case 'running':
+        return null;
+      case 'finished':
+        return { status: 'missing', durationMs: 0, errors: [serializeError(new Error(`Role '${role}' finished its test file without running "${testId}".`))] };
+      case 'file-failed':
+        return {
+          status: 'failed',
+          durationMs: 0,
+          errors: [serializeError(new RoleTerminatedError(`The test file failed on role '${role}' outside any test, so "${testId}" did not run there: ${slot.failure?.message ?? 'unknown error'}`))],
+        };
+      case 'terminated':
+        return {
+          status: 'terminated',
+          durationMs: 0,
+          errors: [slot.failure ?? serializeError(new RoleTerminatedError(`Role '${role}' was terminated.`))],
+        };
+      default:
+        return assertNever(slot.status, 'role status');
+    }
+  }
+
+  private describeRole(role: string): string {
+    const slot = this.slot(role);
+    const parts: string[] = [];
+    if (slot.status !== 'running') parts.push(`is ${slot.status}`);
+    parts.push(slot.currentTest === null ? 'was between tests' : `was running "${slot.currentTest}"`);
+    const waiting = this.barriers.waitingAt(role);
+    if (waiting.length > 0) parts.push(`was waiting at barrier ${waiting.map((b) => `'${b}'`).join(', ')}`);
+    const last = this.trace.lastLog(role);
+    if (last !== null) parts.push(`last logged "${firstLine(last.message)}" ${((this.clock.now() - last.time) / 1000).toFixed(1)} s ago`);
+    else parts.push('has logged nothing');
+    return parts.join(', ');
+  }
+
+  private describeNotReady(): string {
+    const waiting = this.roles.filter((r) => !this.slot(r).nodeStarted);
+    return `still waiting for ${waiting.map((r) => `'${r}' (${this.slot(r).status})`).join(', ')}`;
+  }
+
+  private slot(role: string): RoleSlot {
+    const slot = this.slots.get(role);
+    if (slot === undefined) throw new Error(`Unknown role '${role}'.`);
+    return slot;
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}

@@ -1,0 +1,44 @@
+import type { Clock } from '../util/Clock';
+import type { SerializedError } from '../util/errors';
+import type { FaultTable } from './FaultTable';
+import type { NodeHost } from './NodeHost';
+import type { TestPlanEntry } from './protocol';
+import type { RoleResult } from './TestLockstep';
+import type { TraceBuffer } from './TraceBuffer';
+import type { FaultCommand } from './traceTypes';
+
+/** Timing defaults a role applies to its own calls. */
+export interface ClientSettings {
+  readonly barrierTimeoutMs: number;
+  readonly testTimeoutMs: number;
+}
+
+/**
+ * What one role's test code and its Jest event handler use to talk to the harness. The lead's
+ * client calls the conductor directly; every other role's client sends over its control port.
+ */
+export interface HarnessClient {
+  readonly role: string;
+  readonly roles: readonly string[];
+  readonly seed: number;
+  readonly isLead: boolean;
+  readonly settings: ClientSettings;
+  readonly clock: Clock;
+  readonly trace: TraceBuffer;
+  readonly host: NodeHost;
+  readonly table: FaultTable;
+  /** Resolves when every node is started (and, for the embedded cluster, all members are Up). */
+  ready(): Promise<void>;
+  /** Announces this role's selected multi-node tests, in run order. */
+  plan(tests: readonly TestPlanEntry[]): void;
+  /** Waits until every role has begun `testId`; resolves with an error when the test must fail at once. */
+  begin(testId: string, timeoutMs: number): Promise<Error | null>;
+  /** Reports a failure as soon as it happens, so other roles' barriers fail as consequences at once. */
+  failedEarly(testId: string, error: SerializedError): void;
+  /** Reports this role's result; the lead gets every role's result back, other roles get null. */
+  done(testId: string, result: RoleResult): Promise<Map<string, RoleResult> | null>;
+  /** Enters a barrier; rejects with the barrier's error. */
+  barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void>;
+  /** Applies a fault on every role. */
+  fault(command: FaultCommand): Promise<void>;
+}

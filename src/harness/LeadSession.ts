@@ -1,0 +1,190 @@
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { Clock } from '../util/Clock';
+import { createRng } from '../util/Rng';
+import { serializeError, type SerializedError } from '../util/errors';
+import type { NodeFactory } from '../node/NodeFactory';
+import { Conductor, type ConductorSettings } from './Conductor';
+import { FaultTable } from './FaultTable';
+import type { ClientSettings, HarnessClient } from './HarnessClient';
+import { LinkEndpoint } from './LinkEndpoint';
+import { NodeHost } from './NodeHost';
+import type { RoleWorkerData, TestPlanEntry } from './protocol';
+import type { RoleResult } from './TestLockstep';
+import { TraceBuffer } from './TraceBuffer';
+import { TraceCollector } from './TraceCollector';
+import type { FaultCommand, FileTrace } from './traceTypes';
+
+/** Everything the lead needs to start a file's roles. */
+export interface LeadSessionOptions {
+  readonly roles: readonly string[];
+  readonly seed: number;
+  readonly testPath: string;
+  readonly rootDir: string;
+  readonly clock: Clock;
+  readonly settings: ClientSettings & ConductorSettings & { readonly nodeTimeoutMs: number };
+  readonly nodeOptions: Record<string, unknown>;
+  /** Absolute path of the factory module, or null for the embedded cluster. */
+  readonly nodeModule: string | null;
+  /** Loads the factory in the lead's thread. */
+  readonly loadFactory: () => Promise<NodeFactory>;
+  /** The script each role thread runs, and the Jest configs it runs the file with. */
+  readonly workerScript: string;
+  readonly roleGlobalConfig: unknown;
+  readonly roleProjectConfig: unknown;
+  /** Whether to wait for every node to see all members Up before the first test. */
+  readonly awaitMembersUp: boolean;
+}
+
+/**
+ * The lead's side of a test file: the shared fault table, the link mesh, one worker thread per
+ * other role, the lead's own node and the conductor. `start()` resolves once every node is up.
+ */
+export class LeadSession implements HarnessClient {
+  readonly role: string;
+  readonly roles: readonly string[];
+  readonly seed: number;
+  readonly isLead = true;
+  readonly settings: ClientSettings;
+  readonly clock: Clock;
+  readonly table: FaultTable;
+  readonly trace: TraceBuffer;
+  readonly host: NodeHost;
+  readonly conductor: Conductor;
+  private readonly collector: TraceCollector;
+  private readonly links: LinkEndpoint;
+  private readonly goWaiters = new Map<string, (error: Error | null) => void>();
+  private readonly startedAt: number;
+
+  constructor(private readonly options: LeadSessionOptions) {
+    const { roles, seed, clock } = options;
+    this.role = roles[0]!;
+    this.roles = roles;
+    this.seed = seed;
+    this.clock = clock;
+    this.settings = options.settings;
+    this.startedAt = clock.now();
+    this.table = new FaultTable(roles.length);
+    this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: this.startedAt });
+    this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]));
+    const mesh = createMesh(roles);
+    this.links = new LinkEndpoint(this.role, roles, mesh.get(this.role)!, this.table, clock, createRng(seed).fork(`links:${this.role}`), this.trace);
+    this.host = new NodeHost(
+      { role: this.role, roles, seed, nodeOptions: options.nodeOptions, nodeTimeoutMs: options.settings.nodeTimeoutMs },
+      options.loadFactory,
+      this.links,
+      this.trace,
+      clock,
+    );
+    this.conductor = new Conductor(roles, this.table, this.host, this.collector, clock, options.settings);
+    this.conductor.leadGo = (testId, error) => {
+      const waiter = this.goWaiters.get(testId);
+      this.goWaiters.delete(testId);
+      waiter?.(error);
+    };
+    for (const role of roles.slice(1)) this.spawn(role, mesh.get(role)!);
+  }
+
+  /** Starts the lead's node and waits until every role is ready. */
+  async start(): Promise<void> {
+    const leadStart = this.host.start(0).then(
+      () => this.conductor.leadNodeReady(null),
+      (error: unknown) => this.conductor.leadNodeReady(error instanceof Error ? error : new Error(String(error))),
+    );
+    await leadStart;
+    await this.conductor.awaitReady(this.options.awaitMembersUp);
+  }
+
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  plan(tests: readonly TestPlanEntry[]): void {
+    this.conductor.plan(this.role, tests);
+  }
+
+  begin(testId: string, timeoutMs: number): Promise<Error | null> {
+    return new Promise((resolve) => {
+      this.goWaiters.set(testId, resolve);
+      this.conductor.begin(this.role, testId, timeoutMs);
+    });
+  }
+
+  failedEarly(testId: string, error: SerializedError): void {
+    this.conductor.failedEarly(this.role, testId, error);
+  }
+
+  async done(testId: string, result: RoleResult): Promise<Map<string, RoleResult>> {
+    this.conductor.done(this.role, testId, result);
+    const results = await this.conductor.lockstep.collect(testId);
+    this.conductor.lockstep.forget(testId);
+    return results;
+  }
+
+  barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void> {
+    return this.conductor.barrier({ role: this.role, testId, name, roles, timeoutMs });
+  }
+
+  fault(command: FaultCommand): Promise<void> {
+    return this.conductor.fault(command);
+  }
+
+  /** Records a finished test in the file's trace. */
+  recordTest(test: FileTrace['tests'][number]): void {
+    this.collector.addTest(test);
+  }
+
+  /** Records a failure of the lead outside any test. */
+  recordRoleError(error: unknown): void {
+    this.collector.addRoleError({ role: this.role, time: this.clock.now(), error: serializeError(error) });
+  }
+
+  /** Ends every role and node and returns the file's trace. */
+  async shutdown(): Promise<FileTrace> {
+    await this.conductor.shutdown();
+    this.collector.add(this.trace.drainMessages());
+    this.collector.omitted(this.role, this.trace.omitted);
+    this.links.close();
+    return this.collector.build(this.clock.now());
+  }
+
+  private spawn(role: string, links: Map<string, MessagePort>): void {
+    const control = new MessageChannel();
+    const linkRecord = Object.fromEntries(links);
+    const data: RoleWorkerData = {
+      kind: 'jest-environment-multinode/role',
+      role,
+      roles: this.roles,
+      seed: this.seed,
+      testPath: this.options.testPath,
+      globalConfig: this.options.roleGlobalConfig,
+      projectConfig: this.options.roleProjectConfig,
+      nodeModule: this.options.nodeModule,
+      nodeOptions: this.options.nodeOptions,
+      faultBuffer: this.table.buffer,
+      control: control.port2,
+      links: linkRecord,
+      fileStartedAt: this.startedAt,
+      settings: { ...this.options.settings },
+    };
+    const worker = new Worker(this.options.workerScript, {
+      workerData: data,
+      transferList: [control.port2, ...links.values()],
+      stdout: false,
+      stderr: false,
+    });
+    this.conductor.attach(role, worker, control.port1);
+  }
+}
+
+/** One MessageChannel per pair of roles: N(N-1)/2 channels, each role gets one port per peer. */
+function createMesh(roles: readonly string[]): Map<string, Map<string, MessagePort>> {
+  const mesh = new Map(roles.map((r) => [r, new Map<string, MessagePort>()]));
+  for (let i = 0; i < roles.length; i++) {
+    for (let j = i + 1; j < roles.length; j++) {
+      const channel = new MessageChannel();
+      mesh.get(roles[i]!)!.set(roles[j]!, channel.port1);
+      mesh.get(roles[j]!)!.set(roles[i]!, channel.port2);
+    }
+  }
+  return mesh;
+}

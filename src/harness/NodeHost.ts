@@ -1,0 +1,146 @@
+import type { Clock } from '../util/Clock';
+import type { NodeContext, NodeFactory, NodeHandle, NodeLogger } from '../node/NodeFactory';
+import { serializeError } from '../util/errors';
+import { withDeadline } from '../util/deadline';
+import type { LinkEndpoint } from './LinkEndpoint';
+import type { TraceBuffer } from './TraceBuffer';
+import { HarnessTimeoutError, NodeError } from './errors';
+
+/** Settings a node host needs. */
+export interface NodeHostOptions {
+  readonly role: string;
+  readonly roles: readonly string[];
+  readonly seed: number;
+  readonly nodeOptions: Readonly<Record<string, unknown>>;
+  /** How long a factory, `stop` or `crash` may take. */
+  readonly nodeTimeoutMs: number;
+}
+
+/**
+ * Runs the nodes of one role, one incarnation after another: starts them through the factory,
+ * crashes (cut links, then `crash()`), stops them gracefully, and remembers the last handle so that
+ * `multinode.system` still answers while the node is dead.
+ */
+export class NodeHost {
+  private handle: NodeHandle | null = null;
+  private running = false;
+  private incarnationValue = -1;
+
+  constructor(
+    private readonly options: NodeHostOptions,
+    private readonly factory: () => Promise<NodeFactory>,
+    private readonly links: LinkEndpoint,
+    private readonly trace: TraceBuffer,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The current (or last) node's system; undefined before the first start. */
+  get system(): unknown {
+    return this.handle?.system;
+  }
+
+  /** The current incarnation number (-1 before the first start). */
+  get incarnation(): number {
+    return this.incarnationValue;
+  }
+
+  /** Whether a node is running now. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The current handle, for optional capabilities such as `membersUp`. */
+  get current(): NodeHandle | null {
+    return this.handle;
+  }
+
+  /** Starts incarnation `incarnation` of this role's node; resolves once the factory has resolved. */
+  async start(incarnation: number): Promise<void> {
+    if (this.running) throw new NodeError(`Role '${this.options.role}' already has a running node (incarnation ${this.incarnationValue}); stop or crash it first.`);
+    const factory = await this.factory();
+    const transport = this.links.open();
+    const log: NodeLogger = (level, message, fields) => this.trace.log(level, message, fields);
+    const ctx: NodeContext = {
+      role: this.options.role,
+      roles: this.options.roles,
+      seed: this.options.seed,
+      incarnation,
+      options: this.options.nodeOptions,
+      transport,
+      log,
+    };
+    this.incarnationValue = incarnation;
+    let handle: NodeHandle;
+    try {
+      handle = await this.withDeadline(Promise.resolve(factory(ctx)), `The node factory for role '${this.options.role}' (incarnation ${incarnation})`);
+    } catch (error) {
+      this.links.cut();
+      throw error;
+    }
+    if (typeof handle !== 'object' || handle === null || typeof handle.stop !== 'function' || !('system' in handle)) {
+      this.links.cut();
+      throw new NodeError(
+        `The node factory for role '${this.options.role}' returned ${handle === null ? 'null' : typeof handle}; it must return { system, stop(), crash?() }.`,
+      );
+    }
+    this.handle = handle;
+    this.running = true;
+    this.trace.record({ type: 'node', event: 'started', incarnation });
+  }
+
+  /** Crashes the running node: links are cut first, then the optional `crash()` runs. No-op when not running. */
+  async crash(): Promise<void> {
+    if (!this.running || this.handle === null) return;
+    this.running = false;
+    this.links.cut();
+    this.trace.record({ type: 'node', event: 'crashed', incarnation: this.incarnationValue });
+    try {
+      if (this.handle.crash) await this.withDeadline(Promise.resolve(this.handle.crash()), `crash() of role '${this.options.role}'`);
+    } catch (error) {
+      this.trace.log('warn', `crash() of the node failed: ${serializeError(error).message}`);
+    }
+  }
+
+  /** Stops the running node gracefully, then cuts its links. No-op when not running. */
+  async stop(): Promise<void> {
+    if (!this.running || this.handle === null) return;
+    this.running = false;
+    try {
+      await this.withDeadline(Promise.resolve(this.handle.stop()), `stop() of role '${this.options.role}'`);
+    } finally {
+      this.links.cut();
+      this.trace.record({ type: 'node', event: 'stopped', incarnation: this.incarnationValue });
+    }
+  }
+
+  /**
+   * Resolves when this node sees exactly `count` members Up and reachable. Needs a handle with
+   * `membersUp()`; on timeout the error shows the node's membership view.
+   */
+  async awaitMembersUp(count: number, timeoutMs: number): Promise<void> {
+    const handle = this.handle;
+    if (handle === null || typeof handle.membersUp !== 'function') {
+      throw new NodeError(
+        `multinode.awaitMembersUp needs a node whose handle has membersUp(): number; the node of role '${this.options.role}' has none. Add membersUp() to the NodeHandle your factory returns.`,
+      );
+    }
+    const deadline = this.clock.now() + timeoutMs;
+    for (;;) {
+      const current = this.handle;
+      const up = current?.membersUp?.() ?? 0;
+      if (up === count) return;
+      if (this.clock.now() >= deadline) {
+        const view = current?.describeMembership?.() ?? '(the node does not describe its membership)';
+        throw new HarnessTimeoutError(
+          `Role '${this.options.role}' saw ${up} members Up within ${timeoutMs} ms, not the ${count} expected. Its membership view:\n${view}`,
+        );
+      }
+      await new Promise<void>((resolve) => this.clock.schedule(20, resolve));
+    }
+  }
+
+  private withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
+    const timeoutMs = this.options.nodeTimeoutMs;
+    return withDeadline(this.clock, promise, timeoutMs, () => new HarnessTimeoutError(`${what} did not finish within ${timeoutMs} ms.`));
+  }
+}

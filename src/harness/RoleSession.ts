@@ -1,0 +1,209 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { Clock } from '../util/Clock';
+import { createRng } from '../util/Rng';
+import { deserializeError, serializeError, type SerializedError } from '../util/errors';
+import type { NodeFactory } from '../node/NodeFactory';
+import { FaultTable } from './FaultTable';
+import type { ClientSettings, HarnessClient } from './HarnessClient';
+import { LinkEndpoint } from './LinkEndpoint';
+import { NodeHost } from './NodeHost';
+import type { LeadToRole, RoleToLead, RoleWorkerData, TestPlanEntry } from './protocol';
+import type { RoleResult } from './TestLockstep';
+import { TraceBuffer } from './TraceBuffer';
+import type { FaultCommand } from './traceTypes';
+import { assertNever } from './errors';
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A non-lead role's side of a test file, in its worker thread: its node, its end of the link mesh,
+ * and the control port to the conductor. The role's copy of the test file uses it as its client.
+ */
+export class RoleSession implements HarnessClient {
+  readonly role: string;
+  readonly roles: readonly string[];
+  readonly seed: number;
+  readonly isLead = false;
+  readonly settings: ClientSettings;
+  readonly table: FaultTable;
+  readonly trace: TraceBuffer;
+  readonly host: NodeHost;
+  private readonly links: LinkEndpoint;
+  private readonly control: MessagePort;
+  private readonly waiters = new Map<number, Waiter>();
+  private readonly goWaiters = new Map<string, (error: Error | null) => void>();
+  private nextRequest = 1;
+  private readonly readyPromise: Promise<void>;
+  private resolveReady!: (error: Error | null) => void;
+  private shutdownRequested: ((stopTimeoutMs: number) => void) | null = null;
+  private readonly shutdownPromise: Promise<number>;
+
+  constructor(
+    data: RoleWorkerData,
+    readonly clock: Clock,
+    loadFactory: () => Promise<NodeFactory>,
+  ) {
+    this.role = data.role;
+    this.roles = data.roles;
+    this.seed = data.seed;
+    this.settings = data.settings;
+    this.control = data.control;
+    this.table = new FaultTable(data.roles.length, data.faultBuffer);
+    this.trace = new TraceBuffer(data.role, clock, (event) => this.post({ type: 'trace', events: [event], omitted: this.trace.omitted }));
+    this.links = new LinkEndpoint(data.role, data.roles, new Map(Object.entries(data.links)), this.table, clock, createRng(data.seed).fork(`links:${data.role}`), this.trace);
+    this.host = new NodeHost(
+      { role: data.role, roles: data.roles, seed: data.seed, nodeOptions: data.nodeOptions, nodeTimeoutMs: data.settings.nodeTimeoutMs },
+      loadFactory,
+      this.links,
+      this.trace,
+      clock,
+    );
+    this.readyPromise = new Promise<Error | null>((resolve) => (this.resolveReady = resolve)).then((error) => {
+      if (error !== null) throw error;
+    });
+    this.readyPromise.catch(() => undefined);
+    this.shutdownPromise = new Promise((resolve) => (this.shutdownRequested = resolve));
+    this.control.on('message', (message: LeadToRole) => this.handle(message));
+  }
+
+  /** Starts this role's first node and tells the conductor. */
+  async startNode(): Promise<void> {
+    try {
+      await this.host.start(0);
+      this.post({ type: 'node-ready', incarnation: 0 });
+    } catch (error) {
+      this.post({ type: 'node-failed', error: serializeError(error) });
+    }
+  }
+
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  plan(tests: readonly TestPlanEntry[]): void {
+    this.post({ type: 'plan', tests });
+  }
+
+  begin(testId: string, timeoutMs: number): Promise<Error | null> {
+    return new Promise((resolve) => {
+      this.goWaiters.set(testId, resolve);
+      this.post({ type: 'test-begin', testId, timeoutMs });
+    });
+  }
+
+  failedEarly(testId: string, error: SerializedError): void {
+    this.post({ type: 'test-failed', testId, error });
+  }
+
+  async done(testId: string, result: RoleResult): Promise<null> {
+    this.flushMessages();
+    this.post({ type: 'test-done', testId, status: result.status, durationMs: result.durationMs, errors: result.errors });
+    return null;
+  }
+
+  barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void> {
+    return this.request((requestId) => ({ type: 'barrier-enter', requestId, testId, name, roles, timeoutMs }));
+  }
+
+  fault(command: FaultCommand): Promise<void> {
+    return this.request((requestId) => ({ type: 'fault', requestId, command }));
+  }
+
+  /** Tells the conductor this role's file is done (with its file-level error, if any). */
+  fileDone(error: SerializedError | null): void {
+    this.flushMessages();
+    this.post({ type: 'file-done', error });
+  }
+
+  /** Resolves when the conductor asks this role to shut down; gives the stop deadline. */
+  shutdownRequestedAt(): Promise<number> {
+    return this.shutdownPromise;
+  }
+
+  /** Stops the node (with a deadline), closes every port. */
+  async close(): Promise<void> {
+    try {
+      await this.host.stop();
+    } catch (error) {
+      this.trace.log('error', `The node did not stop cleanly: ${serializeError(error).message}`);
+    }
+    this.flushMessages();
+    this.links.close();
+    this.control.close();
+  }
+
+  private flushMessages(): void {
+    const events = this.trace.drainMessages();
+    if (events.length > 0) this.post({ type: 'trace', events, omitted: this.trace.omitted });
+  }
+
+  private request(make: (requestId: number) => RoleToLead): Promise<void> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.waiters.set(requestId, { resolve, reject });
+      this.post(make(requestId));
+    });
+  }
+
+  private post(message: RoleToLead): void {
+    try {
+      this.control.postMessage(message);
+    } catch {
+      // The control port is closed during shutdown; nothing is listening any more.
+    }
+  }
+
+  private reply(requestId: number, work: Promise<void>): void {
+    work.then(
+      () => this.post({ type: 'reply', requestId, error: null }),
+      (error: unknown) => this.post({ type: 'reply', requestId, error: serializeError(error) }),
+    );
+  }
+
+  private handle(message: LeadToRole): void {
+    switch (message.type) {
+      case 'all-ready':
+        this.resolveReady(message.error === null ? null : deserializeError(message.error));
+        break;
+      case 'test-go': {
+        const waiter = this.goWaiters.get(message.testId);
+        this.goWaiters.delete(message.testId);
+        waiter?.(message.error === null ? null : deserializeError(message.error));
+        break;
+      }
+      case 'reply': {
+        const waiter = this.waiters.get(message.requestId);
+        this.waiters.delete(message.requestId);
+        if (message.error === null) waiter?.resolve();
+        else waiter?.reject(deserializeError(message.error));
+        break;
+      }
+      case 'node-op':
+        switch (message.op) {
+          case 'crash':
+            this.reply(message.requestId, this.host.crash());
+            break;
+          case 'stop':
+            this.reply(message.requestId, this.host.stop());
+            break;
+          case 'start':
+            this.reply(message.requestId, this.host.start(message.incarnation));
+            break;
+          default:
+            assertNever(message.op, 'node operation');
+        }
+        break;
+      case 'await-members-up':
+        this.reply(message.requestId, this.host.awaitMembersUp(message.count, message.timeoutMs));
+        break;
+      case 'shutdown':
+        this.shutdownRequested?.(message.stopTimeoutMs);
+        break;
+      default:
+        assertNever(message, 'message from the lead');
+    }
+  }
+}

@@ -1,0 +1,237 @@
+import type { Cancellable, Clock } from '../util/Clock';
+import type { SerializedError } from '../util/errors';
+import type { RoleOutcome } from './traceTypes';
+import type { TestPlanEntry } from './protocol';
+
+/** One role's result for one test, as the conductor collects it. */
+export interface RoleResult {
+  readonly status: RoleOutcome;
+  readonly durationMs: number;
+  readonly errors: readonly SerializedError[];
+}
+
+/** What the lockstep needs from the conductor. */
+export interface LockstepHost {
+  readonly lead: string;
+  /** Roles still able to run tests (not terminated, file not finished or failed). */
+  activeRoles(): readonly string[];
+  /** A synthetic result for a role that cannot run the test (its file failed, it finished early). */
+  absentResult(role: string, testId: string): RoleResult | null;
+  /** Ends a role's thread; its missing results become `terminated`. */
+  terminate(role: string, reason: string): void;
+  /** Tells a role to start a test (or fail it at once with `error`). */
+  go(role: string, testId: string, error: Error | null): void;
+  /** Graceful extra time after a test's own timeout before a role is terminated. */
+  readonly graceMs: number;
+}
+
+interface Run {
+  readonly id: string;
+  timeoutMs: number;
+  readonly begun: Set<string>;
+  leadBegun: boolean;
+  went: boolean;
+  expected: Set<string>;
+  readonly results: Map<string, RoleResult>;
+  readonly waiters: Array<() => void>;
+  timer: Cancellable | null;
+}
+
+/**
+ * Lockstep for tests inside `describe.multinode`: every role starts a test together (the lead says
+ * go once all active roles have begun), and the lead's verdict waits for every role's result. Each
+ * phase has a deadline of the test's timeout plus a grace period; a role that misses it is terminated.
+ */
+export class TestLockstep {
+  private readonly runs = new Map<string, Run>();
+  private readonly plans = new Map<string, readonly TestPlanEntry[]>();
+  /** Set once roles are found to define different tests; lockstep is then off for the file. */
+  mismatch: string | null = null;
+
+  constructor(
+    private readonly host: LockstepHost,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Records a role's selected multi-node tests and compares them with the lead's. */
+  plan(role: string, tests: readonly TestPlanEntry[]): void {
+    this.plans.set(role, tests);
+    if (this.mismatch !== null) return;
+    const duplicate = findDuplicate(tests.map((t) => t.id));
+    if (duplicate !== null) {
+      this.setMismatch(
+        `The test name "${duplicate}" is used twice inside describe.multinode on role '${role}'. Multi-node tests are matched across roles by full name, so every name must be unique in the file.`,
+      );
+      return;
+    }
+    const leadPlan = this.plans.get(this.host.lead);
+    const compare = (other: string, otherPlan: readonly TestPlanEntry[]): void => {
+      const difference = describeDifference(leadPlan!.map((t) => t.id), otherPlan.map((t) => t.id));
+      if (difference !== null && this.mismatch === null) {
+        this.setMismatch(
+          `Roles define different tests inside describe.multinode: ${difference.replace('{a}', `role '${this.host.lead}'`).replace('{b}', `role '${other}'`)}. Every role must define the same tests; do not define tests conditionally on multinode.role (use runOn inside the test instead).`,
+        );
+      }
+    };
+    if (leadPlan === undefined) return;
+    if (role === this.host.lead) {
+      for (const [other, otherPlan] of this.plans) if (other !== role) compare(other, otherPlan);
+    } else {
+      compare(role, tests);
+    }
+  }
+
+  /** A role begins a test; resolves through `host.go` when the test may start. */
+  begin(role: string, testId: string, timeoutMs: number): void {
+    if (this.mismatch !== null) {
+      this.host.go(role, testId, new Error(this.mismatch));
+      return;
+    }
+    const run = this.run(testId);
+    run.begun.add(role);
+    if (run.went) {
+      // Already started without this role (it was late but not terminated): let it run and report.
+      this.host.go(role, testId, null);
+      return;
+    }
+    if (role === this.host.lead) {
+      run.leadBegun = true;
+      run.timeoutMs = timeoutMs;
+      run.timer = this.clock.schedule(timeoutMs + this.host.graceMs, () => {
+        for (const late of this.host.activeRoles()) {
+          if (!run.begun.has(late)) {
+            this.host.terminate(late, `it did not reach the start of test "${testId}" within ${timeoutMs + this.host.graceMs} ms (the test's timeout plus a grace period)`);
+          }
+        }
+        this.goIfReady(run);
+      });
+    }
+    this.goIfReady(run);
+  }
+
+  /** Stores a role's result for a test. */
+  result(role: string, testId: string, result: RoleResult): void {
+    const run = this.run(testId);
+    if (!run.results.has(role)) run.results.set(role, result);
+    this.completeIfReady(run);
+  }
+
+  /** Resolves with every role's result for `testId` (the lead's first). */
+  collect(testId: string): Promise<Map<string, RoleResult>> {
+    const run = this.run(testId);
+    if (this.mismatch !== null) return Promise.resolve(run.results);
+    return new Promise((resolve) => {
+      run.waiters.push(() => resolve(run.results));
+      this.completeIfReady(run);
+    });
+  }
+
+  /** Re-evaluates every run after roles left (terminated or finished). */
+  rolesChanged(): void {
+    for (const run of this.runs.values()) {
+      this.goIfReady(run);
+      this.completeIfReady(run);
+    }
+  }
+
+  /** Forgets a test whose verdict is final and cancels its timers. */
+  forget(testId: string): void {
+    this.runs.get(testId)?.timer?.cancel();
+    this.runs.delete(testId);
+  }
+
+  /** Cancels every timer (teardown). */
+  close(): void {
+    for (const run of this.runs.values()) run.timer?.cancel();
+    this.runs.clear();
+  }
+
+  private run(testId: string): Run {
+    let run = this.runs.get(testId);
+    if (run === undefined) {
+      run = { id: testId, timeoutMs: 0, begun: new Set(), leadBegun: false, went: false, expected: new Set(), results: new Map(), waiters: [], timer: null };
+      this.runs.set(testId, run);
+    }
+    return run;
+  }
+
+  private goIfReady(run: Run): void {
+    if (run.went || !run.leadBegun) return;
+    const active = this.host.activeRoles();
+    if (!active.every((r) => run.begun.has(r))) return;
+    run.went = true;
+    run.timer?.cancel();
+    run.expected = new Set(active);
+    for (const role of this.allKnownRoles(run)) {
+      if (!run.expected.has(role)) {
+        const absent = this.host.absentResult(role, run.id);
+        if (absent !== null && !run.results.has(role)) run.results.set(role, absent);
+      }
+    }
+    for (const role of run.begun) this.host.go(role, run.id, null);
+    run.timer = this.clock.schedule(run.timeoutMs + this.host.graceMs, () => {
+      for (const role of run.expected) {
+        if (!run.results.has(role) && role !== this.host.lead) {
+          this.host.terminate(role, `it did not finish test "${run.id}" within ${run.timeoutMs} ms (the test's timeout) plus a grace period of ${this.host.graceMs} ms`);
+        }
+      }
+    });
+  }
+
+  private allKnownRoles(run: Run): string[] {
+    const roles = new Set<string>([...this.plans.keys(), ...run.begun, ...this.host.activeRoles()]);
+    return [...roles];
+  }
+
+  private completeIfReady(run: Run): void {
+    if (!run.went || run.waiters.length === 0) return;
+    const active = new Set(this.host.activeRoles());
+    for (const role of run.expected) {
+      if (run.results.has(role)) continue;
+      if (!active.has(role)) {
+        const absent = this.host.absentResult(role, run.id);
+        if (absent !== null) {
+          run.results.set(role, absent);
+          continue;
+        }
+      }
+      return;
+    }
+    run.timer?.cancel();
+    const waiters = run.waiters.splice(0);
+    for (const waiter of waiters) waiter();
+  }
+
+  private setMismatch(message: string): void {
+    this.mismatch = message;
+    for (const run of this.runs.values()) {
+      run.timer?.cancel();
+      if (!run.went) {
+        run.went = true;
+        for (const role of run.begun) this.host.go(role, run.id, new Error(message));
+      }
+      const waiters = run.waiters.splice(0);
+      for (const waiter of waiters) waiter();
+    }
+  }
+}
+
+function findDuplicate(ids: readonly string[]): string | null {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) return id;
+    seen.add(id);
+  }
+  return null;
+}
+
+/** Describes the first difference between two ordered test lists, with {a}/{b} for the two roles. */
+function describeDifference(a: readonly string[], b: readonly string[]): string | null {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    if (a[i] === undefined) return `{b} has the extra test "${b[i]}"`;
+    if (b[i] === undefined) return `{a} has the test "${a[i]}", which {b} does not define`;
+    return `test ${i + 1} is "${a[i]}" on {a} but "${b[i]}" on {b}`;
+  }
+  return null;
+}

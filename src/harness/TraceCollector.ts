@@ -1,0 +1,99 @@
+import type { MessageReceiveRecord, MessageSendRecord, RawTraceEvent } from './TraceBuffer';
+import type { FileTrace, RoleError, TestTrace, TraceEvent } from './traceTypes';
+
+/** Header fields of a file trace. */
+export interface TraceHeader {
+  readonly testPath: string;
+  readonly rootDir: string;
+  readonly roles: readonly string[];
+  readonly seed: number;
+  readonly startedAt: number;
+}
+
+/**
+ * Gathers the raw events of every role on the lead and builds the file's trace: message halves
+ * are paired by (sender, sequence number) into one `message` event with send and receive times.
+ */
+export class TraceCollector {
+  private readonly events: TraceEvent[] = [];
+  private readonly sends: MessageSendRecord[] = [];
+  private readonly receipts = new Map<string, MessageReceiveRecord>();
+  private readonly tests: TestTrace[] = [];
+  private readonly roleErrors: RoleError[] = [];
+  private readonly omittedByRole = new Map<string, number>();
+
+  constructor(private readonly header: TraceHeader) {}
+
+  /** Adds raw events from one role. */
+  add(events: readonly RawTraceEvent[]): void {
+    for (const event of events) {
+      switch (event.type) {
+        case 'msg-send':
+          this.sends.push(event);
+          break;
+        case 'msg-recv':
+          this.receipts.set(`${event.from}\u0000${event.seq}`, event);
+          break;
+        default:
+          this.events.push(event);
+      }
+    }
+  }
+
+  /** Records how many messages a role left out of its trace (a running total). */
+  omitted(role: string, count: number): void {
+    this.omittedByRole.set(role, count);
+  }
+
+  /** Adds a finished test with its per-role results. */
+  addTest(test: TestTrace): void {
+    this.tests.push(test);
+  }
+
+  /** Records a whole-role failure. */
+  addRoleError(error: RoleError): void {
+    this.roleErrors.push(error);
+  }
+
+  /** The most recent log line of `role`, for barrier timeout messages. */
+  lastLog(role: string): { message: string; time: number } | null {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const event = this.events[i]!;
+      if (event.role === role && event.type === 'log') return { message: event.message, time: event.time };
+    }
+    return null;
+  }
+
+  /** Builds the trace of the file. */
+  build(finishedAt: number): FileTrace {
+    const messages: TraceEvent[] = this.sends.map((send) => {
+      const receipt = this.receipts.get(`${send.role}\u0000${send.seq}`);
+      return {
+        type: 'message',
+        time: send.time,
+        role: send.role,
+        lamport: send.lamport,
+        test: send.test,
+        to: send.to,
+        seq: send.seq,
+        receivedAt: receipt?.time ?? null,
+        receiveLamport: receipt?.lamport ?? null,
+        dropped: send.dropped,
+        delayMs: send.delayMs,
+        preview: send.preview,
+      };
+    });
+    const events = [...this.events, ...messages].sort((a, b) => a.time - b.time || a.lamport - b.lamport);
+    let omitted = 0;
+    for (const count of this.omittedByRole.values()) omitted += count;
+    return {
+      version: 1,
+      ...this.header,
+      finishedAt,
+      tests: this.tests,
+      events,
+      roleErrors: this.roleErrors,
+      messagesOmitted: omitted,
+    };
+  }
+}

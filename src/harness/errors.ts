@@ -1,0 +1,70 @@
+import { MultinodeError } from '../util/errors';
+
+/** A role name that is not one of the file's roles. */
+export class UnknownRoleError extends MultinodeError {
+  constructor(names: readonly string[], roles: readonly string[], where: string) {
+    const quoted = names.map((n) => `'${n}'`).join(', ');
+    super(
+      'UNKNOWN_ROLE',
+      `${where} was given ${names.length === 1 ? 'an unknown role' : 'unknown roles'} ${quoted}; the roles of this file are ${roles.map((r) => `'${r}'`).join(', ')}.`,
+    );
+  }
+}
+
+/** A fault call with an argument outside what is allowed. */
+export class InvalidFaultError extends MultinodeError {
+  constructor(message: string) {
+    super('INVALID_FAULT', message);
+  }
+}
+
+/** A barrier that did not complete within its timeout. */
+export class BarrierTimeoutError extends MultinodeError {
+  constructor(message: string) {
+    super('BARRIER_TIMEOUT', message);
+  }
+}
+
+/** A barrier that cannot complete, for a reason other than a timeout. */
+export class BarrierFailedError extends MultinodeError {
+  /** True when the failure only reports another role's failure. */
+  readonly consequence: boolean;
+
+  constructor(message: string, consequence: boolean) {
+    super(consequence ? 'BARRIER_CONSEQUENCE' : 'BARRIER_FAILED', message);
+    this.consequence = consequence;
+  }
+}
+
+/** A role whose thread was ended by the harness, or whose test file failed outside a test. */
+export class RoleTerminatedError extends MultinodeError {
+  constructor(message: string) {
+    super('ROLE_TERMINATED', message);
+  }
+}
+
+/** Roles that define different tests inside `describe.multinode`. */
+export class TestMismatchError extends MultinodeError {
+  constructor(message: string) {
+    super('TEST_MISMATCH', message);
+  }
+}
+
+/** A node that could not be started, stopped or crashed. */
+export class NodeError extends MultinodeError {
+  constructor(message: string) {
+    super('NODE_ERROR', message);
+  }
+}
+
+/** A deadline of the harness itself (node start-up, members Up, shut-down). */
+export class HarnessTimeoutError extends MultinodeError {
+  constructor(message: string) {
+    super('HARNESS_TIMEOUT', message);
+  }
+}
+
+/** Used at the end of exhaustive switches: a value the type system says cannot exist. */
+export function assertNever(value: never, what: string): never {
+  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}.`);
+}

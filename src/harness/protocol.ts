@@ -1,0 +1,82 @@
+import type { SerializedError } from '../util/errors';
+import type { FaultCommand, RoleOutcome } from './traceTypes';
+import type { MessagePort } from 'node:worker_threads';
+import type { RawTraceEvent } from './TraceBuffer';
+import type { ClientSettings } from './HarnessClient';
+
+/**
+ * The control channel between the lead (conductor) and one role thread. Control traffic is never
+ * faulted: a crashed or partitioned role's test code keeps running and keeps taking part in barriers.
+ */
+
+/** A role's view of one selected multi-node test, sent before the first test runs. */
+export interface TestPlanEntry {
+  readonly id: string;
+  readonly timeoutMs: number;
+}
+
+/** A node operation the conductor asks a role's node host to do. */
+export type NodeOp = 'crash' | 'stop' | 'start';
+
+/** Messages from a role thread to the lead. */
+export type RoleToLead =
+  | { readonly type: 'node-ready'; readonly incarnation: number }
+  | { readonly type: 'node-failed'; readonly error: SerializedError }
+  | { readonly type: 'plan'; readonly tests: readonly TestPlanEntry[] }
+  | { readonly type: 'test-begin'; readonly testId: string; readonly timeoutMs: number }
+  | { readonly type: 'test-failed'; readonly testId: string; readonly error: SerializedError }
+  | {
+      readonly type: 'test-done';
+      readonly testId: string;
+      readonly status: RoleOutcome;
+      readonly durationMs: number;
+      readonly errors: readonly SerializedError[];
+    }
+  | {
+      readonly type: 'barrier-enter';
+      readonly requestId: number;
+      readonly testId: string | null;
+      readonly name: string;
+      readonly roles: readonly string[] | null;
+      readonly timeoutMs: number;
+    }
+  | { readonly type: 'fault'; readonly requestId: number; readonly command: FaultCommand }
+  | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
+  | { readonly type: 'trace'; readonly events: readonly RawTraceEvent[]; readonly omitted: number }
+  | { readonly type: 'file-done'; readonly error: SerializedError | null };
+
+/** Messages from the lead to a role thread. */
+export type LeadToRole =
+  | { readonly type: 'all-ready'; readonly error: SerializedError | null }
+  | { readonly type: 'test-go'; readonly testId: string; readonly error: SerializedError | null }
+  | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
+  | { readonly type: 'node-op'; readonly requestId: number; readonly op: NodeOp; readonly incarnation: number }
+  | { readonly type: 'await-members-up'; readonly requestId: number; readonly count: number; readonly timeoutMs: number }
+  | { readonly type: 'shutdown'; readonly stopTimeoutMs: number };
+
+/** What the lead passes to a role thread in `workerData`. */
+export interface RoleWorkerData {
+  readonly kind: 'jest-environment-multinode/role';
+  readonly role: string;
+  readonly roles: readonly string[];
+  readonly seed: number;
+  readonly testPath: string;
+  /** Serialized Jest configs for the role's own run of the file. */
+  readonly globalConfig: unknown;
+  readonly projectConfig: unknown;
+  /** Resolved absolute path of the NodeFactory module, or null for the embedded cluster. */
+  readonly nodeModule: string | null;
+  readonly nodeOptions: Record<string, unknown>;
+  readonly faultBuffer: SharedArrayBuffer;
+  readonly control: MessagePort;
+  /** One port per peer role. */
+  readonly links: Record<string, MessagePort>;
+  /** Start time of the file on the lead, for trace times. */
+  readonly fileStartedAt: number;
+  readonly settings: ClientSettings & { readonly nodeTimeoutMs: number };
+}
+
+/** Recognises the workerData of a role thread (Jest's own worker threads have other data). */
+export function isRoleWorkerData(value: unknown): value is RoleWorkerData {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'jest-environment-multinode/role';
+}
