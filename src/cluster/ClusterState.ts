@@ -1,0 +1,66 @@
+/**
+ * The read model of one node's view: an immutable snapshot built from its gossip. This is what
+ * `cluster.state()` returns and what events and `describe()` are computed from.
+ */
+import type { Gossip, MemberEntry } from './Gossip';
+import { memberKey, sameMember, type Member, type UniqueAddress } from './Member';
+import { hasConvergence, leaderOf, oldestOf, unreachableKeys } from './membershipView';
+
+/**
+ * Where this node is in its own life cycle: still contacting seed nodes, a member of a cluster, or
+ * stopped (aborted, shut down, downed or removed; the view is frozen at its last value).
+ */
+export type ClusterPhase = 'contacting-seeds' | 'member' | 'stopped';
+
+/** An immutable snapshot of one node's view of the cluster. */
+export interface ClusterState {
+  /** This node. */
+  readonly self: UniqueAddress;
+  /** This node's phase. */
+  readonly phase: ClusterPhase;
+  /** This node's own entry, or undefined before it was welcomed. */
+  readonly selfMember: Member | undefined;
+  /** Every member that is not removed, in address order (address, then incarnation). */
+  readonly members: readonly Member[];
+  /** Members some live member currently observes as unreachable; can include self when others cannot reach it. */
+  readonly unreachable: readonly Member[];
+  /** The leader in this view, or undefined when there is none (e.g. before joining). */
+  readonly leader: UniqueAddress | undefined;
+  /** The oldest Up or Leaving member (lowest up-number), or undefined. */
+  readonly oldest: UniqueAddress | undefined;
+  /** True when every Up/Leaving member has seen this view and no other member is unreachable. */
+  readonly convergence: boolean;
+}
+
+/** Builds the snapshot of `gossip` as seen by `self`. */
+export function buildClusterState(gossip: Gossip, self: UniqueAddress, phase: ClusterPhase): ClusterState {
+  const unreachable = unreachableKeys(gossip.content);
+  const toMember = (entry: MemberEntry): Member =>
+    Object.freeze({
+      address: entry.address,
+      incarnation: entry.incarnation,
+      status: entry.status,
+      upNumber: entry.upNumber > 0 ? entry.upNumber : undefined,
+      reachable: !unreachable.has(memberKey(entry)),
+    });
+  const members = gossip.content.members.filter((m) => m.status !== 'removed').map(toMember);
+  const selfEntry = gossip.content.members.find((m) => sameMember(m, self));
+  const leader = leaderOf(gossip.content, self);
+  const oldest = oldestOf(gossip.content);
+  return Object.freeze({
+    self: Object.freeze({ address: self.address, incarnation: self.incarnation }),
+    phase,
+    selfMember: selfEntry ? toMember(selfEntry) : undefined,
+    members: Object.freeze(members),
+    unreachable: Object.freeze(members.filter((m) => !m.reachable)),
+    leader: leader ? Object.freeze({ address: leader.address, incarnation: leader.incarnation }) : undefined,
+    oldest: oldest ? Object.freeze({ address: oldest.address, incarnation: oldest.incarnation }) : undefined,
+    convergence: selfEntry !== undefined && hasConvergence(gossip, self),
+  });
+}
+
+/** The number of members that are Up and reachable in `state` (what `awaitMembersUp` counts). */
+export function countMembersUp(state: ClusterState): number {
+  if (state.phase !== 'member') return 0;
+  return state.members.filter((m) => m.status === 'up' && m.reachable).length;
+}
