@@ -97,15 +97,25 @@ export class SimCluster {
    * Advances virtual time in 10 ms steps until `predicate` holds; throws after `timeoutMs` of virtual
    * time with every node's view and the recent log, so a failure explains itself.
    */
-  runUntil(predicate: () => boolean, timeoutMs: number, what: string): number {
+  async runUntil(predicate: () => boolean, timeoutMs: number, what: string): Promise<number> {
     const start = this.clock.now();
-    while (!predicate()) {
+    for (;;) {
+      // Let promise callbacks (leave(), whenUp()) run between steps, as they would between real ticks.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (predicate()) return this.clock.now() - start;
       if (this.clock.now() - start >= timeoutMs) {
         throw new Error(`Timed out after ${timeoutMs} ms of virtual time waiting until ${what}.\n${this.dump()}`);
       }
       this.advance(10);
     }
-    return this.clock.now() - start;
+  }
+
+  /** Advances virtual time by `ms` in 10 ms steps, letting promise callbacks run in between. */
+  async run(ms: number): Promise<void> {
+    for (let left = ms; left > 0; left -= 10) {
+      this.advance(Math.min(10, left));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Each running node's view plus the last log lines. */
