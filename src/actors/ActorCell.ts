@@ -1,0 +1,558 @@
+import { assertNever } from '../transport/assertNever';
+import type { Actor } from './Actor';
+import type { ActorContext } from './ActorContext';
+import { checkActorName, childPath, generatedName } from './ActorPath';
+import { ActorRef } from './ActorRef';
+import type { ActorRuntime } from './ActorRuntime';
+import {
+  ActorInitializationError,
+  ActorNameTakenError,
+  ActorStoppedError,
+  NotAChildError,
+  describeError,
+  describeMessageType,
+} from './errors';
+import { createActorLogger } from './Logger';
+import type { ActorLogger } from './Logger';
+import { Mailbox } from './Mailbox';
+import type { Props } from './Props';
+import { RestartHistory, defaultStrategy } from './SupervisorStrategy';
+import type { Directive } from './SupervisorStrategy';
+import { Terminated } from './Terminated';
+import { ActorTimers } from './TimerScheduler';
+import type { TimerTag } from './TimerScheduler';
+
+/**
+ * The runtime side of one actor: mailbox, one-message-at-a-time processing (sync or async),
+ * lifecycle, children, supervision of its children, and death watch. Internal; users see
+ * `ActorRef` and `ActorContext`. This file is over 300 lines because the lifecycle state machine
+ * only reads correctly in one place.
+ *
+ * States: starting -> running <-> suspended (failed, waiting for the supervisor) -> restarting ->
+ * running; any -> stopping -> stopped. `busy` is true while actor code (receive or a hook) runs or
+ * its promise is pending; stop, restart and resume wait for it to settle.
+ */
+
+type CellState = 'starting' | 'running' | 'suspended' | 'restarting' | 'stopping' | 'stopped';
+
+interface Envelope {
+  readonly message: unknown;
+  readonly sender: ActorRef | undefined;
+  readonly timer: TimerTag | undefined;
+}
+
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
+/** Messages handled per turn before yielding to other actors and to I/O. */
+const THROUGHPUT = 64;
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+export class ActorCell {
+  readonly ref: ActorRef;
+  readonly path: string;
+  readonly name: string;
+  readonly parent: ActorCell | undefined;
+  readonly props: Props;
+  readonly children = new Map<string, ActorCell>();
+  readonly terminated: Promise<void>;
+  readonly log: ActorLogger;
+  readonly context: ActorContext;
+
+  private readonly runtime: ActorRuntime;
+  private readonly timers: ActorTimers<unknown>;
+  private readonly mailbox = new Mailbox<Envelope>();
+  private readonly restarts = new RestartHistory();
+  private readonly localWatchers = new Set<ActorCell>();
+  private readonly remoteWatchers = new Map<string, { readonly node: string; readonly path: string }>();
+  private readonly watching = new Map<string, ActorRef>();
+  private readonly escalated = new Set<ActorCell>();
+  private state: CellState = 'starting';
+  private actor: Actor | undefined;
+  /** The current instance finished preStart/postRestart, so postStop/preRestart are due. */
+  private started = false;
+  private busy = false;
+  private scheduled = false;
+  private inRunLoop = false;
+  private stopProceeding = false;
+  private deferred: (() => void) | undefined;
+  private currentSender: ActorRef | undefined;
+  private childCounter = 0;
+  private resolveTerminated: () => void = () => undefined;
+
+  constructor(runtime: ActorRuntime, parent: ActorCell | undefined, name: string, props: Props) {
+    this.runtime = runtime;
+    this.parent = parent;
+    this.name = name;
+    this.props = props;
+    this.path = parent === undefined ? `/${name}` : childPath(parent.path, name);
+    this.ref = new ActorRef(runtime.address, this.path, runtime);
+    this.terminated = new Promise((resolve) => {
+      this.resolveTerminated = resolve;
+    });
+    this.log = createActorLogger(runtime.log, this.path, { actor: this.path });
+    this.timers = new ActorTimers(runtime.scheduler, (message, tag) => this.enqueue(message, undefined, tag));
+    this.context = this.createContext();
+  }
+
+  /** Whether the actor is stopping or stopped. */
+  get isStopping(): boolean {
+    return this.state === 'stopping' || this.state === 'stopped';
+  }
+
+  /** Creates, registers and starts a child. */
+  spawnChild(props: Props, name: string | undefined): ActorCell {
+    if (this.isStopping) throw new ActorStoppedError(this.path, `spawn a child${name === undefined ? '' : ` named '${name}'`}`);
+    this.runtime.checkCanSpawn(name);
+    let childName: string;
+    if (name === undefined) {
+      do childName = generatedName(this.childCounter++);
+      while (this.children.has(childName));
+    } else {
+      checkActorName(name);
+      if (this.children.has(name)) throw new ActorNameTakenError(this.path, name);
+      childName = name;
+    }
+    const child = new ActorCell(this.runtime, this, childName, props);
+    this.children.set(childName, child);
+    this.runtime.register(child);
+    child.start();
+    return child;
+  }
+
+  /** Starts the actor asynchronously: messages sent meanwhile wait in the mailbox. */
+  start(): void {
+    this.runtime.dispatch(() => {
+      if (this.state !== 'starting') return;
+      this.step(
+        () => this.createInstance((actor) => actor.preStart(this.context)),
+        (outcome) => {
+          if (!outcome.ok) {
+            this.fail(new ActorInitializationError(this.path, outcome.error), undefined, true);
+            return;
+          }
+          this.state = 'running';
+          this.runtime.eventStream.publish({ type: 'ActorStarted', ref: this.ref });
+          this.scheduleRun();
+        },
+      );
+    });
+  }
+
+  /** Queues a message; a stopping or stopped actor turns it into a dead letter. */
+  enqueue(message: unknown, sender: ActorRef | undefined, timer?: TimerTag): void {
+    if (this.isStopping) {
+      if (!(message instanceof Terminated) && timer === undefined) {
+        this.runtime.deadLetter(message, sender, this.ref, 'the actor has stopped');
+      }
+      return;
+    }
+    this.mailbox.push({ message, sender, timer });
+    this.scheduleRun();
+  }
+
+  /** Stops asynchronously: the current message finishes, children stop, then postStop. Idempotent. */
+  stop(): void {
+    if (this.isStopping) return;
+    this.state = 'stopping';
+    this.deferred = undefined;
+    this.timers.cancelAll();
+    if (!this.busy) this.proceedStop();
+  }
+
+  /** Dies at once: no hooks, no notices, no dead letters. */
+  abort(): void {
+    if (this.state === 'stopped') return;
+    for (const child of this.children.values()) child.abort();
+    this.state = 'stopped';
+    this.deferred = undefined;
+    this.timers.cancelAll();
+    this.mailbox.drain();
+    this.localWatchers.clear();
+    this.remoteWatchers.clear();
+    this.watching.clear();
+    this.resolveTerminated();
+  }
+
+  /** Decides what happens to a failed child, with the child's or this actor's strategy. */
+  handleChildFailure(child: ActorCell, error: unknown, message: unknown, duringStart: boolean): void {
+    if (this.isStopping) return;
+    const strategy =
+      child.props.supervisorStrategy ??
+      this.actor?.supervisorStrategy ??
+      (this.parent === undefined ? this.runtime.guardianStrategy : defaultStrategy);
+    let directive: Directive;
+    try {
+      directive = strategy.decider(error, { child: child.ref, message });
+    } catch (deciderError) {
+      this.log.error(`the supervisor decider threw (${describeError(deciderError)}); escalating the failure of ${child.path}`);
+      directive = 'escalate';
+    }
+    if (duringStart && directive === 'resume') directive = 'stop';
+    let restartLimitReached = false;
+    if (directive === 'restart' && !child.restarts.tryRestart(strategy, this.runtime.clock.now())) {
+      directive = 'stop';
+      restartLimitReached = true;
+      this.log.error(
+        `${child.path} failed again after ${strategy.maxRestarts} restart(s) within ${strategy.withinMs} ms, its restart limit; stopping it`,
+      );
+    }
+    this.runtime.eventStream.publish({ type: 'ActorFailed', ref: child.ref, error, directive, restartLimitReached });
+    switch (directive) {
+      case 'resume':
+        child.resume();
+        return;
+      case 'restart':
+        child.restart(error, message);
+        return;
+      case 'stop':
+        child.stop();
+        return;
+      case 'escalate':
+        if (this.parent === undefined) {
+          this.log.error(`${child.path} escalated a failure to the guardian; stopping it (${describeError(error)})`);
+          child.stop();
+          return;
+        }
+        this.escalated.add(child);
+        this.fail(error, undefined, false);
+        return;
+      default:
+        assertNever(directive, 'supervisor directive');
+    }
+  }
+
+  /** Called by a child once it has fully stopped: frees its name. */
+  childTerminated(child: ActorCell): void {
+    if (this.children.get(child.name) === child) this.children.delete(child.name);
+    this.escalated.delete(child);
+  }
+
+  /** Starts watching `ref` (no-op for self or if already watching). */
+  watch(ref: ActorRef): void {
+    const key = ref.toString();
+    if (ref.equals(this.ref) || this.watching.has(key)) return;
+    this.watching.set(key, ref);
+    this.runtime.watchTarget(ref, this);
+  }
+
+  /** Stops watching `ref`; a queued `Terminated` for it is then dropped. */
+  unwatch(ref: ActorRef): void {
+    const key = ref.toString();
+    if (!this.watching.delete(key)) return;
+    this.runtime.unwatchTarget(ref, this);
+  }
+
+  addWatcher(watcher: ActorCell): void {
+    this.localWatchers.add(watcher);
+  }
+
+  removeWatcher(watcher: ActorCell): void {
+    this.localWatchers.delete(watcher);
+  }
+
+  addRemoteWatcher(node: string, path: string): void {
+    this.remoteWatchers.set(`${node}\u0000${path}`, { node, path });
+  }
+
+  removeRemoteWatcher(node: string, path: string): void {
+    this.remoteWatchers.delete(`${node}\u0000${path}`);
+  }
+
+  /** Queues `Terminated` for `ref` if this actor still watches it. */
+  notifyTerminated(ref: ActorRef, existenceConfirmed: boolean, addressTerminated: boolean): void {
+    const watched = this.watching.get(ref.toString());
+    if (watched !== undefined) this.enqueue(new Terminated(watched, existenceConfirmed, addressTerminated), undefined);
+  }
+
+  /** Node `node` is gone: `Terminated` for everything watched there, and forget its watchers. */
+  addressTerminated(node: string): void {
+    for (const ref of this.watching.values()) if (ref.node === node) this.notifyTerminated(ref, true, true);
+    for (const [key, watcher] of this.remoteWatchers) if (watcher.node === node) this.remoteWatchers.delete(key);
+  }
+
+  // ---- processing -------------------------------------------------------------------------
+
+  private scheduleRun(): void {
+    if (this.scheduled || this.inRunLoop || this.busy || this.state !== 'running' || this.mailbox.size === 0) return;
+    this.scheduled = true;
+    this.runtime.dispatch(() => this.run());
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    this.inRunLoop = true;
+    try {
+      for (let budget = THROUGHPUT; budget > 0 && this.state === 'running' && !this.busy; budget--) {
+        const envelope = this.mailbox.shift();
+        if (envelope === undefined) break;
+        this.invoke(envelope);
+      }
+    } finally {
+      this.inRunLoop = false;
+    }
+    this.scheduleRun();
+  }
+
+  private invoke({ message, sender, timer }: Envelope): void {
+    if (timer !== undefined && !this.timers.accept(timer)) return;
+    if (message instanceof Terminated && !this.watching.delete(message.ref.toString())) return;
+    const actor = this.actor as Actor;
+    this.currentSender = sender;
+    this.step(
+      () => actor.receive(message, this.context),
+      (outcome) => {
+        if (outcome.ok) this.scheduleRun();
+        else this.fail(outcome.error, message, false);
+      },
+    );
+  }
+
+  /**
+   * Runs actor code, sync or async; `then` runs once it settled unless the actor stopped meanwhile
+   * (then the stop proceeds instead). A directive deferred while busy runs after `then`.
+   */
+  private step(fn: () => unknown, then: (outcome: Outcome) => void): void {
+    this.busy = true;
+    let result: unknown;
+    try {
+      result = fn();
+    } catch (error) {
+      this.settle({ ok: false, error }, then);
+      return;
+    }
+    if (isPromiseLike(result)) {
+      result.then(
+        () => this.settle({ ok: true }, then),
+        (error: unknown) => this.settle({ ok: false, error }, then),
+      );
+    } else {
+      this.settle({ ok: true }, then);
+    }
+  }
+
+  private settle(outcome: Outcome, then: (outcome: Outcome) => void): void {
+    this.busy = false;
+    this.currentSender = undefined;
+    if (this.state === 'stopped') return;
+    if (this.state === 'stopping') {
+      if (!outcome.ok) this.log.error(`failed while stopping: ${describeError(outcome.error)}`);
+      this.proceedStop();
+      return;
+    }
+    then(outcome);
+    const deferred = this.deferred;
+    this.deferred = undefined;
+    deferred?.();
+  }
+
+  private createInstance(hook: (actor: Actor) => unknown): unknown {
+    this.actor = undefined;
+    this.started = false;
+    const actor = this.props.factory();
+    this.actor = actor;
+    const result = hook(actor);
+    if (!isPromiseLike(result)) {
+      this.started = true;
+      return result;
+    }
+    return result.then(() => {
+      this.started = true;
+    });
+  }
+
+  // ---- failure and supervision ------------------------------------------------------------
+
+  private fail(error: unknown, message: unknown, duringStart: boolean): void {
+    if (this.isStopping || this.state === 'suspended') {
+      if (this.state === 'suspended') this.log.error(`failed again while waiting for its supervisor: ${describeError(error)}`);
+      return;
+    }
+    this.state = 'suspended';
+    this.log.error(
+      duringStart ? `failed to start: ${describeError(error)}` : `failed on a ${describeMessageType(message)} message: ${describeError(error)}`,
+      { error: describeError(error) },
+    );
+    if (this.parent === undefined) {
+      this.stop();
+      return;
+    }
+    this.parent.handleChildFailure(this, error, message, duringStart);
+  }
+
+  private resume(): void {
+    if (this.state !== 'suspended') return;
+    if (this.busy) {
+      this.deferred = () => this.resume();
+      return;
+    }
+    if (!this.started) {
+      this.stop();
+      return;
+    }
+    this.state = 'running';
+    this.resumeEscalated();
+    this.scheduleRun();
+  }
+
+  private restart(reason: unknown, message: unknown): void {
+    if (this.isStopping) return;
+    if (this.busy) {
+      this.deferred = () => this.restart(reason, message);
+      return;
+    }
+    this.state = 'restarting';
+    this.timers.cancelAll();
+    const old = this.actor;
+    const oldStarted = this.started;
+    this.started = false;
+    this.step(
+      () => (old !== undefined && oldStarted ? old.preRestart(this.context, reason, message) : undefined),
+      (outcome) => {
+        if (!outcome.ok) this.log.error(`preRestart threw (${describeError(outcome.error)}); restarting anyway`);
+        const stoppingChildren = [...this.children.values()].filter((child) => child.isStopping).map((child) => child.terminated);
+        void Promise.all(stoppingChildren).then(() => {
+          if (this.state !== 'restarting') return;
+          this.step(
+            () => this.createInstance((actor) => actor.postRestart(this.context, reason)),
+            (restarted) => {
+              if (!restarted.ok) {
+                this.fail(new ActorInitializationError(this.path, restarted.error), undefined, true);
+                return;
+              }
+              this.state = 'running';
+              this.log.info(`restarted after: ${describeError(reason)}`);
+              this.runtime.eventStream.publish({ type: 'ActorRestarted', ref: this.ref, reason });
+              this.resumeEscalated();
+              this.scheduleRun();
+            },
+          );
+        });
+      },
+    );
+  }
+
+  private resumeEscalated(): void {
+    const children = [...this.escalated];
+    this.escalated.clear();
+    for (const child of children) child.resume();
+  }
+
+  // ---- stopping -----------------------------------------------------------------------------
+
+  private proceedStop(): void {
+    if (this.stopProceeding) return;
+    this.stopProceeding = true;
+    const children = [...this.children.values()];
+    for (const child of children) child.stop();
+    const finish = (): void => {
+      if (this.state === 'stopped') return;
+      const actor = this.actor;
+      if (actor === undefined || !this.started) {
+        this.finishStop();
+        return;
+      }
+      let result: unknown;
+      try {
+        result = actor.postStop(this.context);
+      } catch (error) {
+        this.log.error(`postStop threw: ${describeError(error)}`);
+      }
+      if (!isPromiseLike(result)) {
+        this.finishStop();
+        return;
+      }
+      result.then(
+        () => this.finishStop(),
+        (error: unknown) => {
+          this.log.error(`postStop failed: ${describeError(error)}`);
+          this.finishStop();
+        },
+      );
+    };
+    if (children.length === 0) finish();
+    else void Promise.all(children.map((child) => child.terminated)).then(finish);
+  }
+
+  private finishStop(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.started = false;
+    this.runtime.unregister(this);
+    this.parent?.childTerminated(this);
+    for (const envelope of this.mailbox.drain()) {
+      if (envelope.message instanceof Terminated || envelope.timer !== undefined) continue;
+      this.runtime.deadLetter(envelope.message, envelope.sender, this.ref, 'the actor stopped before processing it');
+    }
+    for (const ref of this.watching.values()) this.runtime.unwatchTarget(ref, this);
+    this.watching.clear();
+    for (const watcher of this.localWatchers) watcher.notifyTerminated(this.ref, true, false);
+    this.localWatchers.clear();
+    for (const watcher of this.remoteWatchers.values()) this.runtime.sendTerminated(watcher.node, watcher.path, this.path, true);
+    this.remoteWatchers.clear();
+    this.log.debug('stopped');
+    this.runtime.eventStream.publish({ type: 'ActorStopped', ref: this.ref });
+    this.resolveTerminated();
+  }
+
+  // ---- context ------------------------------------------------------------------------------
+
+  private stopFromContext(ref: ActorRef | undefined): void {
+    if (ref === undefined || ref.equals(this.ref)) {
+      this.stop();
+      return;
+    }
+    if (ref.node === this.ref.node && ref.path === childPath(this.path, ref.name)) {
+      this.children.get(ref.name)?.stop();
+      return;
+    }
+    throw new NotAChildError(
+      `${this.path} cannot stop ${ref.toString()}: an actor can stop only itself and its own children. ` +
+        'Send that actor a message asking it to stop instead.',
+    );
+  }
+
+  private createContext(): ActorContext {
+    const cell = this;
+    return {
+      get self() {
+        return cell.ref;
+      },
+      path: this.path,
+      get parent() {
+        return cell.parent?.ref;
+      },
+      get sender() {
+        return cell.currentSender;
+      },
+      get system() {
+        return cell.runtime.system;
+      },
+      log: this.log,
+      timers: this.timers,
+      get children() {
+        return [...cell.children.values()].map((child) => child.ref);
+      },
+      child: (name) => this.children.get(name)?.ref,
+      spawn: <C>(props: Props<C>, name?: string) => this.spawnChild(props as Props, name).ref as ActorRef<C>,
+      stop: (ref) => this.stopFromContext(ref),
+      watch: <T>(ref: ActorRef<T>) => {
+        this.watch(ref as ActorRef);
+        return ref;
+      },
+      unwatch: (ref) => this.unwatch(ref),
+      reply: (message) => {
+        const sender = this.currentSender;
+        if (sender !== undefined) sender.tell(message, this.ref);
+        else this.runtime.deadLetter(message, this.ref, this.runtime.deadLetters, `${this.path} replied to a message that has no sender`);
+      },
+      forward: (target, message) => target.tell(message, this.currentSender),
+      unhandled: (message) => {
+        this.log.debug(`unhandled ${describeMessageType(message)} message`);
+        this.runtime.eventStream.publish({ type: 'UnhandledMessage', message, sender: this.currentSender, recipient: this.ref });
+      },
+    };
+  }
+}
