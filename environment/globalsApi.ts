@@ -139,7 +139,7 @@ export function createGlobals(identity: { role: string; roles: readonly string[]
     leave: (r) => runFault(() => faultCommand('leave', [r], roles)),
   };
 
-  return {
+  const globals: MultinodeGlobals = {
     multinode,
     async runOn(targets, fn) {
       const list = checkRoles(targets, 'runOn');
@@ -147,6 +147,7 @@ export function createGlobals(identity: { role: string; roles: readonly string[]
       return list.includes(role) ? await fn() : undefined;
     },
     async barrier(name, opts = {}) {
+      const callSite = captureCallSite(globals.barrier);
       if (typeof name !== 'string' || name === '') throw new HarnessUsageError(`barrier needs a non-empty name; it was given ${describeValue(name)}.`);
       const harness = need(`barrier('${name}')`);
       const participants = opts.roles === undefined ? null : checkRoles(opts.roles, `barrier('${name}') roles`);
@@ -163,7 +164,7 @@ export function createGlobals(identity: { role: string; roles: readonly string[]
         harness.trace.record({ type: 'barrier-leave', name, outcome: 'passed' });
       } catch (error) {
         harness.trace.record({ type: 'barrier-leave', name, outcome: 'failed' });
-        throw rethrowHere(error);
+        throw atCallSite(error, callSite);
       }
     },
     async eventually(fn, opts = {}) {
@@ -184,15 +185,19 @@ export function createGlobals(identity: { role: string; roles: readonly string[]
     },
     fault,
   };
+  return globals;
 }
 
-/** Gives an error that came from the conductor a stack that points at the caller's code. */
-function rethrowHere(error: unknown): unknown {
-  if (error instanceof Error) {
-    const local = new Error(error.message);
-    const frames = local.stack?.split('\n').slice(1).join('\n') ?? '';
-    error.stack = `${error.name}: ${error.message}\n${frames}`;
-  }
+/** The stack frames of the test code that called into the harness (harness frames left out). */
+function captureCallSite(omit: Function): string {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, omit);
+  return (holder.stack ?? '').split('\n').slice(1).join('\n');
+}
+
+/** Gives an error that came from the conductor the stack of the caller's code, for Jest's code frame. */
+function atCallSite(error: unknown, callSite: string): unknown {
+  if (error instanceof Error) error.stack = `${error.name}: ${error.message}\n${callSite}`;
   return error;
 }
 

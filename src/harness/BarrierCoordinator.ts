@@ -12,6 +12,13 @@ export interface BarrierEntry {
   readonly timeoutMs: number;
 }
 
+/** Why a role failed a test: the first line of its root error, and the role that caused it. */
+export interface RoleFailure {
+  readonly summary: string;
+  /** The role whose failure started it all (the role itself unless it failed only as a consequence). */
+  readonly rootRole: string;
+}
+
 /** Called once per entry: null when the barrier completed, the error otherwise. */
 export type BarrierCallback = (error: Error | null) => void;
 
@@ -40,6 +47,8 @@ interface Barrier {
 export class BarrierCoordinator {
   private readonly barriers = new Map<string, Barrier>();
   private readonly gone = new Set<string>();
+  /** Per test: roles that finished it, with their failure (null = passed). */
+  private readonly finished = new Map<string, Map<string, RoleFailure | null>>();
 
   constructor(
     private readonly allRoles: readonly string[],
@@ -75,6 +84,12 @@ export class BarrierCoordinator {
       this.forgetIfEmpty(barrier);
       return;
     }
+    const early = this.finishedParticipant(barrier, entry.role);
+    if (early !== null) {
+      callback(early);
+      this.forgetIfEmpty(barrier);
+      return;
+    }
     const timer = this.clock.schedule(entry.timeoutMs, () => this.timeout(barrier, entry.role));
     barrier.waiting.set(entry.role, { entry, enteredAt: this.clock.now(), callback, timer });
     barrier.arrived.add(entry.role);
@@ -84,26 +99,25 @@ export class BarrierCoordinator {
   /**
    * A role finished `testId`. If it failed, every barrier of that test it takes part in fails for the
    * others as a consequence; if it passed without entering a barrier, that barrier fails naming it.
+   * Barriers of the test entered later fail at once for the same reasons.
    */
-  roleFinishedTest(role: string, testId: string, failure: string | null): void {
+  roleFinishedTest(role: string, testId: string, failure: RoleFailure | null): void {
+    let roles = this.finished.get(testId);
+    if (roles === undefined) {
+      roles = new Map();
+      this.finished.set(testId, roles);
+    }
+    if (!roles.has(role) || failure !== null) roles.set(role, failure);
     for (const barrier of [...this.barriers.values()]) {
       if (barrier.testId !== testId || !barrier.participants.has(role)) continue;
-      if (failure !== null) {
-        this.fail(barrier, (waiter) =>
-          waiter.entry.role === role
-            ? null
-            : new BarrierFailedError(
-                `Barrier '${barrier.name}' was abandoned because role '${role}' failed this test (${failure}). This is a consequence of role ${role}'s failure, not a second root cause.`,
-                true,
-              ),
-        );
-      } else if (!barrier.arrived.has(role)) {
-        this.fail(
-          barrier,
-          () => new BarrierFailedError(`Role '${role}' finished the test without entering barrier '${barrier.name}', so the barrier cannot complete.`, false),
-        );
-      }
+      if (failure === null && barrier.arrived.has(role)) continue;
+      this.fail(barrier, (waiter) => (waiter.entry.role === role ? null : this.finishedError(barrier, role, failure)));
     }
+  }
+
+  /** Forgets what is known about a finished test. */
+  forgetTest(testId: string): void {
+    this.finished.delete(testId);
   }
 
   /** A role is gone for good (terminated): barriers stop waiting for it. */
@@ -132,6 +146,30 @@ export class BarrierCoordinator {
   /** The names of the barriers `role` is waiting at. */
   waitingAt(role: string): string[] {
     return [...this.barriers.values()].filter((b) => b.waiting.has(role)).map((b) => b.name);
+  }
+
+  private finishedParticipant(barrier: Barrier, entering: string): Error | null {
+    if (barrier.testId === null) return null;
+    const roles = this.finished.get(barrier.testId);
+    if (roles === undefined) return null;
+    for (const role of barrier.participants) {
+      if (role === entering || !roles.has(role)) continue;
+      const failure = roles.get(role) ?? null;
+      if (failure !== null || !barrier.arrived.has(role)) return this.finishedError(barrier, role, failure);
+    }
+    return null;
+  }
+
+  private finishedError(barrier: Barrier, role: string, failure: RoleFailure | null): Error {
+    if (failure === null) {
+      return new BarrierFailedError(`Role '${role}' finished the test without entering barrier '${barrier.name}', so the barrier cannot complete.`, false);
+    }
+    const root = failure.rootRole;
+    return new BarrierFailedError(
+      `Barrier '${barrier.name}' was abandoned because role '${root}' failed this test (${failure.summary}). This is a consequence of role ${root}'s failure, not a second root cause.`,
+      true,
+      { role: root, summary: failure.summary },
+    );
   }
 
   private completeIfReady(barrier: Barrier): void {

@@ -2,14 +2,14 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Clock } from '../util/Clock';
 import { deserializeError, serializeError, type SerializedError } from '../util/errors';
 import { withDeadline } from '../util/deadline';
-import { BarrierCoordinator, type BarrierEntry } from './BarrierCoordinator';
+import { BarrierCoordinator, type BarrierEntry, type RoleFailure } from './BarrierCoordinator';
 import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable';
 import type { NodeHost } from './NodeHost';
 import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
 import { TestLockstep, type RoleResult } from './TestLockstep';
 import type { TraceCollector } from './TraceCollector';
 import type { FaultCommand } from './traceTypes';
-import { HarnessTimeoutError, NodeError, RoleTerminatedError, assertNever } from './errors';
+import { HarnessTimeoutError, NodeError, RoleTerminatedError, assertNever, withoutFrames } from './errors';
 
 /** Settings of the conductor, all in milliseconds. */
 export interface ConductorSettings {
@@ -96,6 +96,7 @@ export class Conductor {
     this.lockstep = new TestLockstep(
       {
         lead: roles[0]!,
+        roles,
         graceMs: settings.graceMs,
         activeRoles: () => roles.filter((r) => this.slots.get(r)!.status === 'running'),
         absentResult: (role, testId) => this.absentResult(role, testId),
@@ -162,14 +163,13 @@ export class Conductor {
 
   /** A role's test failed before it finished: barriers of that test fail for the others as a consequence. */
   failedEarly(role: string, testId: string, error: SerializedError): void {
-    this.barriers.roleFinishedTest(role, testId, firstLine(error.message));
+    this.barriers.roleFinishedTest(role, testId, failureOf(role, [error]));
   }
 
   /** A role's result for a test. */
   done(role: string, testId: string, result: RoleResult): void {
     this.slot(role).currentTest = null;
-    const failure = result.errors.find((e) => e.fields?.consequence !== true) ?? result.errors[0];
-    this.barriers.roleFinishedTest(role, testId, result.status === 'failed' && failure ? firstLine(failure.message) : null);
+    this.barriers.roleFinishedTest(role, testId, result.status === 'passed' ? null : failureOf(role, result.errors));
     this.lockstep.result(role, testId, result);
   }
 
@@ -194,7 +194,7 @@ export class Conductor {
   terminate(role: string, reason: string): void {
     const slot = this.slot(role);
     if (slot.status === 'terminated' || role === this.roles[0]) return;
-    this.trace.addRoleError({ role, time: this.clock.now(), error: serializeError(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`)) });
+    this.trace.addRoleError({ role, time: this.clock.now(), error: serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`))) });
     this.markTerminated(role, reason, null);
     void slot.worker?.terminate();
   }
@@ -420,7 +420,7 @@ export class Conductor {
     if (slot.status === 'terminated') return;
     const wasRunning = slot.status === 'running';
     slot.status = 'terminated';
-    slot.failure = error ?? serializeError(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`));
+    slot.failure = error ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`)));
     this.table.setNodeState(slot.index, 'terminated');
     slot.nodeReady.reject(new RoleTerminatedError(`Role '${role}' was terminated before its node started: ${reason}.`));
     slot.fileDone.resolve();
@@ -444,13 +444,13 @@ export class Conductor {
         return {
           status: 'failed',
           durationMs: 0,
-          errors: [serializeError(new RoleTerminatedError(`The test file failed on role '${role}' outside any test, so "${testId}" did not run there: ${slot.failure?.message ?? 'unknown error'}`))],
+          errors: [serializeError(withoutFrames(new RoleTerminatedError(`The test file failed on role '${role}' outside any test, so "${testId}" did not run there: ${slot.failure?.message ?? 'unknown error'}`)))],
         };
       case 'terminated':
         return {
           status: 'terminated',
           durationMs: 0,
-          errors: [slot.failure ?? serializeError(new RoleTerminatedError(`Role '${role}' was terminated.`))],
+          errors: [slot.failure ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated.`)))],
         };
       default:
         return assertNever(slot.status, 'role status');
@@ -480,6 +480,17 @@ export class Conductor {
     if (slot === undefined) throw new Error(`Unknown role '${role}'.`);
     return slot;
   }
+}
+
+/** The failure that other roles' barriers report: the root error, or the root role of a consequence. */
+function failureOf(role: string, errors: readonly SerializedError[]): RoleFailure {
+  const root = errors.find((e) => e.fields?.consequence !== true);
+  if (root !== undefined) return { summary: firstLine(root.message), rootRole: role };
+  const consequence = errors[0];
+  const fields = consequence?.fields ?? {};
+  const rootRole = typeof fields.rootRole === 'string' ? fields.rootRole : role;
+  const summary = typeof fields.rootSummary === 'string' ? fields.rootSummary : consequence ? firstLine(consequence.message) : 'no error recorded';
+  return { summary, rootRole };
 }
 
 function firstLine(text: string): string {

@@ -117,6 +117,7 @@ export class LeadSession implements HarnessClient {
     this.conductor.done(this.role, testId, result);
     const results = await this.conductor.lockstep.collect(testId);
     this.conductor.lockstep.forget(testId);
+    this.conductor.barriers.forgetTest(testId);
     return results;
   }
 

@@ -2,6 +2,7 @@ import type { Cancellable, Clock } from '../util/Clock';
 import type { SerializedError } from '../util/errors';
 import type { RoleOutcome } from './traceTypes';
 import type { TestPlanEntry } from './protocol';
+import { TestMismatchError, withoutFrames } from './errors';
 
 /** One role's result for one test, as the conductor collects it. */
 export interface RoleResult {
@@ -13,6 +14,8 @@ export interface RoleResult {
 /** What the lockstep needs from the conductor. */
 export interface LockstepHost {
   readonly lead: string;
+  /** Every role of the file, lead first. */
+  readonly roles: readonly string[];
   /** Roles still able to run tests (not terminated, file not finished or failed). */
   activeRoles(): readonly string[];
   /** A synthetic result for a role that cannot run the test (its file failed, it finished early). */
@@ -84,7 +87,7 @@ export class TestLockstep {
   /** A role begins a test; resolves through `host.go` when the test may start. */
   begin(role: string, testId: string, timeoutMs: number): void {
     if (this.mismatch !== null) {
-      this.host.go(role, testId, new Error(this.mismatch));
+      this.host.go(role, testId, withoutFrames(new TestMismatchError(this.mismatch)));
       return;
     }
     const run = this.run(testId);
@@ -162,7 +165,7 @@ export class TestLockstep {
     run.went = true;
     run.timer?.cancel();
     run.expected = new Set(active);
-    for (const role of this.allKnownRoles(run)) {
+    for (const role of this.host.roles) {
       if (!run.expected.has(role)) {
         const absent = this.host.absentResult(role, run.id);
         if (absent !== null && !run.results.has(role)) run.results.set(role, absent);
@@ -176,11 +179,6 @@ export class TestLockstep {
         }
       }
     });
-  }
-
-  private allKnownRoles(run: Run): string[] {
-    const roles = new Set<string>([...this.plans.keys(), ...run.begun, ...this.host.activeRoles()]);
-    return [...roles];
   }
 
   private completeIfReady(run: Run): void {
@@ -208,7 +206,7 @@ export class TestLockstep {
       run.timer?.cancel();
       if (!run.went) {
         run.went = true;
-        for (const role of run.begun) this.host.go(role, run.id, new Error(message));
+        for (const role of run.begun) this.host.go(role, run.id, withoutFrames(new TestMismatchError(message)));
       }
       const waiters = run.waiters.splice(0);
       for (const waiter of waiters) waiter();

@@ -29,10 +29,18 @@ export class BarrierTimeoutError extends MultinodeError {
 export class BarrierFailedError extends MultinodeError {
   /** True when the failure only reports another role's failure. */
   readonly consequence: boolean;
+  /** For a consequence: the role whose failure caused it. */
+  readonly rootRole?: string;
+  /** For a consequence: the first line of the root role's error. */
+  readonly rootSummary?: string;
 
-  constructor(message: string, consequence: boolean) {
+  constructor(message: string, consequence: boolean, root?: { role: string; summary: string }) {
     super(consequence ? 'BARRIER_CONSEQUENCE' : 'BARRIER_FAILED', message);
     this.consequence = consequence;
+    if (root !== undefined) {
+      this.rootRole = root.role;
+      this.rootSummary = root.summary;
+    }
   }
 }
 
@@ -62,6 +70,12 @@ export class HarnessTimeoutError extends MultinodeError {
   constructor(message: string) {
     super('HARNESS_TIMEOUT', message);
   }
+}
+
+/** Gives a harness-made error a stack of its message alone: its frames would only point into the harness. */
+export function withoutFrames<E extends Error>(error: E): E {
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
 }
 
 /** Used at the end of exhaustive switches: a value the type system says cannot exist. */

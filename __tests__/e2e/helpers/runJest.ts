@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** What a real Jest run on a fixture project produced. */
+export interface JestRun {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly json: JestJson;
+  readonly durationMs: number;
+}
+
+/** The parts of Jest's --json output the e2e tests read. */
+export interface JestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numTotalTests: number;
+  success: boolean;
+  testResults: Array<{
+    name: string;
+    status: string;
+    message: string;
+    assertionResults: Array<{
+      fullName: string;
+      title: string;
+      status: string;
+      failureMessages: string[];
+      failureDetails: unknown[];
+      location?: { line: number; column: number } | null;
+    }>;
+  }>;
+}
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
+const JEST_BIN = require.resolve('jest/bin/jest.js', { paths: [PROJECT_ROOT] });
+
+/**
+ * Runs real Jest on `fixtures/<project>` with --json and returns its output and exit code. The run
+ * has its own deadline (`timeoutMs`) and is killed when it passes it, so a hang fails the test.
+ */
+export function runJest(project: string, args: readonly string[] = [], options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): Promise<JestRun> {
+  const outputFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-e2e-')), 'result.json');
+  const config = path.join(FIXTURES, project, 'jest.config.js');
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [JEST_BIN, '--config', config, '--json', '--outputFile', outputFile, ...args], {
+      cwd: options.cwd ?? path.join(FIXTURES, project),
+      env: { ...process.env, FORCE_COLOR: '0', MULTINODE_REPORT_DIR: '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timeoutMs = options.timeoutMs ?? 150_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Jest on fixture '${project}' did not exit within ${timeoutMs} ms (it hangs). stderr:\n${stderr.slice(-4000)}`));
+    }, timeoutMs);
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      let json: JestJson;
+      try {
+        json = JSON.parse(fs.readFileSync(outputFile, 'utf8')) as JestJson;
+      } catch (error) {
+        reject(new Error(`Jest on fixture '${project}' wrote no JSON result (exit ${exitCode}). stderr:\n${stderr.slice(-4000)}`));
+        return;
+      } finally {
+        fs.rmSync(path.dirname(outputFile), { recursive: true, force: true });
+      }
+      resolve({ exitCode, stdout, stderr, json, durationMs: Date.now() - started });
+    });
+  });
+}
+
+/** The assertion result named `fullName` in any file of the run. */
+export function testResult(run: JestRun, fullName: string): JestJson['testResults'][number]['assertionResults'][number] {
+  for (const file of run.json.testResults) {
+    const found = file.assertionResults.find((a) => a.fullName === fullName);
+    if (found) return found;
+  }
+  const names = run.json.testResults.flatMap((f) => f.assertionResults.map((a) => a.fullName));
+  throw new Error(`No test named "${fullName}" in the run; it has ${JSON.stringify(names)}.\nstderr:\n${run.stderr.slice(-3000)}`);
+}
+
+/** The file result whose path ends with `name`. */
+export function fileResult(run: JestRun, name: string): JestJson['testResults'][number] {
+  const found = run.json.testResults.find((f) => f.name.endsWith(name));
+  if (!found) throw new Error(`No test file ending with ${name} in the run; it has ${run.json.testResults.map((f) => f.name).join(', ')}.`);
+  return found;
+}
