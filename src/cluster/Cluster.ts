@@ -171,7 +171,7 @@ export class Cluster {
     const notes: string[] = [];
     if (this.phase === 'contacting-seeds') {
       notes.push(
-        `contacting seed nodes ${this.seedNodes.map((s) => `'${s}'`).join(', ')} for ${Math.round(this.clock.now() - this.startedAt)} ms; ` +
+        `contacting seed nodes ${this.otherSeeds().map((s) => `'${s}'`).join(', ')} for ${Math.round(this.clock.now() - this.startedAt)} ms; ` +
           `${this.joinAttempts} Join requests sent, none welcomed yet`,
       );
     }
@@ -205,8 +205,8 @@ export class Cluster {
       return leaving.promise;
     }
     if (this.phase === 'contacting-seeds') {
-      this.halt('aborted', 'left before it was welcomed by a seed node');
       leaving.resolve();
+      this.entryPoint(() => this.halt('aborted', 'left before it was welcomed by a seed node'));
       return leaving.promise;
     }
     this.after(this.settings.leaveTimeoutMs, () => {
@@ -276,7 +276,7 @@ export class Cluster {
   private begin(): void {
     this.unsubscribe = this.transport.onMessage((from, message) => this.onMessage(from, message));
     this.after(this.settings.joinTimeoutMs, () => this.onJoinDeadline());
-    const otherSeeds = this.seedNodes.filter((s) => s !== this.self.address);
+    const otherSeeds = this.otherSeeds();
     const isFirstSeed = this.seedNodes[0] === this.self.address;
     if (isFirstSeed && (this.self.incarnation === 0 || otherSeeds.length === 0)) {
       this.entryPoint(() => this.formAlone('it is the first seed node'));
@@ -297,6 +297,10 @@ export class Cluster {
       this.sendJoin(otherSeeds);
       return true;
     });
+  }
+
+  private otherSeeds(): string[] {
+    return this.seedNodes.filter((s) => s !== this.self.address);
   }
 
   private sendJoin(seeds: readonly string[]): void {
@@ -324,7 +328,7 @@ export class Cluster {
     const ms = this.settings.joinTimeoutMs;
     const what =
       this.phase === 'contacting-seeds'
-        ? `it sent ${this.joinAttempts} Join requests to the seed nodes ${this.seedNodes.map((s) => `'${s}'`).join(', ')} and none welcomed it. Check that a seed node is running and reachable`
+        ? `it sent ${this.joinAttempts} Join requests to the seed nodes ${this.otherSeeds().map((s) => `'${s}'`).join(', ')} and none welcomed it. Check that a seed node is running and reachable`
         : `it was welcomed but the leader has not moved it to Up (the leader needs a converged view)`;
     this.up.reject(new JoinTimeoutError(`${formatMember(this.self)} did not become Up within ${ms} ms (joinTimeoutMs): ${what}.\n${this.describe()}`));
     if (this.phase === 'contacting-seeds') this.halt('join-failed', `not welcomed within joinTimeoutMs (${ms} ms)`);
@@ -536,7 +540,9 @@ export class Cluster {
     const status = findMember(next.content, this.self)?.status;
     if (status === 'up') this.up.resolve();
     if (status === 'down') this.halt('downed', this.selfDownReason ?? 'another member downed this node (learned from gossip)');
-    else if (status === 'removed') this.halt('removed', 'removed from the cluster after leaving');
+    // Removed without having asked to leave means downed, then removed before the news arrived.
+    else if (status === 'removed' && this.leaving) this.halt('removed', 'removed from the cluster after leaving');
+    else if (status === 'removed') this.halt('downed', this.selfDownReason ?? 'another member downed and removed this node (learned from gossip)');
   }
 
   /** Monitors exactly the other members that are expected to answer heartbeats. */
