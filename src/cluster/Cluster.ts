@@ -1,65 +1,29 @@
 import { assertNever, type Transport } from '../transport';
-import { systemClock, type Cancellable, type Clock } from '../util/Clock';
+import { systemClock, type Clock } from '../util/Clock';
 import { createRng, hashString, type Rng } from '../util/Rng';
 import { describeValue } from '../util/errors';
 import { acceptJoin } from './acceptJoin';
 import { buildClusterState, countMembersUp, type ClusterPhase, type ClusterState } from './ClusterState';
-import { DeadlineFailureDetector } from './DeadlineFailureDetector';
+import { HeartbeatMonitor } from './HeartbeatMonitor';
 import { deferred, type Deferred } from './deferred';
 import { describeView } from './describeView';
-import { ClusterStoppedError, InvalidClusterOptionError, JoinRejectedError, JoinTimeoutError, LeaveFailedError, UnknownMemberError } from './errors';
-import { diffEvents, type ClusterEvent } from './events';
-import {
-  EMPTY_CONTENT,
-  EMPTY_GOSSIP,
-  findMember,
-  gossipDigest,
-  gossipEquals,
-  markSeen,
-  mergeGossip,
-  normalizeGossip,
-  raiseMember,
-  setObservation,
-  withContent,
-  type Gossip,
-  type GossipContent,
-} from './Gossip';
+import { ClusterStoppedError, JoinRejectedError, JoinTimeoutError, LeaveFailedError, UnknownMemberError } from './errors';
+import { ClusterEventBus, type ClusterEventHandler, type ClusterLogger } from './ClusterEventBus';
+import { diffEvents } from './events';
+import { EMPTY_CONTENT, EMPTY_GOSSIP, findMember, gossipDigest, gossipEquals, markSeen, mergeGossip, normalizeGossip, raiseMember, setObservation, withContent } from './Gossip';
+import type { Gossip, GossipContent } from './Gossip';
 import { leaderActions } from './leaderActions';
 import { formatMember, isMonitoredStatus, memberKey, sameMember, type UniqueAddress } from './Member';
-import { leaderOf, unreachableKeys } from './membershipView';
-import { decodeClusterMessage, type ClusterMessage, type GossipStatusMessage, type HeartbeatMessage, type HeartbeatRspMessage, type JoinMessage, type JoinRejectedMessage, type WelcomeMessage } from './protocol';
+import { leaderOf } from './membershipView';
+import { pickGossipTarget } from './pickGossipTarget';
+import { decodeClusterMessage, type ClusterMessage, type GossipStatusMessage, type JoinMessage, type JoinRejectedMessage, type WelcomeMessage } from './protocol';
 import { resolveClusterSettings, type ClusterSettings } from './settings';
+import { validateStartOptions, type ClusterStartOptions } from './startOptions';
 import { SplitBrainResolver } from './SplitBrainResolver';
+import { TimerGroup } from './TimerGroup';
 
-/** Where the cluster writes its log lines; the harness's `ctx.log` fits. */
-export type ClusterLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
-
-/** Receives cluster events; exceptions it throws are logged and do not disturb the cluster. */
-export type ClusterEventHandler = (event: ClusterEvent) => void;
-
-/** Everything `Cluster.start` needs. */
-export interface ClusterStartOptions {
-  /** The link to the other nodes; give it its own channel (`channel(transport, 'cluster')`) when it is shared. */
-  readonly transport: Transport;
-  /** This node's address; defaults to `transport.self` and must equal it. */
-  readonly selfAddress?: string;
-  /** 0 for the first start at this address, higher for each restart. Default 0. */
-  readonly incarnation?: number;
-  /**
-   * Addresses to join through, in order. The first seed forms a new cluster alone when it starts
-   * with incarnation 0; restarted (incarnation > 0), it first tries the other seeds for
-   * `seedNodeTimeoutMs`. Every other node sends Join to all seeds until one welcomes it.
-   */
-  readonly seedNodes: readonly string[];
-  /** Time source for timers and the failure detector. Default: the system clock. */
-  readonly clock?: Clock;
-  /** Random choices (gossip targets). Default: seeded from the address and incarnation. */
-  readonly rng?: Rng;
-  /** Log sink. Default: discard. */
-  readonly log?: ClusterLogger;
-  /** Overrides of `DEFAULT_CLUSTER_SETTINGS`, validated (unknown keys and bad values throw). */
-  readonly settings?: Partial<ClusterSettings> | Readonly<Record<string, unknown>>;
-}
+export type { ClusterEventHandler, ClusterLogger } from './ClusterEventBus';
+export type { ClusterStartOptions } from './startOptions';
 
 type StopKind = 'aborted' | 'downed' | 'removed' | 'join-failed';
 
@@ -84,19 +48,16 @@ export class Cluster {
   private readonly rng: Rng;
   private readonly log: ClusterLogger;
   private readonly seedNodes: readonly string[];
-  private readonly detector: DeadlineFailureDetector;
+  private readonly heartbeats: HeartbeatMonitor;
   private readonly resolver: SplitBrainResolver;
-  private readonly timers = new Set<Cancellable>();
-  private readonly handlers = new Set<ClusterEventHandler>();
-  private readonly pendingEvents: ClusterEvent[] = [];
+  private readonly timers: TimerGroup;
+  private readonly events: ClusterEventBus;
   private readonly up = deferred<void>();
   private readonly startedAt: number;
   private gossip: Gossip = EMPTY_GOSSIP;
   private phase: ClusterPhase = 'contacting-seeds';
   private leaving: Deferred<void> | undefined;
   private unsubscribe: (() => void) | undefined;
-  private flushing = false;
-  private heartbeatSequenceNr = 0;
   private joinAttempts = 0;
   private selfDownReason: string | undefined;
   private stopDescription: string | undefined;
@@ -112,22 +73,7 @@ export class Cluster {
   }
 
   private constructor(options: ClusterStartOptions, settings: ClusterSettings) {
-    const { transport } = options;
-    if (!transport || typeof transport.send !== 'function' || typeof transport.onMessage !== 'function') {
-      throw new InvalidClusterOptionError(`Cluster.start needs a transport with send and onMessage; it was given ${describeValue(transport)}.`);
-    }
-    const address = options.selfAddress ?? transport.self;
-    if (address !== transport.self) {
-      throw new InvalidClusterOptionError(`Cluster.start was given selfAddress '${address}', but the transport's own address is '${transport.self}'; they must be equal.`);
-    }
-    const incarnation = options.incarnation ?? 0;
-    if (!Number.isInteger(incarnation) || incarnation < 0) {
-      throw new InvalidClusterOptionError(`Cluster.start needs a whole, non-negative incarnation; it was given ${describeValue(incarnation)}.`);
-    }
-    const seeds = options.seedNodes;
-    if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => typeof s === 'string' && s.length > 0)) {
-      throw new InvalidClusterOptionError(`Cluster.start needs seedNodes, a non-empty list of addresses; it was given ${describeValue(seeds)}.`);
-    }
+    const { transport, address, incarnation, seeds } = validateStartOptions(options);
     this.self = Object.freeze({ address, incarnation });
     this.settings = settings;
     this.transport = transport;
@@ -135,9 +81,11 @@ export class Cluster {
     this.rng = options.rng ?? createRng(hashString(`cluster:${address}#${incarnation}`));
     this.log = options.log ?? (() => undefined);
     this.seedNodes = [...seeds];
-    this.detector = new DeadlineFailureDetector(settings.unreachableAfterMs, settings.heartbeatIntervalMs);
+    this.heartbeats = new HeartbeatMonitor(this.self, settings.unreachableAfterMs, settings.heartbeatIntervalMs, this.clock, (to, message) => this.send(to, message));
     this.resolver = new SplitBrainResolver(settings.stableAfterMs);
     this.startedAt = this.clock.now();
+    this.timers = new TimerGroup(this.clock, (fn) => this.entryPoint(fn));
+    this.events = new ClusterEventBus(this.self, this.log);
   }
 
   // ---------------------------------------------------------------- public API
@@ -185,8 +133,7 @@ export class Cluster {
    * gets only later events: read `state()` for the current picture.
    */
   onEvent(handler: ClusterEventHandler): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+    return this.events.subscribe(handler);
   }
 
   /**
@@ -209,7 +156,7 @@ export class Cluster {
       this.entryPoint(() => this.halt('aborted', 'left before it was welcomed by a seed node'));
       return leaving.promise;
     }
-    this.after(this.settings.leaveTimeoutMs, () => {
+    this.timers.after(this.settings.leaveTimeoutMs, () => {
       leaving.reject(
         new LeaveFailedError(
           'CLUSTER_LEAVE_TIMEOUT',
@@ -275,7 +222,7 @@ export class Cluster {
 
   private begin(): void {
     this.unsubscribe = this.transport.onMessage((from, message) => this.onMessage(from, message));
-    this.after(this.settings.joinTimeoutMs, () => this.onJoinDeadline());
+    this.timers.after(this.settings.joinTimeoutMs, () => this.onJoinDeadline());
     const otherSeeds = this.otherSeeds();
     const isFirstSeed = this.seedNodes[0] === this.self.address;
     if (isFirstSeed && (this.self.incarnation === 0 || otherSeeds.length === 0)) {
@@ -284,7 +231,7 @@ export class Cluster {
     }
     if (isFirstSeed) {
       // A restarted first seed must not found a second cluster while the old one is still alive.
-      this.after(this.settings.seedNodeTimeoutMs, () => {
+      this.timers.after(this.settings.seedNodeTimeoutMs, () => {
         if (this.phase === 'contacting-seeds') {
           this.formAlone(`no other seed node (${otherSeeds.join(', ')}) welcomed it within ${this.settings.seedNodeTimeoutMs} ms (seedNodeTimeoutMs)`);
         }
@@ -292,7 +239,7 @@ export class Cluster {
     }
     this.log('info', `${formatMember(this.self)} is joining through seed nodes ${otherSeeds.map((s) => `'${s}'`).join(', ')}.`);
     this.sendJoin(otherSeeds);
-    this.every(this.settings.joinRetryIntervalMs, () => {
+    this.timers.every(this.settings.joinRetryIntervalMs, () => {
       if (this.phase !== 'contacting-seeds') return false;
       this.sendJoin(otherSeeds);
       return true;
@@ -359,9 +306,9 @@ export class Cluster {
       case 'GossipStatus':
         return this.onGossipStatus(message);
       case 'Heartbeat':
-        return this.onHeartbeat(message);
+        return this.heartbeats.onHeartbeat(message);
       case 'HeartbeatRsp':
-        return this.onHeartbeatRsp(message);
+        return this.phase === 'member' ? this.heartbeats.onHeartbeatRsp(message) : undefined;
       default:
         return assertNever(message, 'cluster message');
     }
@@ -414,25 +361,15 @@ export class Cluster {
     if (this.phase === 'member' && message.digest !== this.digest()) this.sendGossip(message.from.address);
   }
 
-  private onHeartbeat(message: HeartbeatMessage): void {
-    // Answer only for this incarnation: a restarted node must not keep its predecessor alive.
-    if (!sameMember(message.to, this.self)) return;
-    this.send(message.from.address, { type: 'HeartbeatRsp', from: this.self, to: message.from, sequenceNr: message.sequenceNr });
-  }
-
-  private onHeartbeatRsp(message: HeartbeatRspMessage): void {
-    if (this.phase === 'member' && sameMember(message.to, this.self)) this.detector.heartbeat(memberKey(message.from), this.clock.now());
-  }
-
   // ---------------------------------------------------------------- periodic work
 
   private startMemberTimers(): void {
-    this.every(this.settings.gossipIntervalMs, () => this.gossipTick());
-    this.every(this.settings.heartbeatIntervalMs, () => this.heartbeatTick());
+    this.timers.every(this.settings.gossipIntervalMs, () => this.gossipTick());
+    this.timers.every(this.settings.heartbeatIntervalMs, () => this.heartbeatTick());
   }
 
   private gossipTick(): void {
-    const target = this.pickGossipTarget();
+    const target = pickGossipTarget(this.gossip, this.self, this.rng);
     if (target) {
       if (this.gossip.seen.includes(memberKey(target))) this.send(target.address, { type: 'GossipStatus', from: this.self, digest: this.digest() });
       else this.sendGossip(target.address);
@@ -440,34 +377,9 @@ export class Cluster {
     this.runLeaderActions();
   }
 
-  /** Prefers reachable members that have not seen this view; now and then an unreachable one, to help healing. */
-  private pickGossipTarget(): UniqueAddress | undefined {
-    const unreachable = unreachableKeys(this.gossip.content);
-    const candidates = this.gossip.content.members.filter((m) => !sameMember(m, this.self) && m.status !== 'down' && m.status !== 'removed');
-    if (candidates.length === 0) return undefined;
-    const reachable = candidates.filter((m) => !unreachable.has(memberKey(m)));
-    const pool = reachable.length === 0 || this.rng.next() < 0.1 ? candidates : reachable;
-    const seen = new Set(this.gossip.seen);
-    const unseen = pool.filter((m) => !seen.has(memberKey(m)));
-    const choices = unseen.length > 0 ? unseen : pool;
-    return choices[this.rng.nextInt(choices.length)];
-  }
-
   private heartbeatTick(): void {
-    const now = this.clock.now();
-    this.detector.observeTick(now);
-    const byKey = new Map(this.gossip.content.members.map((m) => [memberKey(m), m] as const));
-    this.heartbeatSequenceNr++;
-    for (const key of this.detector.monitored()) {
-      const member = byKey.get(key);
-      if (member) this.send(member.address, { type: 'Heartbeat', from: this.self, to: plain(member), sequenceNr: this.heartbeatSequenceNr });
-    }
-    const unreachable = this.detector.unreachable(now).flatMap((key) => {
-      const member = byKey.get(key);
-      return member ? [plain(member)] : [];
-    });
-    this.changeContent(setObservation(this.gossip.content, this.self, unreachable));
-    this.applySplitBrainResolver(now);
+    this.changeContent(setObservation(this.gossip.content, this.self, this.heartbeats.tick(this.gossip.content)));
+    this.applySplitBrainResolver(this.clock.now());
     this.runLeaderActions();
   }
 
@@ -535,24 +447,14 @@ export class Cluster {
     const before = this.gossip;
     this.gossip = next;
     if (before === next) return;
-    this.pendingEvents.push(...diffEvents(before, next, this.self));
-    this.syncMonitoring();
+    this.events.publish(diffEvents(before, next, this.self));
+    this.heartbeats.sync(next.content);
     const status = findMember(next.content, this.self)?.status;
     if (status === 'up') this.up.resolve();
     if (status === 'down') this.halt('downed', this.selfDownReason ?? 'another member downed this node (learned from gossip)');
     // Removed without having asked to leave means downed, then removed before the news arrived.
     else if (status === 'removed' && this.leaving) this.halt('removed', 'removed from the cluster after leaving');
     else if (status === 'removed') this.halt('downed', this.selfDownReason ?? 'another member downed and removed this node (learned from gossip)');
-  }
-
-  /** Monitors exactly the other members that are expected to answer heartbeats. */
-  private syncMonitoring(): void {
-    const now = this.clock.now();
-    const wanted = new Set(
-      this.gossip.content.members.filter((m) => !sameMember(m, this.self) && isMonitoredStatus(m.status)).map(memberKey),
-    );
-    for (const key of this.detector.monitored()) if (!wanted.has(key)) this.detector.unmonitor(key);
-    for (const key of wanted) this.detector.monitor(key, now);
   }
 
   private halt(kind: StopKind, description: string): void {
@@ -565,13 +467,12 @@ export class Cluster {
     }
     this.phase = 'stopped';
     this.stopDescription = description;
-    for (const timer of this.timers) timer.cancel();
-    this.timers.clear();
+    this.timers.cancelAll();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     const who = formatMember(this.self);
-    if (kind === 'downed') this.pendingEvents.push({ type: 'SelfDowned', reason: description });
-    if (kind === 'removed') this.pendingEvents.push({ type: 'SelfRemoved' });
+    if (kind === 'downed') this.events.publish([{ type: 'SelfDowned', reason: description }]);
+    if (kind === 'removed') this.events.publish([{ type: 'SelfRemoved' }]);
     this.log(kind === 'downed' ? 'warn' : 'info', `${who} stopped its cluster membership: ${description}.`);
     this.up.reject(new ClusterStoppedError(`${who} stopped before it became Up: ${description}.`));
     if (kind === 'removed') this.leaving?.resolve();
@@ -588,40 +489,7 @@ export class Cluster {
     } catch (error) {
       this.log('error', `Cluster ${formatMember(this.self)} failed internally: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
-    this.flushEvents();
-  }
-
-  private flushEvents(): void {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      for (let event = this.pendingEvents.shift(); event; event = this.pendingEvents.shift()) {
-        this.logEvent(event);
-        for (const handler of [...this.handlers]) {
-          try {
-            handler(event);
-          } catch (error) {
-            this.log('error', `A cluster event handler threw on ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private logEvent(event: ClusterEvent): void {
-    switch (event.type) {
-      case 'UnreachableMember':
-        return this.log('warn', `${formatMember(this.self)} sees ${formatMember(event.member)} as unreachable.`);
-      case 'LeaderChanged':
-        return this.log('debug', `${formatMember(this.self)} sees leader ${event.leader ? formatMember(event.leader) : 'none'}.`);
-      case 'SelfDowned':
-      case 'SelfRemoved':
-        return;
-      default:
-        return this.log('info', `${formatMember(this.self)} sees ${formatMember(event.member)} ${event.type.replace('Member', '').toLowerCase()} (status ${event.member.status}).`);
-    }
+    this.events.flush();
   }
 
   private send(to: string, message: ClusterMessage): void {
@@ -640,31 +508,6 @@ export class Cluster {
     if (this.cachedDigest?.gossip !== this.gossip) this.cachedDigest = { gossip: this.gossip, digest: gossipDigest(this.gossip) };
     return this.cachedDigest.digest;
   }
-
-  private after(delayMs: number, fn: () => void): void {
-    const timer = this.clock.schedule(delayMs, () => {
-      this.timers.delete(timer);
-      if (this.phase !== 'stopped') this.entryPoint(fn);
-    });
-    this.timers.add(timer);
-  }
-
-  /** Runs `fn` every `intervalMs` while this node runs and `fn` does not return false. */
-  private every(intervalMs: number, fn: () => boolean | void): void {
-    this.after(intervalMs, () => {
-      let again = true;
-      try {
-        again = fn() !== false;
-      } finally {
-        // Rescheduled even when fn throws: one failed tick must not silence heartbeats for good.
-        if (again && this.phase !== 'stopped') this.every(intervalMs, fn);
-      }
-    });
-  }
-}
-
-function plain(member: UniqueAddress): UniqueAddress {
-  return { address: member.address, incarnation: member.incarnation };
 }
 
 function sameMemberOrFalse(a: UniqueAddress | undefined, b: UniqueAddress): boolean {

@@ -1,0 +1,61 @@
+import type { Clock } from '../util/Clock';
+import { DeadlineFailureDetector } from './DeadlineFailureDetector';
+import type { GossipContent } from './Gossip';
+import { isMonitoredStatus, memberKey, sameMember, type UniqueAddress } from './Member';
+import type { ClusterMessage, HeartbeatMessage, HeartbeatRspMessage } from './protocol';
+
+/**
+ * The heartbeat side of failure detection for one node: it monitors every other member that is
+ * expected to answer (joining, up, leaving), probes them each tick and answers their probes.
+ * Request/response (as in Akka) rather than one-way beats means a one-way fault is noticed by the
+ * side that sends, too: a lost probe and a lost answer look the same to the prober.
+ */
+export class HeartbeatMonitor {
+  private readonly detector: DeadlineFailureDetector;
+  private sequenceNr = 0;
+
+  constructor(
+    private readonly self: UniqueAddress,
+    unreachableAfterMs: number,
+    heartbeatIntervalMs: number,
+    private readonly clock: Clock,
+    private readonly send: (to: string, message: ClusterMessage) => void,
+  ) {
+    this.detector = new DeadlineFailureDetector(unreachableAfterMs, heartbeatIntervalMs);
+  }
+
+  /**
+   * Monitors exactly the other members of `content` that must answer heartbeats. Exiting, down and
+   * removed members are dropped at once, so a departing node is never reported unreachable.
+   */
+  sync(content: GossipContent): void {
+    const now = this.clock.now();
+    const wanted = new Set(content.members.filter((m) => !sameMember(m, this.self) && isMonitoredStatus(m.status)).map(memberKey));
+    for (const key of this.detector.monitored()) if (!wanted.has(key)) this.detector.unmonitor(key);
+    for (const key of wanted) this.detector.monitor(key, now);
+  }
+
+  /** Probes every monitored member and returns those that are currently unreachable. */
+  tick(content: GossipContent): UniqueAddress[] {
+    const now = this.clock.now();
+    this.detector.observeTick(now);
+    const byKey = new Map(content.members.map((m) => [memberKey(m), { address: m.address, incarnation: m.incarnation }] as const));
+    this.sequenceNr++;
+    for (const key of this.detector.monitored()) {
+      const member = byKey.get(key);
+      if (member) this.send(member.address, { type: 'Heartbeat', from: this.self, to: member, sequenceNr: this.sequenceNr });
+    }
+    return this.detector.unreachable(now).flatMap((key) => byKey.get(key) ?? []);
+  }
+
+  /** Answers a probe meant for this incarnation; a restarted node must not keep its predecessor alive. */
+  onHeartbeat(message: HeartbeatMessage): void {
+    if (!sameMember(message.to, this.self)) return;
+    this.send(message.from.address, { type: 'HeartbeatRsp', from: this.self, to: message.from, sequenceNr: message.sequenceNr });
+  }
+
+  /** Records an answer to one of this incarnation's probes. */
+  onHeartbeatRsp(message: HeartbeatRspMessage): void {
+    if (sameMember(message.to, this.self)) this.detector.heartbeat(memberKey(message.from), this.clock.now());
+  }
+}
