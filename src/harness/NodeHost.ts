@@ -75,7 +75,10 @@ export class NodeHost {
       handle = await this.withDeadline(Promise.resolve(factory(ctx)), `The node factory for role '${this.options.role}' (incarnation ${incarnation})`);
     } catch (error) {
       this.links.cut();
-      throw error;
+      const cause = error instanceof Error ? error : new Error(String(error));
+      const wrapped = new NodeError(`The node of role '${this.options.role}' (incarnation ${incarnation}) failed to start: ${cause.message}`);
+      if (cause.stack) wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
+      throw wrapped;
     }
     if (typeof handle !== 'object' || handle === null || typeof handle.stop !== 'function' || !('system' in handle)) {
       this.links.cut();
