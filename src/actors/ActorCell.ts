@@ -104,8 +104,8 @@ export class ActorCell {
 
   /** Creates, registers and starts a child. */
   spawnChild(props: Props, name: string | undefined): ActorCell {
-    if (this.isStopping) throw new ActorStoppedError(this.path, `spawn a child${name === undefined ? '' : ` named '${name}'`}`);
     this.runtime.checkCanSpawn(name);
+    if (this.isStopping) throw new ActorStoppedError(this.path, `spawn a child${name === undefined ? '' : ` named '${name}'`}`);
     let childName: string;
     if (name === undefined) {
       do childName = generatedName(this.childCounter++);
@@ -134,7 +134,7 @@ export class ActorCell {
             return;
           }
           this.state = 'running';
-          this.runtime.eventStream.publish({ type: 'ActorStarted', ref: this.ref });
+          if (this.parent !== undefined) this.runtime.eventStream.publish({ type: 'ActorStarted', ref: this.ref });
           this.scheduleRun();
         },
       );
@@ -493,7 +493,7 @@ export class ActorCell {
     for (const watcher of this.remoteWatchers.values()) this.runtime.sendTerminated(watcher.node, watcher.path, this.path, true);
     this.remoteWatchers.clear();
     this.log.debug('stopped');
-    this.runtime.eventStream.publish({ type: 'ActorStopped', ref: this.ref });
+    if (this.parent !== undefined) this.runtime.eventStream.publish({ type: 'ActorStopped', ref: this.ref });
     this.resolveTerminated();
   }
 

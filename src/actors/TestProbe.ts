@@ -38,6 +38,7 @@ class WatchCommand {
   constructor(
     readonly ref: ActorRef,
     readonly watch: boolean,
+    readonly done: () => void,
   ) {}
 }
 
@@ -50,6 +51,7 @@ class ProbeActor extends Actor {
     if (message instanceof WatchCommand) {
       if (message.watch) ctx.watch(message.ref);
       else ctx.unwatch(message.ref);
+      message.done();
       return;
     }
     this.sink({ message, sender: ctx.sender });
@@ -144,9 +146,12 @@ export class TestProbe {
     });
   }
 
-  /** Watches `ref` and resolves with its `Terminated` notice. */
+  /**
+   * Watches `ref` and resolves with its `Terminated` notice. To see `existenceConfirmed: true`,
+   * `await probe.watch(ref)` before stopping the actor.
+   */
   expectTerminated(ref: ActorRef, timeoutMs: number = this.defaultTimeoutMs): Promise<Terminated> {
-    this.watch(ref);
+    void this.watch(ref);
     return this.fishForMessage<Terminated>(
       (message) => message instanceof Terminated && message.ref.equals(ref),
       timeoutMs,
@@ -154,14 +159,14 @@ export class TestProbe {
     );
   }
 
-  /** Makes the probe watch `ref`: a `Terminated` for it then arrives as a message. */
-  watch(ref: ActorRef): void {
-    this.ref.tell(new WatchCommand(ref, true));
+  /** Makes the probe watch `ref`; resolves once the watch is in place. `Terminated` then arrives as a message. */
+  watch(ref: ActorRef): Promise<void> {
+    return new Promise((resolve) => this.ref.tell(new WatchCommand(ref, true, resolve)));
   }
 
-  /** Cancels `watch`. */
-  unwatch(ref: ActorRef): void {
-    this.ref.tell(new WatchCommand(ref, false));
+  /** Cancels `watch`; resolves once no `Terminated` for `ref` can arrive any more. */
+  unwatch(ref: ActorRef): Promise<void> {
+    return new Promise((resolve) => this.ref.tell(new WatchCommand(ref, false, resolve)));
   }
 
   /** Replies to the sender of the last message taken, with the probe as sender. */

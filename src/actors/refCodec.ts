@@ -1,19 +1,25 @@
+import { types } from 'node:util';
 import { ActorRef } from './ActorRef';
 import type { SerializedActorRef } from './ActorRef';
 
 /**
  * Converts refs inside messages to and from `{ $ref: { node, path } }`, so that refs survive
  * structured clone between nodes and come out bound to the receiving system.
+ *
+ * Type tests use `node:util` types, not `instanceof`: a clone made by `structuredClone` or a
+ * MessagePort belongs to another realm than the code under Jest's vm sandbox.
  */
 
 function isOpaque(value: object): boolean {
   return (
-    value instanceof Date ||
-    value instanceof RegExp ||
-    value instanceof Error ||
-    value instanceof ArrayBuffer ||
+    types.isDate(value) ||
+    types.isRegExp(value) ||
+    types.isNativeError(value) ||
+    types.isAnyArrayBuffer(value) ||
     ArrayBuffer.isView(value) ||
-    (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)
+    types.isPromise(value) ||
+    types.isWeakMap(value) ||
+    types.isWeakSet(value)
   );
 }
 
@@ -46,11 +52,11 @@ export function serializeRefs(value: unknown, seen: Map<object, unknown> = new M
   if (Array.isArray(value)) {
     const items = value.map((item) => serializeRefs(item, seen));
     if (items.some((item, i) => item !== value[i])) result = items;
-  } else if (value instanceof Map) {
+  } else if (types.isMap(value)) {
     const original = [...value];
     const entries = original.map(([k, v]) => [serializeRefs(k, seen), serializeRefs(v, seen)] as [unknown, unknown]);
     if (entries.some(([k, v], i) => k !== original[i]?.[0] || v !== original[i]?.[1])) result = new Map(entries);
-  } else if (value instanceof Set) {
+  } else if (types.isSet(value)) {
     const original = [...value];
     const items = original.map((item) => serializeRefs(item, seen));
     if (items.some((item, i) => item !== original[i])) result = new Set(items);
@@ -81,11 +87,11 @@ export function reviveRefs(value: unknown, revive: (node: string, path: string) 
   seen.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = reviveRefs(value[i], revive, seen);
-  } else if (value instanceof Map) {
+  } else if (types.isMap(value)) {
     const entries = [...value].map(([k, v]) => [reviveRefs(k, revive, seen), reviveRefs(v, revive, seen)] as const);
     value.clear();
     for (const [k, v] of entries) value.set(k, v);
-  } else if (value instanceof Set) {
+  } else if (types.isSet(value)) {
     const items = [...value].map((item) => reviveRefs(item, revive, seen));
     value.clear();
     for (const item of items) value.add(item);

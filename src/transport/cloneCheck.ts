@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { MultinodeError } from '../util/errors';
 
 /** Thrown by `send` when a message cannot be structured-cloned. */
@@ -24,7 +25,8 @@ export function findUncloneable(value: unknown, path = 'message', seen = new Set
   if (typeof value === 'symbol') return { path, reason: `a symbol (${value.toString()})` };
   if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
   seen.add(value);
-  if (value instanceof Map) {
+  // node:util type tests work across realms (Jest runs tests in a vm context), unlike instanceof.
+  if (types.isMap(value)) {
     let i = 0;
     for (const [key, entry] of value) {
       const found = findUncloneable(key, `${path}.<key ${i}>`, seen) ?? findUncloneable(entry, `${path}.get(${safeKey(key)})`, seen);
@@ -33,7 +35,7 @@ export function findUncloneable(value: unknown, path = 'message', seen = new Set
     }
     return undefined;
   }
-  if (value instanceof Set) {
+  if (types.isSet(value)) {
     let i = 0;
     for (const entry of value) {
       const found = findUncloneable(entry, `${path}.<entry ${i++}>`, seen);
@@ -67,7 +69,7 @@ export function findUncloneable(value: unknown, path = 'message', seen = new Set
 }
 
 function isCloneableBuiltin(value: object): boolean {
-  return value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Error;
+  return types.isDate(value) || types.isRegExp(value) || ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value) || types.isNativeError(value);
 }
 
 function safeKey(key: unknown): string {
