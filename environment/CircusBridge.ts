@@ -1,10 +1,6 @@
 import type { Circus } from '@jest/types';
-import type { HarnessClient } from '../src/harness/HarnessClient';
-import type { RoleResult } from '../src/harness/TestLockstep';
-import type { TestPlanEntry } from '../src/harness/protocol';
-import type { RoleOutcome } from '../src/harness/traceTypes';
-import { deserializeError, serializeError, type SerializedError } from '../src/util/errors';
-import { MultinodeError, describeValue } from '../src/util/errors';
+import type { HarnessClient, RoleResult, TestPlanEntry, RoleOutcome } from '../src/harness';
+import { deserializeError, serializeError, type SerializedError, MultinodeError, describeValue } from '../src/util';
 
 /** Options of `describe.multinode`. */
 export interface MultinodeDescribeOptions {

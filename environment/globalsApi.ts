@@ -1,9 +1,5 @@
-import type { HarnessClient } from '../src/harness/HarnessClient';
-import { faultCommand, isolateCommand, type RoleSet } from '../src/harness/faultCommands';
-import { UnknownRoleError } from '../src/harness/errors';
-import type { FaultCommand } from '../src/harness/traceTypes';
-import { MultinodeError, describeValue } from '../src/util/errors';
-import { systemClock, type Clock } from '../src/util/Clock';
+import { type HarnessClient, faultCommand, isolateCommand, type RoleSet, UnknownRoleError, type FaultCommand } from '../src/harness';
+import { MultinodeError, describeValue, systemClock, type Clock } from '../src/util';
 
 /** Thrown when a harness call is made where it cannot work (no harness, wrong argument). */
 export class HarnessUsageError extends MultinodeError {

@@ -5,7 +5,7 @@ export { MultinodeEnvironment };
 export { InvalidOptionError, type MultinodeOptions } from './options';
 export type { MultinodeInfo, BarrierOptions, EventuallyOptions, FaultApi, MultinodeGlobals } from './globalsApi';
 export type { MultinodeDescribeOptions } from './CircusBridge';
-export type { NodeFactory, NodeContext, NodeHandle, NodeLogger, LogLevel } from '../src/node/NodeFactory';
+export type { NodeFactory, NodeContext, NodeHandle, NodeLogger, LogLevel } from '../src/node';
 export type { Transport, MessageHandler } from '../src/transport/Transport';
 import './globalTypes';
 export type { MultinodeDescribe, MultinodeDescribeBase } from './globalTypes';

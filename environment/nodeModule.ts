@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import { createScriptTransformer } from '@jest/transform';
 import type { Config } from '@jest/types';
 import Resolver from 'jest-resolve';
-import type { NodeFactory } from '../src/node/NodeFactory';
-import { NodeError } from '../src/harness/errors';
-import { describeValue } from '../src/util/errors';
+import type { NodeFactory } from '../src/node';
+import { NodeError } from '../src/harness';
+import { describeValue } from '../src/util';
 import { InvalidOptionError } from './options';
 
 /** Resolves the `node` option (a path relative to rootDir, or a package name) to a file. */

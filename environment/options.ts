@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { MultinodeError, describeValue } from '../src/util/errors';
+import { MultinodeError, describeValue } from '../src/util';
 
 /** A bad value in `testEnvironmentOptions.multinode` or in the environment. */
 export class InvalidOptionError extends MultinodeError {

@@ -8,10 +8,8 @@ import type { SerializableError, Test } from '@jest/test-result';
 import TestRunner from 'jest-runner';
 import Runtime from 'jest-runtime';
 import { ModuleMap } from 'jest-haste-map';
-import { RoleSession } from '../src/harness/RoleSession';
-import { isRoleWorkerData } from '../src/harness/protocol';
-import { systemClock } from '../src/util/Clock';
-import type { SerializedError } from '../src/util/errors';
+import { RoleSession, isRoleWorkerData } from '../src/harness';
+import { systemClock, type SerializedError } from '../src/util';
 import { ROLE_SESSION_KEY } from './MultinodeEnvironment';
 import { factoryLoader } from './nodeModule';
 

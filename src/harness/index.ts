@@ -1,0 +1,21 @@
+/**
+ * The harness core: everything the Jest environment and reporter use, and nothing Jest-specific.
+ */
+export { LeadSession, type LeadSessionOptions } from './LeadSession';
+export { RoleSession } from './RoleSession';
+export type { HarnessClient, ClientSettings } from './HarnessClient';
+export type { RoleResult } from './TestLockstep';
+export { isRoleWorkerData, type RoleWorkerData, type TestPlanEntry } from './protocol';
+export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
+export { REPORT_DIR_ENV, traceFilePath } from './traceFile';
+export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, FaultCommand } from './traceTypes';
+export {
+  UnknownRoleError,
+  InvalidFaultError,
+  BarrierTimeoutError,
+  BarrierFailedError,
+  RoleTerminatedError,
+  TestMismatchError,
+  NodeError,
+  HarnessTimeoutError,
+} from './errors';

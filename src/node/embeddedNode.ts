@@ -1,0 +1,78 @@
+/**
+ * The default `NodeFactory`: one actor system per role, joined into one cluster. This is what runs
+ * when a test file does not name its own `node` module.
+ */
+import { ActorSystem } from '../actors';
+import { Cluster, registerCluster, resolveClusterSettings, type ClusterLogger } from '../cluster';
+import { channel } from '../transport';
+import { systemClock } from '../util/Clock';
+import { createRng } from '../util/Rng';
+import type { NodeContext, NodeFactory, NodeHandle } from './NodeFactory';
+
+/** The `multinode.system` of the embedded cluster; get its cluster with `Cluster.get(system)`. */
+export type EmbeddedSystem = ActorSystem;
+
+/**
+ * Starts the node of `ctx.role`: an `ActorSystem` on `ctx.transport` (actor channel) and a `Cluster`
+ * on the `'cluster'` channel, registered as the system's `'cluster'` extension. Resolves once this
+ * node is Up in its own view.
+ *
+ * - Seed nodes are every role, lead first: the lead forms the cluster on its first start; a
+ *   restarted lead rejoins through the other roles instead of founding a second cluster.
+ * - Cluster settings come from `nodeOptions.cluster` (validated; a bad value fails the file with a
+ *   message naming the setting), e.g. `{ "cluster": { "stableAfterMs": 500 } }`.
+ * - `stop` terminates the system, whose termination hook first leaves the cluster gracefully;
+ *   `crash` aborts both at once. A member downed by the cluster is reported to the actor system as
+ *   terminated, so remote watches of its actors fire.
+ */
+export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: NodeContext): Promise<NodeHandle<EmbeddedSystem>> => {
+  const settings = resolveClusterSettings(ctx.options.cluster, 'nodeOptions.cluster');
+  const rng = createRng(ctx.seed).fork(`node:${ctx.role}#${ctx.incarnation}`);
+  const system = ActorSystem.create(ctx.role, {
+    transport: ctx.transport,
+    clock: systemClock,
+    rng: rng.fork('actors'),
+    log: ctx.log,
+  });
+  const clusterLog: ClusterLogger = (level, message, fields) => ctx.log(level, `[cluster] ${message}`, fields);
+  let cluster: Cluster;
+  try {
+    cluster = Cluster.start({
+      transport: channel(ctx.transport, 'cluster'),
+      selfAddress: ctx.role,
+      incarnation: ctx.incarnation,
+      seedNodes: [ctx.roles[0], ...ctx.roles.filter((r) => r !== ctx.roles[0])],
+      clock: systemClock,
+      rng: rng.fork('cluster'),
+      log: clusterLog,
+      settings,
+    });
+  } catch (error) {
+    system.abort();
+    throw error;
+  }
+  registerCluster(system, cluster);
+  system.onTerminate((kind) => (kind === 'abort' ? cluster.abort() : cluster.shutdown()));
+  cluster.onEvent((event) => {
+    if (event.type === 'MemberDowned' && event.member.address !== ctx.role) system.addressTerminated(event.member.address);
+  });
+  try {
+    await cluster.whenUp();
+  } catch (error) {
+    cluster.abort();
+    system.abort();
+    throw error;
+  }
+  return {
+    system,
+    stop: () => system.terminate(),
+    crash: () => {
+      cluster.abort();
+      system.abort();
+    },
+    membersUp: () => cluster.membersUp(),
+    describeMembership: () => cluster.describe(),
+  };
+};
+
+export default embeddedNodeFactory;

@@ -1,0 +1,1 @@
+export type { NodeFactory, NodeContext, NodeHandle, NodeLogger, LogLevel } from './NodeFactory';
