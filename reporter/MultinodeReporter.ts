@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Reporter, ReporterContext } from '@jest/reporters';
 import type { Test, TestResult } from '@jest/test-result';
 import type { Config } from '@jest/types';
-import { REPORT_DIR_ENV, traceFilePath } from '../src/harness/traceFile';
+import { REPORT_DIR_ENV, traceFilePath } from '../src/harness';
 import { createColors, shouldUseColors } from './ansi';
 import { buildFileReport } from './buildFileReport';
 import { ReporterOptionError, TraceReadError } from './errors';

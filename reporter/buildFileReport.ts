@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FileTrace, TestTrace } from '../src/harness/traceTypes';
+import type { FileTrace, TestTrace } from '../src/harness';
 import { excerpt, offsetMs } from './format';
 import type { FileReport, TestReport } from './model';
 import type { LogsOption } from './options';

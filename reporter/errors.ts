@@ -1,4 +1,4 @@
-import { MultinodeError } from '../src/util/errors';
+import { MultinodeError } from '../src/util';
 
 /**
  * A reporter option in `reporters: [['jest-environment-multinode/reporter', options]]` is unknown or

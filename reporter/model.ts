@@ -1,5 +1,5 @@
-import type { LogLevel } from '../src/node/NodeFactory';
-import type { RoleOutcome } from '../src/harness/traceTypes';
+import type { LogLevel } from '../src/node';
+import type { RoleOutcome } from '../src/harness';
 
 /**
  * The report of one test file: everything the renderer prints, computed from the file's trace by

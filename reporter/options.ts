@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { describeValue } from '../src/util/errors';
+import { describeValue } from '../src/util';
 import { ReporterOptionError } from './errors';
 
 /** Which tests get a merged timeline in the output. */

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { FileTrace } from '../src/harness/traceTypes';
+import type { FileTrace } from '../src/harness';
 import { TraceReadError } from './errors';
 
 /** The trace format version this reporter reads. */

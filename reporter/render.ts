@@ -1,4 +1,4 @@
-import type { RoleOutcome } from '../src/harness/traceTypes';
+import type { RoleOutcome } from '../src/harness';
 import type { Colors } from './ansi';
 import { formatDuration, formatOffset, stripAnsi } from './format';
 import type { FileReport, RoleOutcomeReport, TestReport, Timeline, TimelineKind, Verdict } from './model';

@@ -1,4 +1,4 @@
-import type { FaultCommand, FileTrace, TestTrace, TraceEvent } from '../src/harness/traceTypes';
+import type { FaultCommand, FileTrace, TestTrace, TraceEvent } from '../src/harness';
 import { formatDuration, offsetMs } from './format';
 import type { Timeline, TimelineLine } from './model';
 

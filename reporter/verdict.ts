@@ -1,4 +1,4 @@
-import type { RoleOutcome, RoleTestResult, TestTrace } from '../src/harness/traceTypes';
+import type { RoleOutcome, RoleTestResult, TestTrace } from '../src/harness';
 import { excerpt } from './format';
 import type { RoleFailure, RoleOutcomeReport, Verdict } from './model';
 
