@@ -8,6 +8,7 @@ import { HeartbeatMonitor } from './HeartbeatMonitor';
 import { deferred, type Deferred } from './deferred';
 import { describeView } from './describeView';
 import { ClusterStoppedError, JoinRejectedError, JoinTimeoutError, LeaveFailedError, UnknownMemberError } from './errors';
+import { clusterOf, type ExtensionHost } from './clusterExtension';
 import { ClusterEventBus, type ClusterEventHandler, type ClusterLogger } from './ClusterEventBus';
 import { diffEvents } from './events';
 import { EMPTY_CONTENT, EMPTY_GOSSIP, findMember, gossipDigest, gossipEquals, markSeen, mergeGossip, normalizeGossip, raiseMember, setObservation, withContent } from './Gossip';
@@ -63,6 +64,14 @@ export class Cluster {
   private stopDescription: string | undefined;
   private cachedState: { gossip: Gossip; phase: ClusterPhase; state: ClusterState } | undefined;
   private cachedDigest: { gossip: Gossip; digest: string } | undefined;
+
+  /**
+   * The cluster of an actor system (registered as its `'cluster'` extension, as the embedded node
+   * factory does): `Cluster.get(multinode.system).state()`. Throws `ClusterNotRegisteredError` if none.
+   */
+  static get(system: ExtensionHost): Cluster {
+    return clusterOf(system);
+  }
 
   /** Validates `options`, subscribes to the transport and starts joining. Returns at once; see `whenUp()`. */
   static start(options: ClusterStartOptions): Cluster {

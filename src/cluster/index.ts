@@ -22,3 +22,5 @@ export {
   UnknownMemberError,
 } from './errors';
 export type { ClusterMessage } from './protocol';
+export { registerCluster, clusterOf, ClusterNotRegisteredError, CLUSTER_EXTENSION_NAME } from './clusterExtension';
+export type { ExtensionHost } from './clusterExtension';
