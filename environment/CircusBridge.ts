@@ -156,11 +156,11 @@ export class CircusBridge {
     if (client !== null) client.trace.currentTest = id;
     this.started.set(test, client?.clock.now() ?? 0);
     if (client === null || !this.multinodeTests.has(test)) return;
-    client.trace.record({ type: 'test-start' });
     const error = await client.begin(id, test.timeout ?? this.testTimeoutMs);
     if (error !== null) test.errors.push(error);
     // The lockstep wait is not the test's own time.
     this.started.set(test, client.clock.now());
+    client.trace.record({ type: 'test-start' });
   }
 
   private async testDone(test: Circus.TestEntry): Promise<void> {

@@ -17,7 +17,7 @@ import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
 
-const CONSOLE_LEVELS: Record<string, LogLevel> = { log: 'info', info: 'info', debug: 'debug', trace: 'debug', warn: 'warn', error: 'error' };
+const CONSOLE_LEVELS: Record<string, LogLevel> = { log: 'info', info: 'info', debug: 'debug', warn: 'warn', error: 'error' };
 
 /**
  * The multi-node Jest environment. In Jest's own context it is the lead role: it starts one worker
@@ -124,15 +124,22 @@ export default class MultinodeEnvironment extends NodeEnvironment {
 
   /**
    * Role threads send console output into the role-tagged log instead of printing it; the lead
-   * prints as Jest always does and also records each line in the log.
+   * prints as Jest always does and also records each line in the log. Jest's consoles find the
+   * caller's location a fixed number of frames up, so the lead's wrapper calls their internal
+   * `_log`/`_logError` directly: the frame count stays the same and Jest still shows the test's line.
    */
   private captureConsole(keepPrinting: boolean): void {
-    const original = this.global.console as unknown as Record<string, (...args: unknown[]) => void>;
+    const original = this.global.console as unknown as Record<string, ((...args: unknown[]) => void) | undefined>;
     const wrapped: Record<string, unknown> = Object.create(original);
     for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
+      const sink = (method === 'error' || method === 'warn') && typeof original._logError === 'function' ? '_logError' : '_log';
+      const direct = typeof original[sink] === 'function';
       wrapped[method] = (...args: unknown[]) => {
-        this.session?.trace.log(level, format(...args));
-        if (keepPrinting) original[method]?.apply(original, args);
+        const text = format(...args);
+        this.session?.trace.log(level, text);
+        if (!keepPrinting) return;
+        if (direct) original[sink]!.call(original, method, text);
+        else original[method]?.apply(original, args);
       };
     }
     this.global.console = wrapped as unknown as Console;
