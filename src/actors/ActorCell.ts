@@ -4,14 +4,8 @@ import type { ActorContext } from './ActorContext';
 import { checkActorName, childPath, generatedName } from './ActorPath';
 import { ActorRef } from './ActorRef';
 import type { ActorRuntime } from './ActorRuntime';
-import {
-  ActorInitializationError,
-  ActorNameTakenError,
-  ActorStoppedError,
-  NotAChildError,
-  describeError,
-  describeMessageType,
-} from './errors';
+import { ActorInitializationError, ActorNameTakenError, ActorStoppedError, describeError, describeMessageType } from './errors';
+import { createActorContext } from './cellContext';
 import { createActorLogger } from './Logger';
 import type { ActorLogger } from './Logger';
 import { Mailbox } from './Mailbox';
@@ -25,8 +19,8 @@ import type { TimerTag } from './TimerScheduler';
 /**
  * The runtime side of one actor: mailbox, one-message-at-a-time processing (sync or async),
  * lifecycle, children, supervision of its children, and death watch. Internal; users see
- * `ActorRef` and `ActorContext`. This file is over 300 lines because the lifecycle state machine
- * only reads correctly in one place.
+ * `ActorRef` and `ActorContext` (built in cellContext.ts). It is long because the lifecycle state
+ * machine only reads correctly in one place.
  *
  * States: starting -> running <-> suspended (failed, waiting for the supervisor) -> restarting ->
  * running; any -> stopping -> stopped. `busy` is true while actor code (receive or a hook) runs or
@@ -61,8 +55,8 @@ export class ActorCell {
   readonly log: ActorLogger;
   readonly context: ActorContext;
 
-  private readonly runtime: ActorRuntime;
-  private readonly timers: ActorTimers<unknown>;
+  readonly runtime: ActorRuntime;
+  readonly timers: ActorTimers<unknown>;
   private readonly mailbox = new Mailbox<Envelope>();
   private readonly restarts = new RestartHistory();
   private readonly localWatchers = new Set<ActorCell>();
@@ -78,7 +72,8 @@ export class ActorCell {
   private inRunLoop = false;
   private stopProceeding = false;
   private deferred: (() => void) | undefined;
-  private currentSender: ActorRef | undefined;
+  /** The sender of the message being processed (kept across its awaits). */
+  currentSender: ActorRef | undefined;
   private childCounter = 0;
   private resolveTerminated: () => void = () => undefined;
 
@@ -94,7 +89,7 @@ export class ActorCell {
     });
     this.log = createActorLogger(runtime.log, this.path, { actor: this.path });
     this.timers = new ActorTimers(runtime.scheduler, (message, tag) => this.enqueue(message, undefined, tag));
-    this.context = this.createContext();
+    this.context = createActorContext(this);
   }
 
   /** Whether the actor is stopping or stopped. */
@@ -495,64 +490,5 @@ export class ActorCell {
     this.log.debug('stopped');
     if (this.parent !== undefined) this.runtime.eventStream.publish({ type: 'ActorStopped', ref: this.ref });
     this.resolveTerminated();
-  }
-
-  // ---- context ------------------------------------------------------------------------------
-
-  private stopFromContext(ref: ActorRef | undefined): void {
-    if (ref === undefined || ref.equals(this.ref)) {
-      this.stop();
-      return;
-    }
-    if (ref.node === this.ref.node && ref.path === childPath(this.path, ref.name)) {
-      this.children.get(ref.name)?.stop();
-      return;
-    }
-    throw new NotAChildError(
-      `${this.path} cannot stop ${ref.toString()}: an actor can stop only itself and its own children. ` +
-        'Send that actor a message asking it to stop instead.',
-    );
-  }
-
-  private createContext(): ActorContext {
-    const cell = this;
-    return {
-      get self() {
-        return cell.ref;
-      },
-      path: this.path,
-      get parent() {
-        return cell.parent?.ref;
-      },
-      get sender() {
-        return cell.currentSender;
-      },
-      get system() {
-        return cell.runtime.system;
-      },
-      log: this.log,
-      timers: this.timers,
-      get children() {
-        return [...cell.children.values()].map((child) => child.ref);
-      },
-      child: (name) => this.children.get(name)?.ref,
-      spawn: <C>(props: Props<C>, name?: string) => this.spawnChild(props as Props, name).ref as ActorRef<C>,
-      stop: (ref) => this.stopFromContext(ref),
-      watch: <T>(ref: ActorRef<T>) => {
-        this.watch(ref as ActorRef);
-        return ref;
-      },
-      unwatch: (ref) => this.unwatch(ref),
-      reply: (message) => {
-        const sender = this.currentSender;
-        if (sender !== undefined) sender.tell(message, this.ref);
-        else this.runtime.deadLetter(message, this.ref, this.runtime.deadLetters, `${this.path} replied to a message that has no sender`);
-      },
-      forward: (target, message) => target.tell(message, this.currentSender),
-      unhandled: (message) => {
-        this.log.debug(`unhandled ${describeMessageType(message)} message`);
-        this.runtime.eventStream.publish({ type: 'UnhandledMessage', message, sender: this.currentSender, recipient: this.ref });
-      },
-    };
   }
 }

@@ -24,11 +24,20 @@ export interface RefRouter {
   ask<R>(target: ActorRef, message: unknown, options: AskOptions | undefined): Promise<R>;
 }
 
-const routers = new WeakMap<ActorRef, RefRouter>();
+/**
+ * Where a ref keeps its system. A registered symbol, not a module-local WeakMap: under Jest the
+ * runtime that created a ref (loaded by the environment) and the code that uses it (loaded again
+ * in the test sandbox) can be two instances of this module, and both must recognise the ref.
+ */
+const ROUTER = Symbol.for('jest-environment-multinode/actors.router');
 
 /** @internal The system a ref belongs to. */
 export function routerOf(ref: ActorRef): RefRouter {
-  return routers.get(ref) as RefRouter;
+  const router = (ref as unknown as Record<symbol, RefRouter | undefined>)[ROUTER];
+  if (router === undefined) {
+    throw new TypeError(`${String(ref)} is not a live ActorRef (a copy made by structured clone or JSON is only data); get refs from the actor system.`);
+  }
+  return router;
 }
 
 /**
@@ -50,7 +59,12 @@ export class ActorRef<M = unknown> {
   constructor(node: string, path: string, router: RefRouter) {
     this.node = node;
     this.path = path;
-    routers.set(this, router);
+    Object.defineProperty(this, ROUTER, { value: router });
+  }
+
+  /** Recognises refs made by any copy of this module (see `ROUTER`), so `instanceof` works under Jest. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && ROUTER in value;
   }
 
   /** The last segment of the path. */

@@ -217,6 +217,9 @@ export class ActorSystem {
    * runs, remote watchers are told), then system actors; then every timer is cancelled, pending
    * asks are rejected with `SystemTerminatedError`, and the transport is unsubscribed (not closed:
    * its owner closes it). Idempotent; resolves when done.
+   *
+   * Gotcha: do not `await` it inside an actor's `receive`: the system waits for that receive to
+   * finish, so the two would wait for each other. Call it without awaiting, or from outside.
    */
   terminate(): Promise<void> {
     return this.#runtime.terminate();

@@ -1,5 +1,8 @@
 import type { ActorRef } from './ActorRef';
-import { ActorInitializationError, InvalidArgumentError, checkDuration } from './errors';
+import { InvalidArgumentError, checkDuration } from './errors';
+
+/** The code of `ActorInitializationError`; compared by code so that any copy of this module matches. */
+const INITIALIZATION_CODE = 'ACTOR_INITIALIZATION';
 
 /**
  * What a supervisor does with a failed child:
@@ -41,10 +44,11 @@ export interface StrategyOptions {
 }
 
 /**
- * The default decider: errors while starting (`ActorInitializationError`) stop the child, because
- * restarting would most likely fail again; any other error restarts it.
+ * The default decider: errors while starting (`ActorInitializationError`, code
+ * `ACTOR_INITIALIZATION`) stop the child, because restarting would most likely fail again; any
+ * other error restarts it.
  */
-export const defaultDecider: Decider = (error) => (error instanceof ActorInitializationError ? 'stop' : 'restart');
+export const defaultDecider: Decider = (error) => ((error as { code?: unknown } | null)?.code === INITIALIZATION_CODE ? 'stop' : 'restart');
 
 /**
  * A strategy applied to the failed child only. Defaults: `defaultDecider`, no restart limit.

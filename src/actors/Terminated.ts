@@ -1,5 +1,7 @@
 import type { ActorRef } from './ActorRef';
 
+const BRAND = Symbol.for('jest-environment-multinode/actors.Terminated');
+
 /**
  * Delivered to an actor that watches `ref` (`ctx.watch`) once `ref` has stopped, or when its node
  * is declared gone (`system.addressTerminated`). Delivered at most once per watch, and never after
@@ -16,5 +18,12 @@ export class Terminated {
     readonly existenceConfirmed: boolean,
     /** True when the notice comes from the node being declared gone rather than from the actor. */
     readonly addressTerminated: boolean,
-  ) {}
+  ) {
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** Recognises notices made by any copy of this module, so `instanceof` works under Jest's sandbox. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
 }
