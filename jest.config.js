@@ -4,6 +4,13 @@ const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
 module.exports = {
   projects: [
     {
+      // Our own multi-node suites, through the built environment, on the embedded cluster.
+      displayName: 'multinode',
+      testEnvironment: '<rootDir>/dist/environment/index.js',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/__tests__/multinode/**/*.test.ts'],
+    },
+    {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },

@@ -13,6 +13,7 @@ import { createGlobals } from './globalsApi';
 import { factoryLoader, resolveNodeModule } from './nodeModule';
 import { GRACE_MS, parseOptions, type MultinodeOptions } from './options';
 import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
+import { warmUpTransform } from './warmUp';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
@@ -87,6 +88,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     });
     this.session = this.lead;
     this.captureConsole(true);
+    // Role threads boot meanwhile; the lead warms up before its node starts (see warmUpTransform).
+    await warmUpTransform(projectConfig as Config.ProjectConfig, this.testPath);
     await this.lead.start();
   }
 

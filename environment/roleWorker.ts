@@ -12,6 +12,7 @@ import { RoleSession, isRoleWorkerData } from '../src/harness';
 import { systemClock, type SerializedError } from '../src/util';
 import { ROLE_SESSION_KEY } from './MultinodeEnvironment';
 import { factoryLoader } from './nodeModule';
+import { warmUpTransform } from './warmUp';
 
 async function main(): Promise<void> {
   if (!isRoleWorkerData(workerData)) throw new Error('The role worker was started without role data.');
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const config = data.projectConfig as Config.ProjectConfig;
   const session = new RoleSession(data, systemClock, factoryLoader(data.nodeModule, config));
   (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] = session;
+  await warmUpTransform(config, data.testPath);
   const nodeStarted = session.startNode();
 
   let fileError: SerializedError | null = null;

@@ -1,1 +1,2 @@
 export type { NodeFactory, NodeContext, NodeHandle, NodeLogger, LogLevel } from './NodeFactory';
+export { embeddedNodeFactory, type EmbeddedSystem } from './embeddedNode';
