@@ -99,7 +99,8 @@ describe('InMemoryNetwork', () => {
     a.send('b', 'lost 3');
     b.send('a', 'arrives');
     await atA.count(1);
-    network.heal('a', 'b');
+    network.partition('a', 'b');
+    network.heal('b'); // one side: every link touching b
     a.send('b', 'arrives too');
     await atB.count(1);
     expect(atA.received.map((r) => r.message)).toEqual(['arrives']);

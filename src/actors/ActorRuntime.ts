@@ -1,7 +1,5 @@
-import type { Cancellable, Clock } from '../util/Clock';
-import type { Rng } from '../util/Rng';
-import type { TaskDispatcher } from '../transport/InMemoryTransport';
-import type { Transport } from '../transport/Transport';
+import type { Cancellable, Clock, Rng } from '../util';
+import type { TaskDispatcher, Transport } from '../transport';
 import { Actor } from './Actor';
 import type { ActorContext } from './ActorContext';
 import { ActorCell } from './ActorCell';

@@ -1,9 +1,6 @@
-import { systemClock } from '../util/Clock';
-import type { Clock } from '../util/Clock';
-import { createRng, hashString } from '../util/Rng';
-import type { Rng } from '../util/Rng';
-import type { TaskDispatcher } from '../transport/InMemoryTransport';
-import type { Transport } from '../transport/Transport';
+import { createRng, hashString, systemClock } from '../util';
+import type { Clock, Rng } from '../util';
+import type { TaskDispatcher, Transport } from '../transport';
 import type { ActorRef } from './ActorRef';
 import { ActorRuntime } from './ActorRuntime';
 import type { TerminationKind } from './ActorRuntime';

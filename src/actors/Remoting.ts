@@ -1,8 +1,6 @@
-import { assertNever } from '../transport/assertNever';
-import { channel } from '../transport/channel';
-import { UncloneableMessageError, toUncloneableError } from '../transport/cloneCheck';
-import type { Transport } from '../transport/Transport';
-import { describeValue } from '../util/errors';
+import { UncloneableMessageError, assertNever, channel, toUncloneableError } from '../transport';
+import type { Transport } from '../transport';
+import { describeValue } from '../util';
 import type { ActorRef } from './ActorRef';
 import { describeError } from './errors';
 import type { ActorLogger } from './Logger';

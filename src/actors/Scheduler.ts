@@ -1,4 +1,4 @@
-import type { Cancellable, Clock } from '../util/Clock';
+import type { Cancellable, Clock } from '../util';
 import type { ActorRef } from './ActorRef';
 import { checkDuration } from './errors';
 

@@ -1,5 +1,5 @@
-import type { Cancellable, Clock } from '../util/Clock';
-import { MultinodeError } from '../util/errors';
+import { MultinodeError } from '../util';
+import type { Cancellable, Clock } from '../util';
 import { Actor } from './Actor';
 import type { ActorContext } from './ActorContext';
 import type { ActorRef } from './ActorRef';

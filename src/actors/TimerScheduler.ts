@@ -1,4 +1,4 @@
-import type { Cancellable } from '../util/Clock';
+import type { Cancellable } from '../util';
 import type { Scheduler } from './Scheduler';
 
 /**

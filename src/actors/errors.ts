@@ -1,4 +1,4 @@
-import { MultinodeError } from '../util/errors';
+import { MultinodeError } from '../util';
 
 /**
  * A short name for the kind of a message, for errors and logs: the `type` field of a tagged object

@@ -76,8 +76,5 @@ export type {
   MeshTransportOptions,
   SpokeTransportOptions,
 } from '../transport';
-export type { Clock, Cancellable } from '../util/Clock';
-export { systemClock } from '../util/Clock';
-export type { Rng } from '../util/Rng';
-export { createRng } from '../util/Rng';
-export { MultinodeError } from '../util/errors';
+export { systemClock, createRng, MultinodeError } from '../util';
+export type { Clock, Cancellable, Rng } from '../util';

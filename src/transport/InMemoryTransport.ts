@@ -1,7 +1,5 @@
-import type { Clock } from '../util/Clock';
-import { systemClock } from '../util/Clock';
-import type { Rng } from '../util/Rng';
-import { createRng } from '../util/Rng';
+import { createRng, systemClock } from '../util';
+import type { Clock, Rng } from '../util';
 import { cloneForSend } from './cloneCheck';
 import { AddressInUseError, InvalidLinkFaultError, UnknownAddressError } from './errors';
 import type { ClosableTransport, MessageHandler } from './Transport';

@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import { MultinodeError } from '../util/errors';
+import { MultinodeError } from '../util';
 
 /** Thrown by `send` when a message cannot be structured-cloned. */
 export class UncloneableMessageError extends MultinodeError {

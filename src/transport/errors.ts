@@ -1,4 +1,4 @@
-import { MultinodeError } from '../util/errors';
+import { MultinodeError } from '../util';
 
 /** Thrown by `send` when `to` is not an address the transport knows: a programming error, not a network fault. */
 export class UnknownAddressError extends MultinodeError {
