@@ -9,7 +9,7 @@ import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
 import { TestLockstep, type RoleResult } from './TestLockstep';
 import type { TraceCollector } from './TraceCollector';
 import type { FaultCommand } from './traceTypes';
-import { HarnessTimeoutError, NodeError, RoleTerminatedError, assertNever, withoutFrames } from './errors';
+import { HarnessTimeoutError, LeadFinishedError, NodeError, RoleTerminatedError, assertNever, withoutFrames } from './errors';
 
 /** Settings of the conductor, all in milliseconds. */
 export interface ConductorSettings {
@@ -204,16 +204,28 @@ export class Conductor {
    * every role thread. Never throws; what went wrong is recorded as role errors.
    */
   async shutdown(): Promise<void> {
+    const lead = this.roles[0]!;
+    this.lockstep.halt(
+      withoutFrames(
+        new LeadFinishedError(
+          `The lead role '${lead}' finished the test file before this test started on every role (if the lead's copy of the file failed to load, see that error), so it cannot run in lockstep.`,
+        ),
+      ),
+    );
+    // Barriers among the other roles (in their afterAll hooks, say) can still complete without the lead.
+    this.barriers.roleGone(lead);
     const finish = this.settings.finishTimeoutMs;
-    for (const role of this.roles.slice(1)) {
-      const slot = this.slot(role);
-      if (slot.status !== 'running') continue;
-      try {
-        await withDeadline(this.clock, slot.fileDone.promise, finish, () => new HarnessTimeoutError('finish'));
-      } catch {
-        this.terminate(role, `it did not finish its test file within ${finish} ms after the lead finished`);
-      }
-    }
+    await Promise.all(
+      this.roles.slice(1).map(async (role) => {
+        const slot = this.slot(role);
+        if (slot.status !== 'running') return;
+        try {
+          await withDeadline(this.clock, slot.fileDone.promise, finish, () => new HarnessTimeoutError('finish'));
+        } catch {
+          this.terminate(role, `it did not finish its test file within ${finish} ms after the lead finished`);
+        }
+      }),
+    );
     this.lockstep.close();
     this.barriers.abortAll('the test file is shutting down');
     const stopMs = this.settings.stopTimeoutMs;

@@ -48,8 +48,11 @@ interface Run {
 export class TestLockstep {
   private readonly runs = new Map<string, Run>();
   private readonly plans = new Map<string, readonly TestPlanEntry[]>();
-  /** Set once roles are found to define different tests; lockstep is then off for the file. */
-  mismatch: string | null = null;
+  /**
+   * Set once lockstep cannot go on for this file (roles define different tests, or the lead has
+   * finished): every later test start fails at once with this error instead of waiting.
+   */
+  private halted: Error | null = null;
 
   constructor(
     private readonly host: LockstepHost,
@@ -59,7 +62,7 @@ export class TestLockstep {
   /** Records a role's selected multi-node tests and compares them with the lead's. */
   plan(role: string, tests: readonly TestPlanEntry[]): void {
     this.plans.set(role, tests);
-    if (this.mismatch !== null) return;
+    if (this.halted !== null) return;
     const duplicate = findDuplicate(tests.map((t) => t.id));
     if (duplicate !== null) {
       this.setMismatch(
@@ -70,7 +73,7 @@ export class TestLockstep {
     const leadPlan = this.plans.get(this.host.lead);
     const compare = (other: string, otherPlan: readonly TestPlanEntry[]): void => {
       const difference = describeDifference(leadPlan!.map((t) => t.id), otherPlan.map((t) => t.id));
-      if (difference !== null && this.mismatch === null) {
+      if (difference !== null && this.halted === null) {
         this.setMismatch(
           `Roles define different tests inside describe.multinode: ${difference.replace('{a}', `role '${this.host.lead}'`).replace('{b}', `role '${other}'`)}. Every role must define the same tests; do not define tests conditionally on multinode.role (use runOn inside the test instead).`,
         );
@@ -86,8 +89,8 @@ export class TestLockstep {
 
   /** A role begins a test; resolves through `host.go` when the test may start. */
   begin(role: string, testId: string, timeoutMs: number): void {
-    if (this.mismatch !== null) {
-      this.host.go(role, testId, withoutFrames(new TestMismatchError(this.mismatch)));
+    if (this.halted !== null) {
+      this.host.go(role, testId, this.halted);
       return;
     }
     const run = this.run(testId);
@@ -122,7 +125,7 @@ export class TestLockstep {
   /** Resolves with every role's result for `testId` (the lead's first). */
   collect(testId: string): Promise<Map<string, RoleResult>> {
     const run = this.run(testId);
-    if (this.mismatch !== null) return Promise.resolve(run.results);
+    if (this.halted !== null) return Promise.resolve(run.results);
     return new Promise((resolve) => {
       run.waiters.push(() => resolve(run.results));
       this.completeIfReady(run);
@@ -201,17 +204,24 @@ export class TestLockstep {
   }
 
   private setMismatch(message: string): void {
-    this.mismatch = message;
+    this.halt(withoutFrames(new TestMismatchError(message)));
+  }
+
+  /** Stops lockstep for the rest of the file: waiting and later test starts fail at once with `error`. */
+  halt(error: Error): void {
+    if (this.halted !== null) return;
+    this.halted = error;
     for (const run of this.runs.values()) {
       run.timer?.cancel();
       if (!run.went) {
         run.went = true;
-        for (const role of run.begun) this.host.go(role, run.id, withoutFrames(new TestMismatchError(message)));
+        for (const role of run.begun) this.host.go(role, run.id, error);
       }
       const waiters = run.waiters.splice(0);
       for (const waiter of waiters) waiter();
     }
   }
+
 }
 
 function findDuplicate(ids: readonly string[]): string | null {

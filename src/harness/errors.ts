@@ -58,6 +58,13 @@ export class TestMismatchError extends MultinodeError {
   }
 }
 
+/** A role began a test after the lead had finished the file. */
+export class LeadFinishedError extends MultinodeError {
+  constructor(message: string) {
+    super('LEAD_FINISHED', message);
+  }
+}
+
 /** A node that could not be started, stopped or crashed. */
 export class NodeError extends MultinodeError {
   constructor(message: string) {
