@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+'use strict';
+// Runs every benchmark of jest-environment-multinode and prints one table.
+//
+//   npm run bench                 # builds, then the full run (a few minutes on 2 cores)
+//   node bench/run.js --quick     # a short run, fewer repetitions (dist/ must be built)
+//   node bench/run.js --only=links,actors
+//
+// Progress goes to stderr, the table to stdout. Temporary files live in one directory under the
+// OS temp dir, removed at the end; every worker thread and child process is ended before exit.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ms, rate, ratio } = require('./lib/stats');
+
+const DIST_ENV = path.resolve(__dirname, '..', 'dist', 'environment', 'index.js');
+const SECTIONS = ['harness', 'links', 'cluster', 'actors'];
+
+function parseArgs(argv) {
+  const quick = argv.includes('--quick');
+  const only = argv.find((a) => a.startsWith('--only='));
+  const sections = only ? only.slice('--only='.length).split(',').filter(Boolean) : SECTIONS;
+  for (const s of sections) if (!SECTIONS.includes(s)) throw new Error(`Unknown section '${s}'; the sections are ${SECTIONS.join(', ')}.`);
+  const unknown = argv.filter((a) => a !== '--quick' && !a.startsWith('--only='));
+  if (unknown.length > 0) throw new Error(`Unknown argument ${unknown.join(' ')}; use --quick and/or --only=${SECTIONS.join(',')}.`);
+  return { quick, sections };
+}
+
+const SETTINGS = {
+  full: { harnessReps: 5, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, actorReps: 3, asks: 5000, tells: 100_000 },
+  quick: { harnessReps: 2, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, actorReps: 1, asks: 1000, tells: 20_000 },
+};
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+function verdict(ok) {
+  return ok ? 'met' : 'MISSED';
+}
+
+async function main() {
+  const { quick, sections } = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(DIST_ENV)) throw new Error(`${DIST_ENV} is missing; run 'npm run build' first (or 'npm run bench').`);
+  const s = quick ? SETTINGS.quick : SETTINGS.full;
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-bench-'));
+  const cleanup = () => fs.rmSync(tmpDir, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const rows = [];
+  const row = (group, what, value, target = '', status = '') => rows.push({ group, what, value, target, status });
+  const started = performance.now();
+  try {
+    if (sections.includes('harness')) {
+      const { startUp, barriers, ROLE_COUNTS } = require('./harness');
+      log(`harness: real Jest, ${s.harnessReps} repetitions of 5 files in rotated order (+1 warm-up pass)`);
+      const r = await startUp({ reps: s.harnessReps, tmpDir, log });
+      const g = `Harness, real Jest (median of ${s.harnessReps})`;
+      row(g, 'single-node file (testEnvironment node), wall', ms(r.summary.single.wallMs), '', 'baseline');
+      for (const n of ROLE_COUNTS) {
+        const x = r.summary[`roles-${n}`];
+        row(g, `${n}-role file, wall (setup+tests)`, `${ms(x.wallMs)} (${ms(x.fileMs)})`, '', `${ratio(x.wallMs / r.summary.single.wallMs)} single`);
+      }
+      row(g, 'cost per added role (slope of wall over 1,2,3,5)', ms(r.perRoleWallMs), '', `setup+tests ${ms(r.perRoleFileMs)}`);
+      row(g, '3 roles / single node, wall (paired median)', ratio(r.pairedWall), '<= 1.5x', verdict(r.pairedWall <= 1.5));
+      row(g, '3 roles / single node, setup+tests', ratio(r.pairedFile), '', 'info');
+      log(`harness: barriers, ${s.barrierReps} run(s) x ${s.barriers} barriers with 3 and 8 roles`);
+      const b = await barriers({ reps: s.barrierReps, count: s.barriers, tmpDir, log });
+      for (const roles of [3, 8]) {
+        const x = b[roles];
+        row(g, `barrier round trip, ${roles} roles, p50 / p99 (n=${x.samples})`, `${ms(x.p50)} / ${ms(x.p99)}`, 'p50 < 2 ms', verdict(x.p50 < 2));
+      }
+    }
+    if (sections.includes('links')) {
+      const { links, MODES } = require('./links');
+      log(`links: ${s.linkReps} repetition(s), ${s.messages} messages and ${s.pings} pings per mode`);
+      const r = await links({ reps: s.linkReps, messages: s.messages, pings: s.pings, log });
+      const g = 'Links, 2 threads, no Jest';
+      const labels = { port: 'bare MessagePort', mesh: 'MessageChannelTransport', link: 'harness LinkEndpoint (traced)', 'link-capped': 'LinkEndpoint past trace cap' };
+      for (const mode of MODES) {
+        const x = r[mode];
+        const isLink = mode === 'link';
+        row(g, `${labels[mode]}: one-way msg/s`, rate(x.rate), isLink ? '> 50,000 msg/s' : '', isLink ? verdict(x.rate > 50_000) : `${ratio(x.rate / r.port.rate)} port`);
+      }
+      for (const mode of MODES) {
+        const x = r[mode];
+        row(g, `${labels[mode]}: round trip p50 / p99`, `${ms(x.rttP50)} / ${ms(x.rttP99)}`, '', '');
+      }
+    }
+    if (sections.includes('cluster')) {
+      const { formation, SIZES } = require('./cluster');
+      log(`cluster: ${s.clusterReps} formation(s) per size and transport`);
+      const r = await formation({ reps: s.clusterReps, log });
+      const g = `Embedded cluster, thread per node (median of ${s.clusterReps})`;
+      for (const size of SIZES) {
+        for (const mode of ['link', 'mesh']) {
+          const x = r[`${mode}-${size}`];
+          const target = size === 5 && mode === 'link' ? '5 nodes <= 1 s' : '';
+          row(g, `${size} nodes on ${mode === 'link' ? 'harness links' : 'MessageChannelTransport'}: all Up (self Up p50)`, `${ms(x.allUpMs)} (${ms(x.selfUpP50)})`, target, target ? verdict(x.allUpMs <= 1000) : `max ${ms(x.allUpMax)}`);
+        }
+      }
+    }
+    if (sections.includes('actors')) {
+      const { actors, MODES } = require('./actors');
+      log(`actors: ${s.actorReps} repetition(s), ${s.asks} asks and ${s.tells} tells per transport`);
+      const r = await actors({ reps: s.actorReps, asks: s.asks, tells: s.tells, log });
+      const g = 'Actors, 2 systems in 2 threads';
+      const labels = { mesh: 'MessageChannelTransport', link: 'harness links' };
+      for (const mode of MODES) {
+        const x = r[mode];
+        row(g, `remote ask p50 / p99, ${labels[mode]}`, `${ms(x.askP50)} / ${ms(x.askP99)}`, '', '');
+      }
+      for (const mode of MODES) {
+        const x = r[mode];
+        row(g, `remote tell throughput, ${labels[mode]}`, rate(x.tellRate), '', mode === 'link' ? `${ratio(x.tellRate / r.mesh.tellRate)} mesh` : '');
+      }
+    }
+  } finally {
+    cleanup();
+  }
+  printTable(rows, { quick, seconds: (performance.now() - started) / 1000 });
+}
+
+function printTable(rows, { quick, seconds }) {
+  const cpus = os.cpus();
+  const header = ['benchmark', 'value', 'target', 'result'];
+  const lines = [];
+  let group = null;
+  const body = rows.map((r) => [r.what, r.value, r.target, r.status]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  lines.push(`jest-environment-multinode benchmarks${quick ? ' (--quick)' : ''}: node ${process.version}, ${os.availableParallelism?.() ?? cpus.length} CPUs (${cpus[0]?.model ?? 'unknown'}), ${os.platform()} ${os.release()}, ${Math.round(seconds)} s`);
+  lines.push(fmt(header));
+  lines.push(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  rows.forEach((r, i) => {
+    if (r.group !== group) {
+      group = r.group;
+      lines.push(fmt([`**${group}**`, '', '', '']));
+    }
+    lines.push(fmt(body[i]));
+  });
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+  process.exitCode = 1;
+});
