@@ -1,4 +1,4 @@
-import { assertNever } from '../transport';
+import { assertNever } from '../util';
 import type { Actor } from './Actor';
 import type { ActorContext } from './ActorContext';
 import { checkActorName, childPath, generatedName } from './ActorPath';

@@ -1,4 +1,5 @@
-import { UncloneableMessageError, assertNever, channel, toUncloneableError } from '../transport';
+import { UncloneableMessageError, channel, toUncloneableError } from '../transport';
+import { assertNever } from '../util';
 import type { Transport } from '../transport';
 import { describeValue } from '../util';
 import type { ActorRef } from './ActorRef';

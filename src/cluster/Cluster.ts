@@ -1,4 +1,5 @@
-import { assertNever, type Transport } from '../transport';
+import type { Transport } from '../transport';
+import { assertNever } from '../util';
 import { systemClock, type Clock } from '../util/Clock';
 import { createRng, hashString, type Rng } from '../util/Rng';
 import { describeValue } from '../util/errors';

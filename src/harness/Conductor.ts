@@ -9,7 +9,8 @@ import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
 import { TestLockstep, type RoleResult } from './TestLockstep';
 import type { TraceCollector } from './TraceCollector';
 import type { FaultCommand } from './traceTypes';
-import { HarnessTimeoutError, LeadFinishedError, NodeError, RoleTerminatedError, assertNever, withoutFrames } from './errors';
+import { HarnessTimeoutError, LeadFinishedError, NodeError, RoleTerminatedError, withoutFrames } from './errors';
+import { assertNever } from '../util';
 
 /** Settings of the conductor, all in milliseconds. */
 export interface ConductorSettings {

@@ -11,7 +11,7 @@ import type { LeadToRole, RoleToLead, RoleWorkerData, TestPlanEntry } from './pr
 import type { RoleResult } from './TestLockstep';
 import { TraceBuffer } from './TraceBuffer';
 import type { FaultCommand } from './traceTypes';
-import { assertNever } from './errors';
+import { assertNever } from '../util';
 
 interface Waiter {
   resolve(): void;

@@ -84,8 +84,3 @@ export function withoutFrames<E extends Error>(error: E): E {
   error.stack = `${error.name}: ${error.message}`;
   return error;
 }
-
-/** Used at the end of exhaustive switches: a value the type system says cannot exist. */
-export function assertNever(value: never, what: string): never {
-  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}.`);
-}

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { assertNever } from './assertNever';
+import { assertNever } from '../util';
 import { toUncloneableError } from './cloneCheck';
 import { InvalidTransportConfigError, UnknownAddressError } from './errors';
 import type { TaskDispatcher } from './InMemoryTransport';

@@ -7,4 +7,3 @@ export type { InMemoryNetworkOptions, TaskDispatcher } from './InMemoryTransport
 export { MessageChannelTransport } from './MessageChannelTransport';
 export type { MessageChannelTransportOptions, MeshTransportOptions, SpokeTransportOptions } from './MessageChannelTransport';
 export { createMeshChannels, createStarChannels, portsOf } from './meshChannels';
-export { assertNever } from './assertNever';

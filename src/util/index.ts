@@ -2,3 +2,4 @@ export { systemClock, sleep, type Clock, type Cancellable } from './Clock';
 export { createRng, hashString, type Rng } from './Rng';
 export { MultinodeError, serializeError, deserializeError, describeValue, type SerializedError } from './errors';
 export { withDeadline } from './deadline';
+export { assertNever } from './assertNever';

@@ -1,4 +1,4 @@
-import { describeValue } from '../util';
+import { describeValue } from './errors';
 
 /**
  * Closes an exhaustive `switch` over a discriminated union: the call only type-checks when every
