@@ -8,49 +8,53 @@ const { median, percentile, slope } = require('./lib/stats');
 
 const ROLE_COUNTS = [1, 2, 3, 5];
 
+const CONFIGS = [
+  { key: 'single', project: 'single', file: 'single.test.js' },
+  ...ROLE_COUNTS.map((n) => ({ key: `roles-${n}`, roles: n, project: 'harness', file: `roles-${n}.test.js`, trace: true })),
+  { key: 'ts-single', project: 'ts', file: 'single.test.ts' },
+  { key: 'ts-roles-3', project: 'ts', file: 'multinode.test.ts', trace: true },
+];
+
 /**
- * Runs the single-node file and the 1, 2, 3 and 5 role files `reps` times each. Every repetition
- * runs all five in a rotated order, so each configuration takes every position in turn and slow
- * phases of the machine hit all of them alike. One untimed warm-up pass comes first.
+ * Runs every configuration `reps` times. Each repetition runs all of them in a rotated order, so
+ * that each configuration takes every position in turn and a busy phase of the machine hits them
+ * alike. One untimed warm-up pass comes first (it also fills Jest's transform cache).
  */
 async function startUp({ reps, tmpDir, log }) {
-  const configs = [
-    { key: 'single', project: 'single', file: 'single.test.js' },
-    ...ROLE_COUNTS.map((n) => ({ key: `roles-${n}`, roles: n, project: 'harness', file: `roles-${n}.test.js` })),
-  ];
-  for (const config of configs) await runJest({ ...config, tmpDir });
-  const samples = Object.fromEntries(configs.map((c) => [c.key, []]));
+  for (const config of CONFIGS) await runJest({ ...config, tmpDir });
+  const runs = Object.fromEntries(CONFIGS.map((c) => [c.key, []]));
   for (let rep = 0; rep < reps; rep++) {
-    const order = configs.map((_, i) => configs[(i + rep) % configs.length]);
-    for (const config of order) {
-      const run = await runJest({ ...config, tmpDir });
-      samples[config.key].push(run);
-    }
-    log(`  start-up: repetition ${rep + 1}/${reps} done (${order.map((c) => c.key).join(' > ')})`);
+    const order = CONFIGS.map((_, i) => CONFIGS[(i + rep) % CONFIGS.length]);
+    for (const config of order) runs[config.key].push(await runJest({ ...config, tmpDir }));
+    log(`  start-up: repetition ${rep + 1}/${reps} done`);
   }
   const summary = {};
-  for (const config of configs) {
-    const runs = samples[config.key];
+  for (const config of CONFIGS) {
+    const r = runs[config.key];
     summary[config.key] = {
-      wallMs: median(runs.map((r) => r.wallMs)),
-      fileMs: median(runs.map((r) => r.fileMs)),
-      wallAll: runs.map((r) => Math.round(r.wallMs)),
+      wallMs: median(r.map((x) => x.wallMs)),
+      fileMs: median(r.map((x) => x.fileMs)),
+      cpuMs: median(r.map((x) => x.cpuMs)),
+      rssMb: median(r.map((x) => x.maxRssKb / 1024)),
+      readyMs: config.trace ? median(r.map((x) => x.phases.allInFirstTestMs)) : NaN,
+      nodesMs: config.trace ? median(r.map((x) => x.phases.nodesStartedMs)) : NaN,
+      teardownMs: config.trace ? median(r.map((x) => x.phases.teardownMs)) : NaN,
     };
   }
-  const roleMedians = ROLE_COUNTS.map((n) => summary[`roles-${n}`].wallMs);
-  const fileMedians = ROLE_COUNTS.map((n) => summary[`roles-${n}`].fileMs);
-  // Paired ratios: repetition k of the 3-role file against repetition k of the single-node file.
-  const paired = samples['roles-3'].map((r, i) => r.wallMs / samples.single[i].wallMs);
-  const pairedFile = samples['roles-3'].map((r, i) => r.fileMs / samples.single[i].fileMs);
+  const pick = (field) => ROLE_COUNTS.map((n) => summary[`roles-${n}`][field]);
+  // Paired ratios: repetition k of the multi-node file against repetition k of its single-node twin.
+  const paired = (multi, single, field) => median(runs[multi].map((x, i) => x[field] / runs[single][i][field]));
   return {
     reps,
     summary,
-    perRoleWallMs: slope(ROLE_COUNTS, roleMedians),
-    perRoleFileMs: slope(ROLE_COUNTS, fileMedians),
-    ratio3vsSingleWall: summary['roles-3'].wallMs / summary.single.wallMs,
-    ratio3vsSingleFile: summary['roles-3'].fileMs / summary.single.fileMs,
-    pairedWall: median(paired),
-    pairedFile: median(pairedFile),
+    perRole: {
+      wallMs: slope(ROLE_COUNTS, pick('wallMs')),
+      cpuMs: slope(ROLE_COUNTS, pick('cpuMs')),
+      rssMb: slope(ROLE_COUNTS, pick('rssMb')),
+      readyMs: slope(ROLE_COUNTS, pick('readyMs')),
+    },
+    js: { wall: paired('roles-3', 'single', 'wallMs'), cpu: paired('roles-3', 'single', 'cpuMs'), file: paired('roles-3', 'single', 'fileMs') },
+    ts: { wall: paired('ts-roles-3', 'ts-single', 'wallMs'), cpu: paired('ts-roles-3', 'ts-single', 'cpuMs'), file: paired('ts-roles-3', 'ts-single', 'fileMs') },
   };
 }
 

@@ -50,20 +50,32 @@ async function main() {
   const rows = [];
   const row = (group, what, value, target = '', status = '') => rows.push({ group, what, value, target, status });
   const started = performance.now();
+  const loadBefore = os.loadavg();
   try {
     if (sections.includes('harness')) {
       const { startUp, barriers, ROLE_COUNTS } = require('./harness');
       log(`harness: real Jest, ${s.harnessReps} repetitions of 5 files in rotated order (+1 warm-up pass)`);
       const r = await startUp({ reps: s.harnessReps, tmpDir, log });
-      const g = `Harness, real Jest (median of ${s.harnessReps})`;
-      row(g, 'single-node file (testEnvironment node), wall', ms(r.summary.single.wallMs), '', 'baseline');
+      const g = `Harness, real Jest, 10 tests (median of ${s.harnessReps})`;
+      const sum = r.summary;
+      const secs = (x) => `${(x / 1000).toFixed(2)} s`;
+      const cell = (x) => `${secs(x.wallMs)} (cpu ${secs(x.cpuMs)}, ${Math.round(x.rssMb)} MB)`;
+      row(g, 'JS single-node file (testEnvironment node): wall (cpu, rss)', cell(sum.single), '', 'baseline');
       for (const n of ROLE_COUNTS) {
-        const x = r.summary[`roles-${n}`];
-        row(g, `${n}-role file, wall (setup+tests)`, `${ms(x.wallMs)} (${ms(x.fileMs)})`, '', `${ratio(x.wallMs / r.summary.single.wallMs)} single`);
+        const x = sum[`roles-${n}`];
+        row(g, `JS ${n}-role file: wall (cpu, rss)`, cell(x), '', `${ratio(x.wallMs / sum.single.wallMs)} single`);
       }
-      row(g, 'cost per added role (slope of wall over 1,2,3,5)', ms(r.perRoleWallMs), '', `setup+tests ${ms(r.perRoleFileMs)}`);
-      row(g, '3 roles / single node, wall (paired median)', ratio(r.pairedWall), '<= 1.5x', verdict(r.pairedWall <= 1.5));
-      row(g, '3 roles / single node, setup+tests', ratio(r.pairedFile), '', 'info');
+      for (const n of ROLE_COUNTS) {
+        const x = sum[`roles-${n}`];
+        row(g, `JS ${n}-role file: setup() to every role in test 1 (last node up); teardown`, `${ms(x.readyMs)} (${ms(x.nodesMs)}); ${ms(x.teardownMs)}`, '', '');
+      }
+      row(g, 'cost per added role (slope over 1,2,3,5 roles): wall / cpu / rss', `${ms(r.perRole.wallMs)} / ${ms(r.perRole.cpuMs)} / ${Math.round(r.perRole.rssMb)} MB`, '', `to test 1: ${ms(r.perRole.readyMs)}`);
+      row(g, 'JS 3 roles / single node: wall (paired median)', ratio(r.js.wall), '<= 1.5x', verdict(r.js.wall <= 1.5));
+      row(g, 'JS 3 roles / single node: cpu, setup+tests', `${ratio(r.js.cpu)}, ${ratio(r.js.file)}`, '', 'info');
+      row(g, 'TS (ts-jest) single-node file: wall (cpu, rss)', cell(sum['ts-single']), '', 'baseline');
+      row(g, 'TS (ts-jest) 3-role file: wall (cpu, rss)', cell(sum['ts-roles-3']), '', `to test 1: ${ms(sum['ts-roles-3'].readyMs)}`);
+      row(g, 'TS 3 roles / single node: wall (paired median)', ratio(r.ts.wall), '<= 1.5x', verdict(r.ts.wall <= 1.5));
+      row(g, 'TS 3 roles / single node: cpu, setup+tests', `${ratio(r.ts.cpu)}, ${ratio(r.ts.file)}`, '', 'info');
       log(`harness: barriers, ${s.barrierReps} run(s) x ${s.barriers} barriers with 3 and 8 roles`);
       const b = await barriers({ reps: s.barrierReps, count: s.barriers, tmpDir, log });
       for (const roles of [3, 8]) {
@@ -118,10 +130,10 @@ async function main() {
   } finally {
     cleanup();
   }
-  printTable(rows, { quick, seconds: (performance.now() - started) / 1000 });
+  printTable(rows, { quick, seconds: (performance.now() - started) / 1000, loadBefore, loadAfter: os.loadavg() });
 }
 
-function printTable(rows, { quick, seconds }) {
+function printTable(rows, { quick, seconds, loadBefore, loadAfter }) {
   const cpus = os.cpus();
   const header = ['benchmark', 'value', 'target', 'result'];
   const lines = [];
@@ -130,6 +142,7 @@ function printTable(rows, { quick, seconds }) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
   const fmt = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   lines.push(`jest-environment-multinode benchmarks${quick ? ' (--quick)' : ''}: node ${process.version}, ${os.availableParallelism?.() ?? cpus.length} CPUs (${cpus[0]?.model ?? 'unknown'}), ${os.platform()} ${os.release()}, ${Math.round(seconds)} s`);
+  lines.push(`load average (1 min) ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after; figures are medians/percentiles of one run, ratios side by side`);
   lines.push(fmt(header));
   lines.push(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   rows.forEach((r, i) => {

@@ -7,24 +7,30 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const JEST_BIN = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const FIXTURES = path.join(ROOT, 'bench', 'fixtures');
+const CPU_REPORT = path.join(__dirname, 'cpuReport.js');
 
 /**
  * Runs `node jest.js --config <project>/jest.config.js --runTestsByPath <file>` in band with --json,
  * and resolves with the wall time of the whole process and the file's own times from Jest's
  * perfStats. Rejects when Jest fails or passes `timeoutMs`.
  *
- * @param {{ project: string, file: string, tmpDir: string, env?: Record<string, string>, timeoutMs?: number, nodeArgs?: string[] }} options
+ * With `trace`, the environment writes its trace file (as it does for the reporter) and the result
+ * also has the harness's own phases read from it (see `phasesOf`).
+ *
+ * @param {{ project: string, file: string, tmpDir: string, env?: Record<string, string>, timeoutMs?: number, nodeArgs?: string[], trace?: boolean }} options
  */
-function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArgs = [] }) {
+function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArgs = [], trace = false }) {
   const config = path.join(FIXTURES, project, 'jest.config.js');
   const testPath = path.join(FIXTURES, project, file);
   const outputFile = path.join(tmpDir, `jest-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-  const args = [...nodeArgs, JEST_BIN, '--config', config, '--runInBand', '--ci', '--silent', '--json', '--outputFile', outputFile, '--runTestsByPath', testPath];
+  const cpuFile = `${outputFile}.cpu`;
+  const reportDir = trace ? fs.mkdtempSync(path.join(tmpDir, 'report-')) : '';
+  const args = [...nodeArgs, '--require', CPU_REPORT, JEST_BIN, '--config', config, '--runInBand', '--ci', '--silent', '--json', '--outputFile', outputFile, '--runTestsByPath', testPath];
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, FORCE_COLOR: '0', MULTINODE_REPORT_DIR: '', BENCH_CACHE_DIR: path.join(tmpDir, 'jest-cache'), ...env },
+      env: { ...process.env, FORCE_COLOR: '0', MULTINODE_REPORT_DIR: reportDir, BENCH_CACHE_DIR: path.join(tmpDir, 'jest-cache'), BENCH_CPU_FILE: cpuFile, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -39,13 +45,23 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
       clearTimeout(timer);
       const wallMs = performance.now() - started;
       let json = null;
+      let usage = { cpuMs: NaN, maxRssKb: NaN };
+      let phases = null;
       try {
         json = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
-        fs.rmSync(outputFile, { force: true });
+        usage = JSON.parse(fs.readFileSync(cpuFile, 'utf8'));
+        if (trace) {
+          const [traceFile] = fs.readdirSync(reportDir);
+          phases = phasesOf(JSON.parse(fs.readFileSync(path.join(reportDir, traceFile), 'utf8')));
+        }
       } catch {
         // Reported below.
+      } finally {
+        fs.rmSync(outputFile, { force: true });
+        fs.rmSync(cpuFile, { force: true });
+        if (trace) fs.rmSync(reportDir, { recursive: true, force: true });
       }
-      if (code !== 0 || json === null || !json.success) {
+      if (code !== 0 || json === null || !json.success || (trace && phases === null)) {
         reject(new Error(`Jest on ${project}/${file} failed (exit ${code}${signal ? `, ${signal}` : ''}):\n${output.slice(-4000)}`));
         return;
       }
@@ -54,10 +70,37 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
         wallMs,
         // Jest's start/end of the file: environment setup() and the tests; teardown not included.
         fileMs: file.endTime - file.startTime,
+        // CPU time of the Jest process, all threads.
+        cpuMs: usage.cpuMs,
+        maxRssKb: usage.maxRssKb,
+        phases,
         tests: json.numTotalTests,
       });
     });
   });
 }
 
-module.exports = { runJest, FIXTURES, ROOT };
+/**
+ * The harness's phases from a file's trace, in ms from the lead session's start (in the
+ * environment's setup()): when the last role's node had started, when every role was running the
+ * first test, and how long teardown took after the last test ended.
+ */
+function phasesOf(trace) {
+  const at = (e) => e.time - trace.startedAt;
+  const firstStart = new Map();
+  let lastEnd = 0;
+  let lastNode = 0;
+  for (const e of trace.events) {
+    if (e.type === 'node' && e.event === 'started') lastNode = Math.max(lastNode, at(e));
+    if (e.type === 'test-start' && !firstStart.has(e.role)) firstStart.set(e.role, at(e));
+    if (e.type === 'test-end') lastEnd = Math.max(lastEnd, at(e));
+  }
+  return {
+    nodesStartedMs: lastNode,
+    allInFirstTestMs: Math.max(...firstStart.values()),
+    testsMs: lastEnd - Math.max(...firstStart.values()),
+    teardownMs: trace.finishedAt - trace.startedAt - lastEnd,
+  };
+}
+
+module.exports = { runJest, phasesOf, FIXTURES, ROOT };
