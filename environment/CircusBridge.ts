@@ -27,6 +27,8 @@ export class CircusBridge {
   private pending: MultinodeDescribeOptions | null = null;
   private readonly started = new WeakMap<Circus.TestEntry, number>();
   private readonly multinodeTests = new WeakSet<Circus.TestEntry>();
+  /** The lead-only test (outside describe.multinode) running now, if any. */
+  leadOnlyTest: string | null = null;
 
   constructor(
     private readonly role: string,
@@ -155,7 +157,11 @@ export class CircusBridge {
     const id = testId(test);
     if (client !== null) client.trace.currentTest = id;
     this.started.set(test, client?.clock.now() ?? 0);
-    if (client === null || !this.multinodeTests.has(test)) return;
+    if (client === null) return;
+    if (!this.multinodeTests.has(test)) {
+      this.leadOnlyTest = id;
+      return;
+    }
     const error = await client.begin(id, test.timeout ?? this.testTimeoutMs);
     if (error !== null) test.errors.push(error);
     // The lockstep wait is not the test's own time.
@@ -176,6 +182,7 @@ export class CircusBridge {
     };
     if (multinode) client.trace.testEnd(own.status);
     client.trace.currentTest = null;
+    this.leadOnlyTest = null;
     if (!multinode) {
       if (this.isLead) this.onTestFinished(test, id, false, startedAt, new Map([[this.role, own]]));
       return;

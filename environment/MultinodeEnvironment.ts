@@ -48,7 +48,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, () => this.session, (test, id, multinode, startedAt, results) =>
       this.recordTest(test, id, multinode, startedAt, results),
     );
-    const globals = createGlobals(identity, () => this.session);
+    const globals = createGlobals(identity, () => this.session, systemClock, () => this.bridge.leadOnlyTest);
     Object.assign(this.global, globals);
   }
 

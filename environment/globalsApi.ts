@@ -73,7 +73,13 @@ const DEFAULT_MEMBERS_UP_TIMEOUT_MS = 15_000;
  * Builds the globals of one role. `client` is null while Jest only collects tests: every call
  * that needs the harness then rejects with a clear error.
  */
-export function createGlobals(identity: { role: string; roles: readonly string[]; seed: number }, client: () => HarnessClient | null, clock: Clock = systemClock): MultinodeGlobals {
+export function createGlobals(
+  identity: { role: string; roles: readonly string[]; seed: number },
+  client: () => HarnessClient | null,
+  clock: Clock = systemClock,
+  /** The name of the running test when it is outside describe.multinode (it runs on the lead only). */
+  leadOnlyTest: () => string | null = () => null,
+): MultinodeGlobals {
   const { role, roles } = identity;
   const need = (what: string): HarnessClient => {
     const current = client();
@@ -152,6 +158,13 @@ export function createGlobals(identity: { role: string; roles: readonly string[]
       if (participants !== null && !participants.includes(role)) {
         throw new HarnessUsageError(
           `Role '${role}' called barrier('${name}'), but its roles are ${participants.map((r) => `'${r}'`).join(', ')}; call it only from those roles (for example inside runOn).`,
+        );
+      }
+      const others = (participants ?? roles).filter((r) => r !== role);
+      const soloTest = leadOnlyTest();
+      if (soloTest !== null && others.length > 0) {
+        throw new HarnessUsageError(
+          `barrier('${name}') was called in "${soloTest}", a test outside describe.multinode that runs on the lead only, so ${others.map((r) => `'${r}'`).join(', ')} can never reach it. Move the test into describe.multinode, or pass roles: ['${role}'].`,
         );
       }
       harness.trace.record({ type: 'barrier-enter', name });

@@ -62,6 +62,7 @@ describe('merged verdicts', () => {
     'verdicts knows its role',
     'timeouts lets the test timeout win over the block timeout',
     'runs tests outside describe.multinode on the lead only',
+    'rejects a barrier of every role in a test that runs on the lead only',
   ])('passes "%s"', (name) => {
     expect(testResult(run, name)).toMatchObject({ status: 'passed' });
   });
