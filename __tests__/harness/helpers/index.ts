@@ -1,0 +1,2 @@
+export { FakeClock } from './FakeClock';
+export { flush, runUntilSettled, track, waitFor } from './async';
