@@ -6,6 +6,7 @@ const path = require('node:path');
 const { startMesh, stopAll, call } = require('./lib/threads');
 const { FaultTable } = require('../dist/src/harness/FaultTable.js');
 const { median, percentile } = require('./lib/stats');
+const { runJest } = require('./lib/jest');
 
 const SCRIPT = path.join(__dirname, 'workers', 'cluster-worker.js');
 const SIZES = [3, 5, 8];
@@ -41,4 +42,37 @@ async function formation({ reps, log }) {
   return out;
 }
 
-module.exports = { formation, SIZES };
+/**
+ * The same through the harness end to end: real Jest, a file with the default embedded node
+ * against the same role count on the tiny node, alternating. The lead's setup() waits until every
+ * node sees all members Up; the difference in "setup() to every role in test 1" is the cluster's
+ * share of start-up.
+ */
+async function harnessFormation({ reps, tmpDir, log }) {
+  const out = {};
+  for (const size of [3, 5]) {
+    const configs = [
+      { key: 'embedded', file: `cluster-${size}.test.js` },
+      { key: 'tiny', file: `roles-${size}.test.js` },
+    ];
+    const ready = { embedded: [], tiny: [] };
+    const nodes = { embedded: [], tiny: [] };
+    for (let rep = 0; rep < reps; rep++) {
+      for (const config of rep % 2 === 0 ? configs : [...configs].reverse()) {
+        const run = await runJest({ project: 'harness', file: config.file, tmpDir, trace: true });
+        ready[config.key].push(run.phases.allInFirstTestMs);
+        nodes[config.key].push(run.phases.nodesStartedMs);
+      }
+    }
+    out[size] = {
+      embeddedReadyMs: median(ready.embedded),
+      tinyReadyMs: median(ready.tiny),
+      embeddedNodesMs: median(nodes.embedded),
+      tinyNodesMs: median(nodes.tiny),
+    };
+    log(`  cluster: harness end to end, ${size} roles done`);
+  }
+  return out;
+}
+
+module.exports = { formation, harnessFormation, SIZES };

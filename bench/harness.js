@@ -89,4 +89,38 @@ async function barriers({ reps, count, tmpDir, log }) {
   return results;
 }
 
-module.exports = { startUp, barriers, ROLE_COUNTS };
+/** What a role thread loads before it can run the test file (as environment/roleWorker.js does). */
+const ROLE_THREAD_MODULES = [
+  'jest-runner',
+  'jest-runtime',
+  'jest-haste-map',
+  '@jest/transform',
+  'jest-environment-node',
+  'jest-circus/runner',
+  path.resolve(__dirname, '..', 'dist', 'environment', 'MultinodeEnvironment.js'),
+].map((id) => require.resolve(id));
+
+/**
+ * Thread boot alone: an empty worker_threads Worker against one that loads the modules a role
+ * thread needs, from `new Worker` to its first message, alternating, one thread at a time.
+ */
+async function threadBoot({ reps }) {
+  const { Worker } = require('node:worker_threads');
+  const { once } = require('node:events');
+  const script = path.join(__dirname, 'workers', 'boot-worker.js');
+  const times = { empty: [], jest: [] };
+  const loads = [];
+  for (let rep = 0; rep < reps; rep++) {
+    for (const kind of rep % 2 === 0 ? ['empty', 'jest'] : ['jest', 'empty']) {
+      const started = performance.now();
+      const worker = new Worker(script, { workerData: { modules: kind === 'jest' ? ROLE_THREAD_MODULES : [] } });
+      const [message] = await once(worker, 'message');
+      times[kind].push(performance.now() - started);
+      if (kind === 'jest') loads.push(message.loadMs);
+      await worker.terminate();
+    }
+  }
+  return { emptyMs: median(times.empty), jestMs: median(times.jest), loadMs: median(loads) };
+}
+
+module.exports = { startUp, barriers, threadBoot, ROLE_COUNTS };

@@ -27,8 +27,8 @@ function parseArgs(argv) {
 }
 
 const SETTINGS = {
-  full: { harnessReps: 5, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, actorReps: 3, asks: 5000, tells: 100_000 },
-  quick: { harnessReps: 2, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, actorReps: 1, asks: 1000, tells: 20_000 },
+  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000 },
+  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000 },
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -53,7 +53,7 @@ async function main() {
   const loadBefore = os.loadavg();
   try {
     if (sections.includes('harness')) {
-      const { startUp, barriers, ROLE_COUNTS } = require('./harness');
+      const { startUp, barriers, threadBoot, ROLE_COUNTS } = require('./harness');
       log(`harness: real Jest, ${s.harnessReps} repetitions of 5 files in rotated order (+1 warm-up pass)`);
       const r = await startUp({ reps: s.harnessReps, tmpDir, log });
       const g = `Harness, real Jest, 10 tests (median of ${s.harnessReps})`;
@@ -76,6 +76,8 @@ async function main() {
       row(g, 'TS (ts-jest) 3-role file: wall (cpu, rss)', cell(sum['ts-roles-3']), '', `to test 1: ${ms(sum['ts-roles-3'].readyMs)}`);
       row(g, 'TS 3 roles / single node: wall (paired median)', ratio(r.ts.wall), '<= 1.5x', verdict(r.ts.wall <= 1.5));
       row(g, 'TS 3 roles / single node: cpu, setup+tests', `${ratio(r.ts.cpu)}, ${ratio(r.ts.file)}`, '', 'info');
+      const boot = await threadBoot({ reps: s.bootReps });
+      row(g, 'one thread: empty Worker boot / Worker loading what a role needs', `${ms(boot.emptyMs)} / ${ms(boot.jestMs)}`, '', `loading ${ms(boot.loadMs)}`);
       log(`harness: barriers, ${s.barrierReps} run(s) x ${s.barriers} barriers with 3 and 8 roles`);
       const b = await barriers({ reps: s.barrierReps, count: s.barriers, tmpDir, log });
       for (const roles of [3, 8]) {
@@ -100,7 +102,7 @@ async function main() {
       }
     }
     if (sections.includes('cluster')) {
-      const { formation, SIZES } = require('./cluster');
+      const { formation, harnessFormation, SIZES } = require('./cluster');
       log(`cluster: ${s.clusterReps} formation(s) per size and transport`);
       const r = await formation({ reps: s.clusterReps, log });
       const g = `Embedded cluster, thread per node (median of ${s.clusterReps})`;
@@ -110,6 +112,13 @@ async function main() {
           const target = size === 5 && mode === 'link' ? '5 nodes <= 1 s' : '';
           row(g, `${size} nodes on ${mode === 'link' ? 'harness links' : 'MessageChannelTransport'}: all Up (self Up p50)`, `${ms(x.allUpMs)} (${ms(x.selfUpP50)})`, target, target ? verdict(x.allUpMs <= 1000) : `max ${ms(x.allUpMax)}`);
         }
+      }
+      log(`cluster: through real Jest, ${s.clusterJestReps} run(s) per size, embedded vs tiny node`);
+      const h = await harnessFormation({ reps: s.clusterJestReps, tmpDir, log });
+      const gh = `Embedded cluster through real Jest (median of ${s.clusterJestReps})`;
+      for (const size of [3, 5]) {
+        const x = h[size];
+        row(gh, `${size} roles: setup() to every role in test 1, embedded / tiny node`, `${ms(x.embeddedReadyMs)} / ${ms(x.tinyReadyMs)}`, '', `cluster share ${ms(x.embeddedReadyMs - x.tinyReadyMs)}`);
       }
     }
     if (sections.includes('actors')) {
