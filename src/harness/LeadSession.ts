@@ -69,7 +69,7 @@ export class LeadSession implements HarnessClient {
     const mesh = createMesh(roles);
     this.links = new LinkEndpoint(this.role, roles, mesh.get(this.role)!, this.table, clock, createRng(seed).fork(`links:${this.role}`), this.trace);
     this.host = new NodeHost(
-      { role: this.role, roles, seed, nodeOptions: options.nodeOptions, nodeTimeoutMs: options.settings.nodeTimeoutMs },
+      { role: this.role, roles, seed, nodeOptions: options.nodeOptions, nodeTimeoutMs: options.settings.nodeTimeoutMs, setupTimeoutMs: options.settings.setupTimeoutMs },
       options.loadFactory,
       this.links,
       this.trace,

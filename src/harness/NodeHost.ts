@@ -14,6 +14,8 @@ export interface NodeHostOptions {
   readonly nodeOptions: Readonly<Record<string, unknown>>;
   /** How long a factory, `stop` or `crash` may take. */
   readonly nodeTimeoutMs: number;
+  /** How long the first start may take: peers may still be booting, so it gets the set-up deadline. */
+  readonly setupTimeoutMs: number;
 }
 
 /**
@@ -72,7 +74,8 @@ export class NodeHost {
     this.incarnationValue = incarnation;
     let handle: NodeHandle;
     try {
-      handle = await this.withDeadline(Promise.resolve(factory(ctx)), `The node factory for role '${this.options.role}' (incarnation ${incarnation})`);
+      const timeoutMs = incarnation === 0 ? this.options.setupTimeoutMs : this.options.nodeTimeoutMs;
+      handle = await this.withDeadline(Promise.resolve(factory(ctx)), `The node factory for role '${this.options.role}' (incarnation ${incarnation})`, timeoutMs);
     } catch (error) {
       this.links.cut();
       const cause = error instanceof Error ? error : new Error(String(error));
@@ -142,8 +145,7 @@ export class NodeHost {
     }
   }
 
-  private withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
-    const timeoutMs = this.options.nodeTimeoutMs;
+  private withDeadline<T>(promise: Promise<T>, what: string, timeoutMs = this.options.nodeTimeoutMs): Promise<T> {
     return withDeadline(this.clock, promise, timeoutMs, () => new HarnessTimeoutError(`${what} did not finish within ${timeoutMs} ms.`));
   }
 }

@@ -55,7 +55,7 @@ export class RoleSession implements HarnessClient {
     this.trace = new TraceBuffer(data.role, clock, (event) => this.post({ type: 'trace', events: [event], omitted: this.trace.omitted }));
     this.links = new LinkEndpoint(data.role, data.roles, new Map(Object.entries(data.links)), this.table, clock, createRng(data.seed).fork(`links:${data.role}`), this.trace);
     this.host = new NodeHost(
-      { role: data.role, roles: data.roles, seed: data.seed, nodeOptions: data.nodeOptions, nodeTimeoutMs: data.settings.nodeTimeoutMs },
+      { role: data.role, roles: data.roles, seed: data.seed, nodeOptions: data.nodeOptions, nodeTimeoutMs: data.settings.nodeTimeoutMs, setupTimeoutMs: data.settings.setupTimeoutMs },
       loadFactory,
       this.links,
       this.trace,

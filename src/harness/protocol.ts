@@ -73,7 +73,7 @@ export interface RoleWorkerData {
   readonly links: Record<string, MessagePort>;
   /** Start time of the file on the lead, for trace times. */
   readonly fileStartedAt: number;
-  readonly settings: ClientSettings & { readonly nodeTimeoutMs: number };
+  readonly settings: ClientSettings & { readonly nodeTimeoutMs: number; readonly setupTimeoutMs: number };
 }
 
 /** Recognises the workerData of a role thread (Jest's own worker threads have other data). */

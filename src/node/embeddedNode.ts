@@ -9,6 +9,9 @@ import { systemClock } from '../util/Clock';
 import { createRng } from '../util/Rng';
 import type { NodeContext, NodeFactory, NodeHandle } from './NodeFactory';
 
+/** The embedded node's default join deadline; longer than the harness's default set-up deadline. */
+const EMBEDDED_JOIN_TIMEOUT_MS = 60_000;
+
 /** The `multinode.system` of the embedded cluster; get its cluster with `Cluster.get(system)`. */
 export type EmbeddedSystem = ActorSystem;
 
@@ -26,7 +29,13 @@ export type EmbeddedSystem = ActorSystem;
  *   terminated, so remote watches of its actors fire.
  */
 export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: NodeContext): Promise<NodeHandle<EmbeddedSystem>> => {
-  const settings = resolveClusterSettings(ctx.options.cluster, 'nodeOptions.cluster');
+  const given = ctx.options.cluster;
+  // Under the harness the other roles may still be booting (loading Jest, transforming the file)
+  // when this node starts; the harness's own set-up deadline bounds the first join, so the
+  // cluster's join deadline must not cut in before it.
+  const isObject = typeof given === 'object' && given !== null && !Array.isArray(given);
+  const overrides = given === undefined ? { joinTimeoutMs: EMBEDDED_JOIN_TIMEOUT_MS } : isObject ? { joinTimeoutMs: EMBEDDED_JOIN_TIMEOUT_MS, ...given } : given;
+  const settings = resolveClusterSettings(overrides, 'nodeOptions.cluster');
   const rng = createRng(ctx.seed).fork(`node:${ctx.role}#${ctx.incarnation}`);
   const system = ActorSystem.create(ctx.role, {
     transport: ctx.transport,
