@@ -7,7 +7,7 @@ import { gossip, ua } from './helpers/builders';
 describe('resolveClusterSettings', () => {
   it('returns the defaults tuned for tests when nothing is overridden', () => {
     expect(resolveClusterSettings()).toEqual(DEFAULT_CLUSTER_SETTINGS);
-    expect(DEFAULT_CLUSTER_SETTINGS).toMatchObject({ gossipIntervalMs: 100, heartbeatIntervalMs: 100, unreachableAfterMs: 500, stableAfterMs: 1000 });
+    expect(DEFAULT_CLUSTER_SETTINGS).toMatchObject({ gossipIntervalMs: 100, heartbeatIntervalMs: 100, unreachableAfterMs: 1000, stableAfterMs: 1000 });
   });
 
   it('merges valid overrides over the defaults', () => {

@@ -36,7 +36,7 @@ export interface ClusterSettings {
 export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = Object.freeze({
   gossipIntervalMs: 100,
   heartbeatIntervalMs: 100,
-  unreachableAfterMs: 500,
+  unreachableAfterMs: 1000,
   stableAfterMs: 1000,
   splitBrainResolver: 'keep-majority',
   joinRetryIntervalMs: 200,
