@@ -1,9 +1,8 @@
-import { runJest } from './helpers/runJest';
+import { runJest, statuses } from './helpers/runJest';
 
 it('runs the embedded cluster by default and leaves no open handles', async () => {
   const run = await runJest('cluster', ['--detectOpenHandles', '--runInBand']);
-  const statuses = run.json.testResults.flatMap((f) => f.assertionResults.map((a) => `${a.fullName}: ${a.status}`));
-  expect(statuses).toEqual([
+  expect(statuses(run)).toEqual([
     'embedded cluster has every member up before the first test: passed',
     'embedded cluster downs a crashed member and the rest carry on: passed',
     'embedded cluster rejoins a restarted member: passed',

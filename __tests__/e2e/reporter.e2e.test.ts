@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURES, PROJECT_ROOT, runJest, type JestRun } from './helpers/runJest';
+import { FIXTURES, PROJECT_ROOT, runJest, statuses, type JestRun } from './helpers/runJest';
 
 /** The reporter on a real run: one line per multi-node test, failure detail, rerun line, trace files. */
 const reportDir = path.join(FIXTURES, 'small', 'multinode-report');
@@ -38,6 +38,5 @@ it('writes one trace per test file under outputDir', () => {
 
 it('reruns exactly the failed test with the printed command', async () => {
   const rerun = await runJest('small', ['one.test.ts', '-t', '^one fails on b$'], { env: { MULTINODE_SEED: '777' } });
-  const statuses = rerun.json.testResults.flatMap((f) => f.assertionResults.map((a) => `${a.fullName}: ${a.status}`));
-  expect(statuses).toEqual(['one drops seeded messages: pending', 'one selected by name: pending', 'one fails on b: failed']);
+  expect(statuses(rerun)).toEqual(['one drops seeded messages: pending', 'one selected by name: pending', 'one fails on b: failed']);
 }, 120_000);

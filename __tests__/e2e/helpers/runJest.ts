@@ -92,3 +92,15 @@ export function fileResult(run: JestRun, name: string): JestJson['testResults'][
   if (!found) throw new Error(`No test file ending with ${name} in the run; it has ${run.json.testResults.map((f) => f.name).join(', ')}.`);
   return found;
 }
+
+/**
+ * `"<full name>: <status>"` for every test of the run. A file that failed to run at all has no
+ * tests; its error is thrown instead, so the failing e2e test shows why.
+ */
+export function statuses(run: JestRun): string[] {
+  const broken = run.json.testResults.filter((f) => f.assertionResults.length === 0 && f.status === 'failed');
+  if (broken.length > 0) {
+    throw new Error(`These files failed to run:\n${broken.map((f) => `${f.name}:\n${f.message}`).join('\n')}\nstderr:\n${run.stderr.slice(-3000)}`);
+  }
+  return run.json.testResults.flatMap((f) => f.assertionResults.map((a) => `${a.fullName}: ${a.status}`));
+}
