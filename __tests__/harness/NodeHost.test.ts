@@ -1,0 +1,207 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { HarnessTimeoutError, NodeError } from '../../src/harness/errors';
+import type { LinkEndpoint } from '../../src/harness/LinkEndpoint';
+import { NodeHost } from '../../src/harness/NodeHost';
+import { TraceBuffer, type RawTraceEvent } from '../../src/harness/TraceBuffer';
+import type { NodeContext, NodeFactory, NodeHandle } from '../../src/node/NodeFactory';
+import type { Transport } from '../../src/transport/Transport';
+import { FakeClock, flush, runUntilSettled, track } from './helpers';
+
+const OPTIONS = { role: 'b', roles: ['a', 'b', 'c'], seed: 9, nodeOptions: { shards: 2 }, nodeTimeoutMs: 100, setupTimeoutMs: 1_000 };
+
+describe('NodeHost', () => {
+  let clock: FakeClock;
+  let events: RawTraceEvent[];
+  let trace: TraceBuffer;
+  let order: string[];
+  let links: { open: jest.Mock<() => Transport>; cut: jest.Mock<() => void> };
+  let factory: jest.Mock<NodeFactory>;
+  let host: NodeHost;
+
+  const handle = (system: unknown, more: Partial<NodeHandle> = {}): NodeHandle => ({
+    system,
+    stop: jest.fn(async () => {
+      order.push('stop');
+    }),
+    crash: jest.fn(() => {
+      order.push('crash');
+    }),
+    ...more,
+  });
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    events = [];
+    order = [];
+    trace = new TraceBuffer('b', clock, (e) => events.push(e));
+    const transport: Transport = { self: 'b', send: () => undefined, onMessage: () => () => undefined };
+    links = {
+      open: jest.fn(() => transport),
+      cut: jest.fn(() => {
+        order.push('cut');
+      }),
+    };
+    factory = jest.fn<NodeFactory>(async (ctx: NodeContext) => handle({ incarnation: ctx.incarnation }));
+    host = new NodeHost(OPTIONS, async () => factory, links as unknown as LinkEndpoint, trace, clock);
+  });
+
+  const nodeEvents = (): unknown[] => events.filter((e) => e.type === 'node').map((e) => (e as { event: string; incarnation: number }).event + ' ' + (e as { incarnation: number }).incarnation);
+
+  describe('start', () => {
+    it('calls the factory with the role, roles, seed, incarnation, options, a fresh transport and a logger', async () => {
+      expect(host.system).toBeUndefined();
+      expect(host.incarnation).toBe(-1);
+      await host.start(0);
+      const ctx = factory.mock.calls[0]![0];
+      expect(ctx).toMatchObject({ role: 'b', roles: ['a', 'b', 'c'], seed: 9, incarnation: 0, options: { shards: 2 } });
+      expect(ctx.transport).toBe(links.open.mock.results[0]!.value);
+      ctx.log('warn', 'from the node', { k: 1 });
+      expect(events.at(-1)).toMatchObject({ type: 'log', level: 'warn', message: 'from the node', fields: { k: 1 }, role: 'b' });
+      expect(host.system).toEqual({ incarnation: 0 });
+      expect(host.isRunning).toBe(true);
+      expect(host.incarnation).toBe(0);
+      expect(nodeEvents()).toEqual(['started 0']);
+    });
+
+    it('refuses to start a second node while one is running', async () => {
+      await host.start(0);
+      await expect(host.start(1)).rejects.toThrow(
+        new NodeError("Role 'b' already has a running node (incarnation 0); stop or crash it first."),
+      );
+      expect(factory).toHaveBeenCalledTimes(1);
+    });
+
+    it('wraps a factory failure, naming the role and incarnation, and cuts the links', async () => {
+      factory.mockRejectedValueOnce(new Error('port in use'));
+      await expect(host.start(3)).rejects.toThrow(new NodeError("The node of role 'b' (incarnation 3) failed to start: port in use"));
+      expect(links.cut).toHaveBeenCalledTimes(1);
+      expect(host.isRunning).toBe(false);
+    });
+
+    it('rejects a factory result that is not a node handle', async () => {
+      for (const [result, shown] of [
+        [null, 'null'],
+        [42, 'number'],
+        [{ system: 1 }, 'object'],
+        [{ stop: () => undefined }, 'object'],
+      ] as const) {
+        factory.mockResolvedValueOnce(result as unknown as NodeHandle);
+        await expect(host.start(0)).rejects.toThrow(
+          `The node factory for role 'b' returned ${shown}; it must return { system, stop(), crash?() }.`,
+        );
+      }
+      expect(links.cut).toHaveBeenCalledTimes(4);
+      expect(host.isRunning).toBe(false);
+    });
+
+    it('gives up on a first start that does not resolve within the set-up deadline', async () => {
+      factory.mockImplementationOnce(() => new Promise<NodeHandle>(() => undefined));
+      const started = host.start(0).catch((e: unknown) => e);
+      const error = (await runUntilSettled(clock, started, 10)) as Error;
+      expect(error).toBeInstanceOf(NodeError);
+      expect(error.message).toBe("The node of role 'b' (incarnation 0) failed to start: The node factory for role 'b' (incarnation 0) did not finish within 1000 ms.");
+      expect(clock.now() - 1_000_000).toBe(1_000);
+      expect(links.cut).toHaveBeenCalledTimes(1);
+    });
+
+    it('gives up on a restart that does not resolve within nodeTimeoutMs', async () => {
+      factory.mockImplementationOnce(() => new Promise<NodeHandle>(() => undefined));
+      const started = host.start(1).catch((e: unknown) => e);
+      const error = (await runUntilSettled(clock, started, 10)) as Error;
+      expect(error.message).toBe("The node of role 'b' (incarnation 1) failed to start: The node factory for role 'b' (incarnation 1) did not finish within 100 ms.");
+      expect(clock.now() - 1_000_000).toBe(100);
+    });
+  });
+
+  describe('crash and stop', () => {
+    it('crash cuts the links before calling crash(), keeps the last system, and is a no-op when not running', async () => {
+      await host.start(0);
+      await host.crash();
+      expect(order).toEqual(['cut', 'crash']);
+      expect(host.isRunning).toBe(false);
+      expect(host.system).toEqual({ incarnation: 0 });
+      await host.crash();
+      await host.stop();
+      expect(order).toEqual(['cut', 'crash']);
+      expect(nodeEvents()).toEqual(['started 0', 'crashed 0']);
+    });
+
+    it('logs a crash() that fails instead of throwing', async () => {
+      factory.mockResolvedValueOnce(
+        handle('s', {
+          crash: () => {
+            throw new Error('already dead');
+          },
+        }),
+      );
+      await host.start(0);
+      await expect(host.crash()).resolves.toBeUndefined();
+      expect(events.at(-1)).toMatchObject({ type: 'log', level: 'warn', message: 'crash() of the node failed: already dead' });
+    });
+
+    it('stop stops the node gracefully, then cuts the links', async () => {
+      await host.start(0);
+      await host.stop();
+      expect(order).toEqual(['stop', 'cut']);
+      expect(host.isRunning).toBe(false);
+      expect(nodeEvents()).toEqual(['started 0', 'stopped 0']);
+    });
+
+    it('cuts the links even when stop() fails, and passes the failure on', async () => {
+      factory.mockResolvedValueOnce(
+        handle('s', {
+          stop: async () => {
+            throw new Error('stuck');
+          },
+        }),
+      );
+      await host.start(0);
+      await expect(host.stop()).rejects.toThrow('stuck');
+      expect(links.cut).toHaveBeenCalledTimes(1);
+      expect(host.isRunning).toBe(false);
+    });
+
+    it('starts the next incarnation after a crash', async () => {
+      await host.start(0);
+      await host.crash();
+      await host.start(1);
+      expect(host.system).toEqual({ incarnation: 1 });
+      expect(host.incarnation).toBe(1);
+      expect(links.open).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  describe('awaitMembersUp', () => {
+    it('rejects when the node has no membersUp()', async () => {
+      await host.start(0);
+      await expect(host.awaitMembersUp(3, 1_000)).rejects.toThrow(
+        "multinode.awaitMembersUp needs a node whose handle has membersUp(): number; the node of role 'b' has none. Add membersUp() to the NodeHandle your factory returns.",
+      );
+    });
+
+    it('resolves once the node sees exactly the count, checking again as time passes', async () => {
+      let up = 1;
+      factory.mockResolvedValueOnce(handle('s', { membersUp: () => up }));
+      await host.start(0);
+      const waiting = track(host.awaitMembersUp(3, 1_000));
+      clock.advance(100);
+      await flush();
+      expect(waiting.settled).toBe(false);
+      up = 4;
+      clock.advance(100);
+      await flush();
+      expect(waiting.settled).toBe(false);
+      up = 3;
+      await runUntilSettled(clock, waiting.promise, 20);
+    });
+
+    it("times out showing the node's membership view", async () => {
+      factory.mockResolvedValueOnce(handle('s', { membersUp: () => 2, describeMembership: () => 'a Up\nb Up\nc Unreachable' }));
+      await host.start(0);
+      const result = host.awaitMembersUp(3, 200).catch((e: unknown) => e);
+      const error = (await runUntilSettled(clock, result, 20)) as Error;
+      expect(error).toBeInstanceOf(HarnessTimeoutError);
+      expect(error.message).toBe("Role 'b' saw 2 members Up within 200 ms, not the 3 expected. Its membership view:\na Up\nb Up\nc Unreachable");
+    });
+  });
+});
