@@ -181,15 +181,18 @@ export function createGlobals(
       const intervalMs = ms(opts.intervalMs, 'eventually intervalMs', 25);
       const started = clock.now();
       let attempts = 0;
+      let lastError: unknown = null;
       for (;;) {
         attempts++;
-        try {
-          return await fn();
-        } catch (error) {
-          const elapsed = clock.now() - started;
-          if (elapsed >= timeoutMs) throw explainEventually(error, elapsed, attempts, timeoutMs);
-          await new Promise<void>((resolve) => clock.schedule(Math.min(intervalMs, Math.max(0, timeoutMs - elapsed)), resolve));
+        // An attempt may run past the deadline by at most one interval; one that never settles is cut off.
+        const outcome = await attemptWithin(fn, Math.max(intervalMs, timeoutMs - (clock.now() - started)), clock);
+        if (outcome.kind === 'value') return outcome.value;
+        if (outcome.kind === 'error') lastError = outcome.error;
+        const elapsed = clock.now() - started;
+        if (outcome.kind === 'stalled' || elapsed >= timeoutMs) {
+          throw explainEventually(lastError ?? new Error('The last attempt did not settle.'), elapsed, attempts, timeoutMs);
         }
+        await new Promise<void>((resolve) => clock.schedule(Math.min(intervalMs, Math.max(0, timeoutMs - elapsed)), resolve));
       }
     },
     fault,
@@ -208,6 +211,31 @@ function captureCallSite(omit: Function): string {
 function atCallSite(error: unknown, callSite: string): unknown {
   if (error instanceof Error) error.stack = `${error.name}: ${error.message}\n${callSite}`;
   return error;
+}
+
+/** Runs one attempt of `eventually`; an attempt that has not settled within `withinMs` counts as stalled. */
+async function attemptWithin<T>(
+  fn: () => T | Promise<T>,
+  withinMs: number,
+  clock: Clock,
+): Promise<{ kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'stalled' }> {
+  let timer: { cancel(): void } | null = null;
+  const stalled = new Promise<{ kind: 'stalled' }>((resolve) => {
+    timer = clock.schedule(withinMs, () => resolve({ kind: 'stalled' }));
+  });
+  const attempt = Promise.resolve()
+    .then(fn)
+    .then(
+      (value) => ({ kind: 'value' as const, value }),
+      (error: unknown) => ({ kind: 'error' as const, error }),
+    );
+  try {
+    const outcome = await Promise.race([attempt, stalled]);
+    // An attempt that settled in the same turn as its deadline still counts.
+    return outcome.kind === 'stalled' ? await Promise.race([attempt, Promise.resolve(outcome)]) : outcome;
+  } finally {
+    (timer as { cancel(): void } | null)?.cancel();
+  }
 }
 
 function explainEventually(error: unknown, elapsedMs: number, attempts: number, timeoutMs: number): Error {

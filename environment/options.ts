@@ -50,7 +50,7 @@ const MAX_SEED = 0xffffffff;
  * `MULTINODE_SEED` environment variable, and validates everything up front.
  */
 export function parseOptions(testEnvironmentOptions: Record<string, unknown> | undefined, env: NodeJS.ProcessEnv): MultinodeOptions {
-  const raw = testEnvironmentOptions?.multinode ?? {};
+  const raw = testEnvironmentOptions?.multinode === undefined ? {} : testEnvironmentOptions.multinode;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidOptionError(`testEnvironmentOptions.multinode must be an object; it was ${describeValue(raw)}.`);
   }
@@ -61,25 +61,25 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
       `testEnvironmentOptions.multinode has unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; the options are ${KNOWN.join(', ')}.`,
     );
   }
-  const roles = parseRoles(given.roles ?? OPTION_DEFAULTS.roles);
-  const node = given.node ?? null;
+  const roles = parseRoles(given.roles === undefined ? OPTION_DEFAULTS.roles : given.roles);
+  const node = given.node === undefined ? null : given.node;
   if (node !== null && (typeof node !== 'string' || node.trim() === '')) {
     throw new InvalidOptionError(`multinode.node must be a module path (relative to rootDir) or a package name; it was ${describeValue(node)}.`);
   }
-  const nodeOptions = given.nodeOptions ?? {};
+  const nodeOptions = given.nodeOptions === undefined ? {} : given.nodeOptions;
   if (typeof nodeOptions !== 'object' || nodeOptions === null || Array.isArray(nodeOptions)) {
     throw new InvalidOptionError(`multinode.nodeOptions must be an object; it was ${describeValue(nodeOptions)}.`);
   }
-  const mode = given.mode ?? 'threads';
+  const mode = given.mode === undefined ? 'threads' : given.mode;
   if (mode === 'simulation' || mode === 'processes') {
     throw new InvalidOptionError(`multinode.mode '${mode}' is planned but not available yet; use 'threads' (the default).`);
   }
   if (mode !== 'threads') throw new InvalidOptionError(`multinode.mode must be 'threads'; it was ${describeValue(mode)}.`);
-  const envSeed = env.MULTINODE_SEED;
+  const envSeed = env.MULTINODE_SEED?.trim();
   let seed: number;
   let seedWasRandom = false;
   if (envSeed !== undefined && envSeed !== '') {
-    seed = parseSeed(Number(envSeed), `MULTINODE_SEED=${envSeed}`);
+    seed = parseSeed(/^\d+$/.test(envSeed) ? Number(envSeed) : Number.NaN, `MULTINODE_SEED=${envSeed}`);
   } else if (given.seed !== undefined) {
     seed = parseSeed(given.seed, `multinode.seed ${describeValue(given.seed)}`);
   } else {
@@ -125,7 +125,7 @@ function parseSeed(value: unknown, what: string): number {
 }
 
 function positiveMs(given: Record<string, unknown>, key: keyof typeof OPTION_DEFAULTS & string): number {
-  const value = given[key] ?? OPTION_DEFAULTS[key];
+  const value = given[key] === undefined ? OPTION_DEFAULTS[key] : given[key];
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new InvalidOptionError(`multinode.${key} must be a positive number of milliseconds; it was ${describeValue(value)}.`);
   }

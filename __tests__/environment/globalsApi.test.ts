@@ -306,6 +306,23 @@ describe('createGlobals', () => {
       expect(error.stack!.startsWith(`Error: ${error.message}\n`)).toBe(true);
     });
 
+    it('gives up at the deadline when an attempt never settles, with the last error seen', async () => {
+      let calls = 0;
+      const result = globals
+        .eventually(
+          () => {
+            if (++calls === 1) throw new Error('first attempt failed');
+            return new Promise<never>(() => undefined);
+          },
+          { timeoutMs: 100, intervalMs: 30 },
+        )
+        .catch((e: unknown) => e);
+      const error = (await runUntilSettled(harness.clock, result, 10)) as Error;
+      expect(calls).toBe(2);
+      expect(error.message).toMatch(/^first attempt failed\n\neventually gave up after 100 ms \(timeout 100 ms\) and 2 attempts/);
+      expect(harness.clock.pending()).toBe(0);
+    });
+
     it('uses the 5000 ms default timeout and counts a single attempt in the singular', async () => {
       const result = globals
         .eventually(() => {

@@ -116,7 +116,7 @@ describe('parseOptions', () => {
     // environment/options.ts parses the variable with Number(envSeed), and Number(' ') is 0, so a
     // blank (whitespace-only) MULTINODE_SEED silently runs with seed 0 instead of being rejected (or
     // ignored, as an empty one is).
-    it.failing('does not read a blank value as seed 0', () => {
+    it('does not read a blank value as seed 0', () => {
       let parsed: ReturnType<typeof parse> | null = null;
       try {
         parsed = parse({}, { MULTINODE_SEED: ' ' });

@@ -241,7 +241,7 @@ describe('TestLockstep', () => {
     // TestLockstep.collect documents "Resolves with every role's result for `testId` (the lead's
     // first)", and CircusBridge.mergeErrors relies on the order ("other roles' in role order"), but the
     // Map is in arrival order (absent results of inactive roles even go in before anybody reports).
-    it.failing("resolves with the lead's result first even when another role reported before it", async () => {
+    it("resolves with the lead's result first even when another role reported before it", async () => {
       startAll();
       lockstep.result('c', 't1', passed());
       lockstep.result('b', 't1', passed());
@@ -330,7 +330,7 @@ describe('TestLockstep', () => {
     // describeDifference fills the role names in with String.replace('{a}', …) on a message that
     // already contains the test names, so a test name containing "{a}" or "{b}" receives the role name
     // and the placeholder after it is left in the message.
-    it.failing('quotes test names that contain "{a}" or "{b}" as they are', () => {
+    it('quotes test names that contain "{a}" or "{b}" as they are', () => {
       plan('a', ['renders {b}']);
       plan('b', ['renders {a}']);
       lockstep.begin('a', 'x', 5_000);

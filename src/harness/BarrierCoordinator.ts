@@ -84,6 +84,15 @@ export class BarrierCoordinator {
       this.forgetIfEmpty(barrier);
       return;
     }
+    if (barrier.waiting.has(entry.role)) {
+      callback(
+        new BarrierFailedError(
+          `Role '${entry.role}' entered barrier '${entry.name}' while it was already waiting there; await each barrier before entering it again.`,
+          false,
+        ),
+      );
+      return;
+    }
     const early = this.finishedParticipant(barrier, entry.role);
     if (early !== null) {
       callback(early);

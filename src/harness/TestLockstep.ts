@@ -72,10 +72,10 @@ export class TestLockstep {
     }
     const leadPlan = this.plans.get(this.host.lead);
     const compare = (other: string, otherPlan: readonly TestPlanEntry[]): void => {
-      const difference = describeDifference(leadPlan!.map((t) => t.id), otherPlan.map((t) => t.id));
+      const difference = describeDifference(leadPlan!.map((t) => t.id), otherPlan.map((t) => t.id), `role '${this.host.lead}'`, `role '${other}'`);
       if (difference !== null && this.halted === null) {
         this.setMismatch(
-          `Roles define different tests inside describe.multinode: ${difference.replace('{a}', `role '${this.host.lead}'`).replace('{b}', `role '${other}'`)}. Every role must define the same tests; do not define tests conditionally on multinode.role (use runOn inside the test instead).`,
+          `Roles define different tests inside describe.multinode: ${difference}. Every role must define the same tests; do not define tests conditionally on multinode.role (use runOn inside the test instead).`,
         );
       }
     };
@@ -122,12 +122,14 @@ export class TestLockstep {
     this.completeIfReady(run);
   }
 
-  /** Resolves with every role's result for `testId` (the lead's first). */
+  /** Resolves with every role's result for `testId`, in role order (the lead's first). */
   collect(testId: string): Promise<Map<string, RoleResult>> {
     const run = this.run(testId);
-    if (this.halted !== null) return Promise.resolve(run.results);
+    const inRoleOrder = (): Map<string, RoleResult> =>
+      new Map(this.host.roles.filter((r) => run.results.has(r)).map((r) => [r, run.results.get(r)!]));
+    if (this.halted !== null) return Promise.resolve(inRoleOrder());
     return new Promise((resolve) => {
-      run.waiters.push(() => resolve(run.results));
+      run.waiters.push(() => resolve(inRoleOrder()));
       this.completeIfReady(run);
     });
   }
@@ -233,13 +235,13 @@ function findDuplicate(ids: readonly string[]): string | null {
   return null;
 }
 
-/** Describes the first difference between two ordered test lists, with {a}/{b} for the two roles. */
-function describeDifference(a: readonly string[], b: readonly string[]): string | null {
+/** Describes the first difference between two ordered test lists of the roles named `nameA` and `nameB`. */
+function describeDifference(a: readonly string[], b: readonly string[], nameA: string, nameB: string): string | null {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     if (a[i] === b[i]) continue;
-    if (a[i] === undefined) return `{b} has the extra test "${b[i]}"`;
-    if (b[i] === undefined) return `{a} has the test "${a[i]}", which {b} does not define`;
-    return `test ${i + 1} is "${a[i]}" on {a} but "${b[i]}" on {b}`;
+    if (a[i] === undefined) return `${nameB} has the extra test "${b[i]}"`;
+    if (b[i] === undefined) return `${nameA} has the test "${a[i]}", which ${nameB} does not define`;
+    return `test ${i + 1} is "${a[i]}" on ${nameA} but "${b[i]}" on ${nameB}`;
   }
   return null;
 }

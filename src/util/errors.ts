@@ -64,8 +64,10 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   if (typeof value === 'symbol' || typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
-    const text = JSON.stringify(value);
+    // NaN and Infinity would print as null; keep them as they are, nested too.
+    const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `\u0000${v}\u0000` : v))?.replace(/"\\u0000(-?\w+)\\u0000"/g, '$1');
     if (text === undefined) return String(value);
     return text.length > 200 ? `${text.slice(0, 197)}...` : text;
   } catch {
