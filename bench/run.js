@@ -54,7 +54,7 @@ async function main() {
   try {
     if (sections.includes('harness')) {
       const { startUp, barriers, threadBoot, ROLE_COUNTS } = require('./harness');
-      log(`harness: real Jest, ${s.harnessReps} repetitions of 5 files in rotated order (+1 warm-up pass)`);
+      log(`harness: real Jest, ${s.harnessReps} repetitions of 7 Jest runs (JS: single, 1, 2, 3, 5 roles; TS: single, 3 roles) in rotated order (+1 warm-up pass)`);
       const r = await startUp({ reps: s.harnessReps, tmpDir, log });
       const g = `Harness, real Jest, 10 tests (median of ${s.harnessReps})`;
       const sum = r.summary;
