@@ -200,16 +200,20 @@ export function createGlobals(
   return globals;
 }
 
-/** The stack frames of the test code that called into the harness (harness frames left out). */
-function captureCallSite(omit: Function): string {
+/**
+ * Captures where the test code called into the harness (harness frames left out). V8 formats the
+ * frames only when `stack` is read, so this is cheap until a failure needs it.
+ */
+function captureCallSite(omit: Function): { stack?: string } {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, omit);
-  return (holder.stack ?? '').split('\n').slice(1).join('\n');
+  return holder;
 }
 
 /** Gives an error that came from the conductor the stack of the caller's code, for Jest's code frame. */
-function atCallSite(error: unknown, callSite: string): unknown {
-  if (error instanceof Error) error.stack = `${error.name}: ${error.message}\n${callSite}`;
+function atCallSite(error: unknown, callSite: { stack?: string }): unknown {
+  const frames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
+  if (error instanceof Error) error.stack = `${error.name}: ${error.message}\n${frames}`;
   return error;
 }
 

@@ -44,10 +44,19 @@ export class TraceBuffer {
   private lamport = 0;
   private messages: RawTraceEvent[] = [];
   private messageCount = 0;
-  /** Messages not recorded because `maxMessages` was reached. */
+  /** Messages not recorded because the per-test `maxMessages` cap was reached. */
   omitted = 0;
-  /** The id of the test this role is running, or null. */
-  currentTest: string | null = null;
+  private test: string | null = null;
+
+  /** The id of the test this role is running, or null. Each test gets its own message cap. */
+  get currentTest(): string | null {
+    return this.test;
+  }
+
+  set currentTest(id: string | null) {
+    if (id !== null && id !== this.test) this.messageCount = 0;
+    this.test = id;
+  }
 
   constructor(
     readonly role: string,
