@@ -49,6 +49,9 @@ describe.multinode('partition and heal', () => {
     // After 4 s of a stable picture, a and b (2 of 3) down c, and c, alone, downs itself.
     await runOn(['a', 'b'], () => eventually(() => expect(members()).toEqual(['a#0 up', 'b#0 up']), { timeoutMs: 15000 }));
     await runOn('c', () => eventually(() => expect(cluster().state().phase).toBe('stopped'), { timeoutMs: 15000 }));
+    // Wait for both sides' checks before the next fault: a restart replaces c's multinode.system,
+    // so c must have seen its old node stop first.
+    await barrier('resolved');
 
     // Healing the network does not bring c back: a downed node stays down. Restarting it does:
     // the new node joins as a new incarnation of c.

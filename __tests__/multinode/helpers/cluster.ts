@@ -6,7 +6,7 @@
  * (`jest-environment-multinode/actors` is `dist/src/index.js`): the same module copy the nodes run,
  * and nothing to compile after the nodes are up.
  */
-import { Cluster, formatMember, type ClusterEvent, type ClusterState, type Member, type UniqueAddress } from '../../../dist/src';
+import { Cluster, formatMember, type ClusterEvent, type ClusterState, type UniqueAddress } from '../../../dist/src';
 
 /** This role's cluster (`multinode.system` is the role's current actor system). */
 export function cluster(): Cluster {
@@ -31,11 +31,6 @@ export function unreachableSummary(view: ClusterState = state()): string[] {
 /** The view every role should reach when `roles` are all Up at `incarnation` and reachable. */
 export function allUp(roles: readonly string[], incarnation = 0): string[] {
   return [...roles].sort().map((r) => `${r}#${incarnation} up`);
-}
-
-/** The live entry for `address` in this role's view, if any. */
-export function memberAt(address: string, view: ClusterState = state()): Member | undefined {
-  return view.members.find((m) => m.address === address);
 }
 
 /** A recorded cluster event in a compact form: `'MemberUp c#1'`, `'SelfDowned'`, `'LeaderChanged a#0'`. */
