@@ -54,8 +54,16 @@ export class CircusBridge {
       case 'add_test':
         this.addTest(state);
         return;
-      case 'run_start':
-        this.client()?.plan(this.plan(state));
+      case 'run_start': {
+        // The file is loaded and its tests are collected: only now start the nodes (see startNode).
+        const client = this.client();
+        if (client === null) return;
+        client.plan(this.plan(state));
+        await client.startNode();
+        return;
+      }
+      case 'add_hook':
+        this.addHook(state);
         return;
       case 'test_started':
         return this.testStarted(event.test);
@@ -126,6 +134,14 @@ export class CircusBridge {
       // Tests outside describe.multinode run on the lead only; skipping them here also skips their hooks.
       test.mode = 'skip';
     }
+  }
+
+  private addHook(state: Circus.State): void {
+    const block = state.currentDescribeBlock;
+    const hook = block.hooks[block.hooks.length - 1];
+    const options = this.isMultinode(block);
+    // Hooks of a multi-node block wait for other roles too: give them the block's timeout, not Jest's 5 s.
+    if (hook !== undefined && options !== null && hook.timeout === undefined) hook.timeout = options.timeoutMs ?? this.testTimeoutMs;
   }
 
   /** The multi-node tests this role will run, in order, with circus's own selection rules. */

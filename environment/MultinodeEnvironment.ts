@@ -13,7 +13,6 @@ import { createGlobals } from './globalsApi';
 import { factoryLoader, resolveNodeModule } from './nodeModule';
 import { GRACE_MS, parseOptions, type MultinodeOptions } from './options';
 import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
-import { warmUpTransform } from './warmUp';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
@@ -56,7 +55,6 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     await super.setup();
     if (this.roleData !== null) {
       this.captureConsole(false);
-      await this.session!.ready();
       return;
     }
     if (this.config.globalConfig.collectTests) return;
@@ -88,9 +86,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     });
     this.session = this.lead;
     this.captureConsole(true);
-    // Role threads boot meanwhile; the lead warms up before its node starts (see warmUpTransform).
-    await warmUpTransform(projectConfig as Config.ProjectConfig, this.testPath);
-    await this.lead.start();
+    // Role threads boot while Jest loads the lead's copy of the file; nodes start at circus's run_start.
   }
 
   async handleTestEvent(event: Circus.Event, state: Circus.State): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * The entry point of a role's worker thread: starts the role's node, then runs the role's copy of
- * the test file with Jest's own TestRunner, in band, and finally shuts down when the lead says so.
+ * The entry point of a role's worker thread: runs the role's copy of the test file with Jest's own
+ * TestRunner, in band (the environment starts the node once the file is loaded), and shuts down
+ * when the lead says so.
  */
 import { workerData } from 'node:worker_threads';
 import type { Config } from '@jest/types';
@@ -12,7 +13,6 @@ import { RoleSession, isRoleWorkerData } from '../src/harness';
 import { systemClock, type SerializedError } from '../src/util';
 import { ROLE_SESSION_KEY } from './MultinodeEnvironment';
 import { factoryLoader } from './nodeModule';
-import { warmUpTransform } from './warmUp';
 
 async function main(): Promise<void> {
   if (!isRoleWorkerData(workerData)) throw new Error('The role worker was started without role data.');
@@ -21,8 +21,6 @@ async function main(): Promise<void> {
   const config = data.projectConfig as Config.ProjectConfig;
   const session = new RoleSession(data, systemClock, factoryLoader(data.nodeModule, config));
   (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] = session;
-  await warmUpTransform(config, data.testPath);
-  const nodeStarted = session.startNode();
 
   let fileError: SerializedError | null = null;
   try {
@@ -41,7 +39,6 @@ async function main(): Promise<void> {
   } catch (error) {
     fileError = { name: 'Error', message: `The role's test run failed: ${(error as Error)?.stack ?? String(error)}` };
   }
-  await nodeStarted;
   session.fileDone(fileError);
   await session.shutdownRequestedAt();
   await session.close();

@@ -37,7 +37,7 @@ class FakeHarness {
       trace: this.trace,
       host: this.host as unknown as NodeHost,
       table: this.table,
-      ready: async () => undefined,
+      startNode: async () => undefined,
       plan: () => undefined,
       begin: async () => null,
       failedEarly: () => undefined,

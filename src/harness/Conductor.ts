@@ -134,24 +134,39 @@ export class Conductor {
 
   /**
    * Waits for every role's node, then (for the embedded cluster) for every node to see all members
-   * Up, and tells the roles to go on. Throws a clear error when a node fails or time runs out.
+   * Up, and tells the roles to go on. A role whose file ended before its node started takes no part;
+   * a role still not ready at the deadline is terminated and the file goes on without it. Throws a
+   * clear error when a node fails to start, or when the lead's own node is not up in time.
    */
   async awaitReady(membersUp: boolean): Promise<void> {
     const timeoutMs = this.settings.setupTimeoutMs;
+    const lead = this.roles[0]!;
     try {
-      await withDeadline(
-        this.clock,
-        Promise.all(this.roles.map((r) => this.slot(r).nodeReady.promise)),
-        timeoutMs,
-        () => new HarnessTimeoutError(`Not every role's node started within ${timeoutMs} ms: ${this.describeNotReady()}.`),
-      );
-      if (membersUp) {
-        const count = this.roles.length;
-        await Promise.all(this.roles.map((r) => (r === this.roles[0] ? this.leadHost.awaitMembersUp(count, timeoutMs) : this.request(r, (requestId) => ({ type: 'await-members-up', requestId, count, timeoutMs })))));
+      try {
+        await withDeadline(
+          this.clock,
+          Promise.all(this.roles.map((r) => this.slot(r).nodeReady.promise)),
+          timeoutMs,
+          () => new HarnessTimeoutError(`Not every role's node started within ${timeoutMs} ms (setupTimeoutMs): ${this.describeNotReady()}.`),
+        );
+      } catch (error) {
+        if (!(error instanceof HarnessTimeoutError) || !this.slot(lead).nodeStarted) throw error;
+        for (const role of this.roles.slice(1)) {
+          if (!this.slot(role).nodeStarted) {
+            this.terminate(role, `its node was not started within ${timeoutMs} ms (setupTimeoutMs); was it stuck while loading the test file?`);
+          }
+        }
       }
-      this.broadcast({ type: 'all-ready', error: null });
+      if (membersUp) {
+        const members = this.roles.filter((r) => this.slot(r).nodeStarted && this.slot(r).status !== 'terminated');
+        const count = members.length;
+        await Promise.all(
+          members.map((r) => (r === lead ? this.leadHost.awaitMembersUp(count, timeoutMs) : this.request(r, (requestId) => ({ type: 'await-members-up', requestId, count, timeoutMs })))),
+        );
+      }
+      this.allReady(null);
     } catch (error) {
-      this.broadcast({ type: 'all-ready', error: serializeError(error) });
+      this.allReady(serializeError(error));
       throw error;
     }
   }
@@ -206,6 +221,13 @@ export class Conductor {
    */
   async shutdown(): Promise<void> {
     const lead = this.roles[0]!;
+    this.allReady(
+      serializeError(
+        withoutFrames(
+          new LeadFinishedError(`The lead role '${lead}' finished the test file before every node was started (if the lead's copy of the file failed to load, see that error).`),
+        ),
+      ),
+    );
     this.lockstep.halt(
       withoutFrames(
         new LeadFinishedError(
@@ -304,6 +326,7 @@ export class Conductor {
           this.barriers.roleGone(role);
           this.lockstep.rolesChanged();
         }
+        slot.nodeReady.resolve();
         slot.fileDone.resolve();
         break;
       default:
@@ -424,6 +447,15 @@ export class Conductor {
     }
   }
 
+  /** Tells every role whether set-up succeeded; only the first word counts. */
+  private allReady(error: SerializedError | null): void {
+    if (this.readySent) return;
+    this.readySent = true;
+    this.broadcast({ type: 'all-ready', error });
+  }
+
+  private readySent = false;
+
   private broadcast(message: LeadToRole): void {
     for (const role of this.roles.slice(1)) this.post(role, message);
   }
@@ -435,7 +467,8 @@ export class Conductor {
     slot.status = 'terminated';
     slot.failure = error ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`)));
     this.table.setNodeState(slot.index, 'terminated');
-    slot.nodeReady.reject(new RoleTerminatedError(`Role '${role}' was terminated before its node started: ${reason}.`));
+    // A terminated role takes no part any more; set-up goes on without it.
+    slot.nodeReady.resolve();
     slot.fileDone.resolve();
     for (const [id, pending] of this.pending) {
       if (pending.role !== role) continue;

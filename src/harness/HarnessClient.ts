@@ -27,8 +27,12 @@ export interface HarnessClient {
   readonly trace: TraceBuffer;
   readonly host: NodeHost;
   readonly table: FaultTable;
-  /** Resolves when every node is started (and, for the embedded cluster, all members are Up). */
-  ready(): Promise<void>;
+  /**
+   * Starts this role's first node and resolves when every role's node is started (and, for the
+   * embedded cluster, all members are Up). Called once this role's copy of the file is loaded, so
+   * that loading (transforming, requiring) never stalls a live node.
+   */
+  startNode(): Promise<void>;
   /** Announces this role's selected multi-node tests, in run order. */
   plan(tests: readonly TestPlanEntry[]): void;
   /** Waits until every role has begun `testId`; resolves with an error when the test must fail at once. */

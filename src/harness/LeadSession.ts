@@ -84,18 +84,12 @@ export class LeadSession implements HarnessClient {
     for (const role of roles.slice(1)) this.spawn(role, mesh.get(role)!);
   }
 
-  /** Starts the lead's node and waits until every role is ready. */
-  async start(): Promise<void> {
-    const leadStart = this.host.start(0).then(
+  async startNode(): Promise<void> {
+    await this.host.start(0).then(
       () => this.conductor.leadNodeReady(null),
       (error: unknown) => this.conductor.leadNodeReady(error instanceof Error ? error : new Error(String(error))),
     );
-    await leadStart;
     await this.conductor.awaitReady(this.options.awaitMembersUp);
-  }
-
-  ready(): Promise<void> {
-    return Promise.resolve();
   }
 
   plan(tests: readonly TestPlanEntry[]): void {

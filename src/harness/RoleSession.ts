@@ -69,18 +69,15 @@ export class RoleSession implements HarnessClient {
     this.control.on('message', (message: LeadToRole) => this.handle(message));
   }
 
-  /** Starts this role's first node and tells the conductor. */
   async startNode(): Promise<void> {
     try {
       await this.host.start(0);
       this.post({ type: 'node-ready', incarnation: 0 });
     } catch (error) {
       this.post({ type: 'node-failed', error: serializeError(error) });
+      throw error;
     }
-  }
-
-  ready(): Promise<void> {
-    return this.readyPromise;
+    await this.readyPromise;
   }
 
   plan(tests: readonly TestPlanEntry[]): void {
