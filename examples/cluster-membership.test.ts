@@ -32,7 +32,7 @@ describe.multinode('cluster membership', () => {
     await barrier('c-crashed');
 
     await runOn(['a', 'b'], async () => {
-      // c stops answering heartbeats: after 0.5 s it is unreachable, so only two members count as Up.
+      // c stops answering heartbeats: after 1 s it is unreachable, so only two members count as Up.
       await multinode.awaitMembersUp(2, { timeoutMs: 5000 });
       // The split-brain resolver (keep majority) downs c about 1 s later, and the leader removes it.
       // Never sleep in a multi-node test: `eventually` retries the assertion until it passes.

@@ -67,7 +67,7 @@ describe.multinode('remote actors', () => {
     await runOn('a', () => fault.crash('b'));
     await barrier('b-crashed');
 
-    // b's actors cannot say goodbye: the notice comes once the cluster has downed b (about 1.5 s).
+    // b's actors cannot say goodbye: the notice comes once the cluster has downed b (about 2 s).
     await runOn(['a', 'c'], async () => {
       const terminated = await probe.expectTerminated(store(), 10000);
       expect(terminated.addressTerminated).toBe(true);

@@ -3,7 +3,7 @@
  */
 import { cluster, recordEvents, memberSummary, state } from './helpers/cluster';
 
-// Default cluster settings: a silent member is unreachable after 0.5 s, and the split-brain
+// Default cluster settings: a silent member is unreachable after 1 s, and the split-brain
 // resolver downs it once the unreachable set has been stable for 1 s; the leader then removes it.
 describe.multinode('a crashed member', () => {
   it('is downed and removed by the survivors, who carry on as a converged cluster of two', async () => {

@@ -5,7 +5,7 @@
  * Why not phi-accrual (Akka's default)? Phi-accrual adapts its threshold to the observed
  * inter-arrival distribution, which pays off on WAN links with variable jitter. Here links are
  * in-process (worker message ports, in-memory queues), and the thing tests need most is a
- * predictable bound: "a crashed node is unreachable after 0.5 s and downed after 1.5 s" must hold
+ * predictable bound: "a crashed node is unreachable after 1 s and downed after 2 s" must hold
  * on the first run of a test file, before any history exists, and under a virtual clock where
  * every interval is identical (phi's standard deviation collapses to its floor there). A deadline
  * gives exactly the configured bound, is trivially explainable in an error message, and is equally

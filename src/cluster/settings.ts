@@ -6,14 +6,14 @@ export type SplitBrainStrategy = 'keep-majority' | 'off';
 
 /**
  * Every tunable of the cluster membership layer, in one table. Defaults are tuned for tests on
- * in-process links: a crashed node is unreachable after ~0.5 s and downed ~1 s later.
+ * in-process links on a loaded 2-core machine: a crashed node is unreachable after ~1 s and downed ~1 s later.
  */
 export interface ClusterSettings {
   /** How often a member gossips its view to one other member. Default 100. */
   readonly gossipIntervalMs: number;
   /** How often a member sends a heartbeat to every other live member. Default 100. */
   readonly heartbeatIntervalMs: number;
-  /** A monitored member that has not answered a heartbeat for this long is observed unreachable. Default 500. */
+  /** A monitored member that has not answered a heartbeat for this long is observed unreachable. Default 1000. */
   readonly unreachableAfterMs: number;
   /** The split-brain resolver acts once the unreachable set has not changed for this long. Default 1000. */
   readonly stableAfterMs: number;
