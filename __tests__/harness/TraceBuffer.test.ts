@@ -1,29 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { TraceBuffer, type MessageReceiveRecord, type MessageSendRecord, type RawTraceEvent } from '../../src/harness/TraceBuffer';
-import { FakeClock } from './helpers';
-
-const send = (role: string, seq: number, time: number, lamport: number, more: Partial<MessageSendRecord> = {}): MessageSendRecord => ({
-  type: 'msg-send',
-  time,
-  role,
-  lamport,
-  test: 't1',
-  to: 'b',
-  seq,
-  dropped: null,
-  delayMs: 0,
-  preview: 'ping',
-  ...more,
-});
-
-const recv = (role: string, from: string, seq: number, time: number, lamport: number): MessageReceiveRecord => ({
-  type: 'msg-recv',
-  time,
-  role,
-  lamport,
-  from,
-  seq,
-});
+import { TraceBuffer, type RawTraceEvent } from '../../src/harness/TraceBuffer';
+import { FakeClock, recv, send } from './helpers';
 
 describe('TraceBuffer', () => {
   const make = (maxMessages?: number): { buffer: TraceBuffer; events: RawTraceEvent[]; clock: FakeClock } => {

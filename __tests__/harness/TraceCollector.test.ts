@@ -1,32 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { MessageReceiveRecord, MessageSendRecord, RawTraceEvent } from '../../src/harness/TraceBuffer';
+import type { RawTraceEvent } from '../../src/harness/TraceBuffer';
 import { TraceCollector } from '../../src/harness/TraceCollector';
+import { recv, send } from './helpers';
 import type { TraceEvent } from '../../src/harness/traceTypes';
 
 const HEADER = { testPath: '/p/x.test.ts', rootDir: '/p', roles: ['a', 'b', 'c'], seed: 42, startedAt: 1_000 };
-
-const send = (role: string, seq: number, time: number, lamport: number, more: Partial<MessageSendRecord> = {}): MessageSendRecord => ({
-  type: 'msg-send',
-  time,
-  role,
-  lamport,
-  test: 't1',
-  to: 'b',
-  seq,
-  dropped: null,
-  delayMs: 0,
-  preview: 'ping',
-  ...more,
-});
-
-const recv = (role: string, from: string, seq: number, time: number, lamport: number): MessageReceiveRecord => ({
-  type: 'msg-recv',
-  time,
-  role,
-  lamport,
-  from,
-  seq,
-});
 
 const log = (role: string, time: number, lamport: number, message: string): RawTraceEvent => ({
   type: 'log',

@@ -1,2 +1,3 @@
 export { FakeClock } from './FakeClock';
 export { flush, runUntilSettled, track, waitFor } from './async';
+export { send, recv } from './records';
