@@ -1,24 +1,6 @@
 /**
  * @jest-environment-options {"multinode": {"roles": ["a", "b", "c", "d", "e"]}}
  */
-import { allUp, memberSummary, state, unreachableSummary } from './helpers/cluster';
+import { describeFormation } from './helpers/formation';
 
-// The environment starts every role's node and waits until all members are Up before the first
-// test, so no test has to wait for the cluster to form.
-describe.multinode('a cluster of 5 roles', () => {
-  it('has all 5 members Up and reachable on every role before the first test', async () => {
-    await multinode.awaitMembersUp(5, { timeoutMs: 200 });
-
-    const view = state();
-    expect(view.phase).toBe('member');
-    expect(memberSummary(view)).toEqual(allUp(multinode.roles));
-    expect(unreachableSummary(view)).toEqual([]);
-  });
-
-  it('agrees on the lead role as leader and oldest member on every role', async () => {
-    const view = state();
-    expect(view.self).toEqual({ address: multinode.role, incarnation: 0 });
-    expect(view.leader).toEqual({ address: 'a', incarnation: 0 });
-    expect(view.oldest).toEqual({ address: 'a', incarnation: 0 });
-  });
-});
+describeFormation();
