@@ -28,7 +28,8 @@ it('installs from an npm pack tarball and works in a fresh TypeScript project', 
   fs.mkdirSync(packDir);
   fs.cpSync(CONSUMER, project, { recursive: true });
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  npm(['pack', '--pack-destination', packDir], PROJECT_ROOT);
+  // dist/ is already built by npm test; rebuilding it here would race the suites that use it.
+  npm(['pack', '--ignore-scripts', '--pack-destination', packDir], PROJECT_ROOT);
   const [tarball] = fs.readdirSync(packDir);
   const versions = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
   npm(
