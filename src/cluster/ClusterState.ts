@@ -32,25 +32,28 @@ export interface ClusterState {
   readonly convergence: boolean;
 }
 
+/** The public, frozen view of one member entry; `unreachable` holds the member keys seen unreachable. */
+export function toPublicMember(entry: MemberEntry, unreachable: ReadonlySet<string>): Member {
+  return Object.freeze({
+    address: entry.address,
+    incarnation: entry.incarnation,
+    status: entry.status,
+    upNumber: entry.upNumber > 0 ? entry.upNumber : undefined,
+    reachable: !unreachable.has(memberKey(entry)),
+  });
+}
+
 /** Builds the snapshot of `gossip` as seen by `self`. */
 export function buildClusterState(gossip: Gossip, self: UniqueAddress, phase: ClusterPhase): ClusterState {
   const unreachable = unreachableKeys(gossip.content);
-  const toMember = (entry: MemberEntry): Member =>
-    Object.freeze({
-      address: entry.address,
-      incarnation: entry.incarnation,
-      status: entry.status,
-      upNumber: entry.upNumber > 0 ? entry.upNumber : undefined,
-      reachable: !unreachable.has(memberKey(entry)),
-    });
-  const members = gossip.content.members.filter((m) => m.status !== 'removed').map(toMember);
+  const members = gossip.content.members.filter((m) => m.status !== 'removed').map((entry) => toPublicMember(entry, unreachable));
   const selfEntry = gossip.content.members.find((m) => sameMember(m, self));
   const leader = leaderOf(gossip.content, self);
   const oldest = oldestOf(gossip.content);
   return Object.freeze({
     self: Object.freeze({ address: self.address, incarnation: self.incarnation }),
     phase,
-    selfMember: selfEntry ? toMember(selfEntry) : undefined,
+    selfMember: selfEntry ? toPublicMember(selfEntry, unreachable) : undefined,
     members: Object.freeze(members),
     unreachable: Object.freeze(members.filter((m) => !m.reachable)),
     leader: leader ? Object.freeze({ address: leader.address, incarnation: leader.incarnation }) : undefined,

@@ -6,6 +6,7 @@
 import type { Gossip, MemberEntry } from './Gossip';
 import { isMonitoredStatus, memberKey, type Member, type MemberStatus, type UniqueAddress } from './Member';
 import { leaderOf, unreachableKeys } from './membershipView';
+import { toPublicMember } from './ClusterState';
 
 /** Something that changed in this node's view of the cluster. Switch on `type`. */
 export type ClusterEvent =
@@ -52,14 +53,7 @@ export function diffEvents(before: Gossip, after: Gossip, self: UniqueAddress): 
   const beforeEntries = new Map(before.content.members.map((m) => [memberKey(m), m] as const));
   const unreachableAfter = unreachableKeys(after.content);
   const unreachableBefore = unreachableKeys(before.content);
-  const toMember = (entry: MemberEntry): Member =>
-    Object.freeze({
-      address: entry.address,
-      incarnation: entry.incarnation,
-      status: entry.status,
-      upNumber: entry.upNumber > 0 ? entry.upNumber : undefined,
-      reachable: !unreachableAfter.has(memberKey(entry)),
-    });
+  const toMember = (entry: MemberEntry): Member => toPublicMember(entry, unreachableAfter);
 
   for (const entry of after.content.members) {
     const previous = beforeEntries.get(memberKey(entry));
