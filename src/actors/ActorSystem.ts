@@ -1,5 +1,4 @@
-import { createRng, hashString, systemClock } from '../util';
-import type { Clock, Rng } from '../util';
+import { createRng, hashString, systemClock, type Clock, type Rng } from '../util';
 import type { TaskDispatcher, Transport } from '../transport';
 import type { ActorRef } from './ActorRef';
 import { ActorRuntime } from './ActorRuntime';

@@ -1,7 +1,5 @@
-import { UncloneableMessageError, channel, toUncloneableError } from '../transport';
-import { assertNever } from '../util';
-import type { Transport } from '../transport';
-import { describeValue } from '../util';
+import { UncloneableMessageError, channel, toUncloneableError, type Transport } from '../transport';
+import { assertNever, describeValue } from '../util';
 import type { ActorRef } from './ActorRef';
 import { describeError } from './errors';
 import type { ActorLogger } from './Logger';

@@ -1,5 +1,4 @@
-import { MultinodeError } from '../util';
-import type { Cancellable, Clock } from '../util';
+import { MultinodeError, type Cancellable, type Clock } from '../util';
 import { Actor } from './Actor';
 import type { ActorContext } from './ActorContext';
 import type { ActorRef } from './ActorRef';

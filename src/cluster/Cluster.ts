@@ -1,8 +1,5 @@
 import type { Transport } from '../transport';
-import { assertNever } from '../util';
-import { systemClock, type Clock } from '../util/Clock';
-import { createRng, hashString, type Rng } from '../util/Rng';
-import { describeValue } from '../util/errors';
+import { assertNever, systemClock, type Clock, createRng, hashString, type Rng, describeValue } from '../util';
 import { acceptJoin } from './acceptJoin';
 import { buildClusterState, countMembersUp, type ClusterPhase, type ClusterState } from './ClusterState';
 import { HeartbeatMonitor } from './HeartbeatMonitor';

@@ -20,7 +20,7 @@
  * Every array is kept sorted (members and subjects by `compareAddresses`, records by observer, seen
  * keys by string order) so that equal states are structurally equal and digests are canonical.
  */
-import { hashString } from '../util/Rng';
+import { hashString } from '../util';
 import { compareAddresses, maxStatus, memberKey, sameMember, type MemberStatus, type UniqueAddress } from './Member';
 
 /** One member's replicated entry. `upNumber` 0 means "not assigned yet" (up-numbers start at 1). */

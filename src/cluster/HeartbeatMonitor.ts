@@ -1,4 +1,4 @@
-import type { Clock } from '../util/Clock';
+import type { Clock } from '../util';
 import { DeadlineFailureDetector } from './DeadlineFailureDetector';
 import type { GossipContent } from './Gossip';
 import { isMonitoredStatus, memberKey, sameMember, type UniqueAddress } from './Member';

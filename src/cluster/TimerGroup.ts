@@ -1,4 +1,4 @@
-import type { Cancellable, Clock } from '../util/Clock';
+import type { Cancellable, Clock } from '../util';
 
 /**
  * The timers of one cluster node, cancelled together when it stops. `run` wraps every callback

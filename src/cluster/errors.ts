@@ -1,4 +1,4 @@
-import { MultinodeError } from '../util/errors';
+import { MultinodeError } from '../util';
 
 /** Base class of the cluster membership layer's errors; `code` tells them apart. */
 export class ClusterError extends MultinodeError {}

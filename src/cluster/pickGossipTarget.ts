@@ -1,4 +1,4 @@
-import type { Rng } from '../util/Rng';
+import type { Rng } from '../util';
 import type { Gossip } from './Gossip';
 import { memberKey, sameMember, type UniqueAddress } from './Member';
 import { unreachableKeys } from './membershipView';

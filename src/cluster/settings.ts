@@ -1,4 +1,4 @@
-import { describeValue } from '../util/errors';
+import { describeValue } from '../util';
 import { InvalidClusterSettingError } from './errors';
 
 /** How the split-brain resolver decides; `'off'` leaves downing to `cluster.down()` calls. */

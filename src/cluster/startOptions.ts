@@ -1,7 +1,5 @@
 import type { Transport } from '../transport';
-import type { Clock } from '../util/Clock';
-import type { Rng } from '../util/Rng';
-import { describeValue } from '../util/errors';
+import { type Clock, type Rng, describeValue } from '../util';
 import type { ClusterLogger } from './ClusterEventBus';
 import { InvalidClusterOptionError } from './errors';
 import type { ClusterSettings } from './settings';

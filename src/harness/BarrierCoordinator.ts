@@ -1,4 +1,4 @@
-import type { Cancellable, Clock } from '../util/Clock';
+import type { Cancellable, Clock } from '../util';
 import { BarrierFailedError, BarrierTimeoutError } from './errors';
 
 /** One role's request to enter a barrier. */

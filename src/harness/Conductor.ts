@@ -1,7 +1,5 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
-import type { Clock } from '../util/Clock';
-import { deserializeError, serializeError, type SerializedError } from '../util/errors';
-import { withDeadline } from '../util/deadline';
+import { type Clock, deserializeError, serializeError, type SerializedError, withDeadline, assertNever } from '../util';
 import { BarrierCoordinator, type BarrierEntry, type RoleFailure } from './BarrierCoordinator';
 import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable';
 import type { NodeHost } from './NodeHost';
@@ -10,7 +8,6 @@ import { TestLockstep, type RoleResult } from './TestLockstep';
 import type { TraceCollector } from './TraceCollector';
 import type { FaultCommand } from './traceTypes';
 import { HarnessTimeoutError, LeadFinishedError, NodeError, RoleTerminatedError, withoutFrames } from './errors';
-import { assertNever } from '../util';
 
 /** Settings of the conductor, all in milliseconds. */
 export interface ConductorSettings {

@@ -1,5 +1,4 @@
-import type { Clock } from '../util/Clock';
-import type { SerializedError } from '../util/errors';
+import type { Clock, SerializedError } from '../util';
 import type { FaultTable } from './FaultTable';
 import type { NodeHost } from './NodeHost';
 import type { TestPlanEntry } from './protocol';

@@ -1,8 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { Clock } from '../util/Clock';
-import { createRng } from '../util/Rng';
-import { serializeError, type SerializedError } from '../util/errors';
-import type { NodeFactory } from '../node/NodeFactory';
+import { type Clock, createRng, serializeError, type SerializedError } from '../util';
+import type { NodeFactory } from '../node';
 import { Conductor, type ConductorSettings } from './Conductor';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';

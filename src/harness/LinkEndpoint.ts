@@ -1,8 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { Clock } from '../util/Clock';
-import type { Rng } from '../util/Rng';
-import type { MessageHandler, Transport } from '../transport/Transport';
-import { cloneForSend, toUncloneableError } from '../transport/cloneCheck';
+import type { Clock, Rng } from '../util';
+import { HandlerSet, cloneForSend, toUncloneableError, type MessageHandler, type Transport } from '../transport';
 import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable';
 import type { TraceBuffer } from './TraceBuffer';
 import { UnknownRoleError } from './errors';
@@ -150,7 +148,7 @@ export class LinkEndpoint {
 /** The transport of one incarnation of a node. */
 class IncarnationTransport implements Transport {
   alive = true;
-  private readonly handlers = new Set<MessageHandler>();
+  private readonly handlers = new HandlerSet();
 
   constructor(private readonly endpoint: LinkEndpoint) {}
 
@@ -163,12 +161,11 @@ class IncarnationTransport implements Transport {
   }
 
   onMessage(handler: MessageHandler): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+    return this.handlers.subscribe(handler);
   }
 
   dispatch(from: string, payload: unknown): void {
-    for (const handler of this.handlers) handler(from, payload);
+    this.handlers.deliver(from, payload);
   }
 
   kill(): void {

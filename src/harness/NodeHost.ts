@@ -1,7 +1,5 @@
-import type { Clock } from '../util/Clock';
-import type { NodeContext, NodeFactory, NodeHandle, NodeLogger } from '../node/NodeFactory';
-import { serializeError } from '../util/errors';
-import { withDeadline } from '../util/deadline';
+import { type Clock, serializeError, withDeadline } from '../util';
+import type { NodeContext, NodeFactory, NodeHandle, NodeLogger } from '../node';
 import type { LinkEndpoint } from './LinkEndpoint';
 import type { TraceBuffer } from './TraceBuffer';
 import { HarnessTimeoutError, NodeError } from './errors';

@@ -1,8 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { Clock } from '../util/Clock';
-import { createRng } from '../util/Rng';
-import { deserializeError, serializeError, type SerializedError } from '../util/errors';
-import type { NodeFactory } from '../node/NodeFactory';
+import { type Clock, createRng, deserializeError, serializeError, type SerializedError, assertNever } from '../util';
+import type { NodeFactory } from '../node';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
 import { LinkEndpoint } from './LinkEndpoint';
@@ -11,7 +9,6 @@ import type { LeadToRole, RoleToLead, RoleWorkerData, TestPlanEntry } from './pr
 import type { RoleResult } from './TestLockstep';
 import { TraceBuffer } from './TraceBuffer';
 import type { FaultCommand } from './traceTypes';
-import { assertNever } from '../util';
 
 interface Waiter {
   resolve(): void;

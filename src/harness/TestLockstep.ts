@@ -1,5 +1,4 @@
-import type { Cancellable, Clock } from '../util/Clock';
-import type { SerializedError } from '../util/errors';
+import type { Cancellable, Clock, SerializedError } from '../util';
 import type { RoleOutcome } from './traceTypes';
 import type { TestPlanEntry } from './protocol';
 import { TestMismatchError, withoutFrames } from './errors';

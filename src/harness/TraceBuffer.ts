@@ -1,5 +1,5 @@
-import type { Clock } from '../util/Clock';
-import type { LogLevel } from '../node/NodeFactory';
+import type { Clock } from '../util';
+import type { LogLevel } from '../node';
 import type { FaultCommand, RoleOutcome, TraceEvent } from './traceTypes';
 
 /** A message as its sender recorded it; merged with the receiver's record into a `message` event. */

@@ -1,4 +1,4 @@
-import { MultinodeError } from '../util/errors';
+import { MultinodeError } from '../util';
 
 /** A role name that is not one of the file's roles. */
 export class UnknownRoleError extends MultinodeError {

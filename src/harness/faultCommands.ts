@@ -1,4 +1,4 @@
-import { describeValue } from '../util/errors';
+import { describeValue } from '../util';
 import { InvalidFaultError, UnknownRoleError } from './errors';
 import type { FaultCommand } from './traceTypes';
 

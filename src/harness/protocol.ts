@@ -1,4 +1,4 @@
-import type { SerializedError } from '../util/errors';
+import type { SerializedError } from '../util';
 import type { FaultCommand, RoleOutcome } from './traceTypes';
 import type { MessagePort } from 'node:worker_threads';
 import type { RawTraceEvent } from './TraceBuffer';

@@ -1,5 +1,5 @@
-import type { LogLevel } from '../node/NodeFactory';
-import type { SerializedError } from '../util/errors';
+import type { LogLevel } from '../node';
+import type { SerializedError } from '../util';
 
 /**
  * The JSON trace of one test file, written by the environment at teardown and read by the reporter

@@ -1,4 +1,4 @@
-import type { Transport } from '../transport/Transport';
+import type { Transport } from '../transport';
 
 /** Log levels accepted by `ctx.log` and shown by the reporter. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

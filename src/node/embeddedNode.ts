@@ -5,8 +5,7 @@
 import { ActorSystem } from '../actors';
 import { Cluster, registerCluster, resolveClusterSettings, type ClusterLogger } from '../cluster';
 import { channel } from '../transport';
-import { systemClock } from '../util/Clock';
-import { createRng } from '../util/Rng';
+import { systemClock, createRng } from '../util';
 import type { NodeContext, NodeFactory, NodeHandle } from './NodeFactory';
 
 /** The embedded node's default join deadline; longer than the harness's default set-up deadline. */

@@ -1,6 +1,6 @@
-import { createRng, systemClock } from '../util';
-import type { Clock, Rng } from '../util';
+import { createRng, systemClock, type Clock, type Rng } from '../util';
 import { cloneForSend } from './cloneCheck';
+import { HandlerSet } from './HandlerSet';
 import { AddressInUseError, InvalidLinkFaultError, UnknownAddressError } from './errors';
 import type { ClosableTransport, MessageHandler } from './Transport';
 
@@ -232,7 +232,7 @@ export class InMemoryNetwork {
 export class InMemoryTransport implements ClosableTransport {
   readonly self: string;
   private readonly network: InMemoryNetwork;
-  private readonly handlers = new Set<MessageHandler>();
+  private readonly handlers = new HandlerSet();
   private closed = false;
 
   /** @internal Use `InMemoryNetwork.transport`. */
@@ -251,12 +251,7 @@ export class InMemoryTransport implements ClosableTransport {
   }
 
   onMessage(handler: MessageHandler): () => void {
-    // Wrap so that subscribing the same function twice gives two independent subscriptions.
-    const subscription: MessageHandler = (from, message) => handler(from, message);
-    this.handlers.add(subscription);
-    return () => {
-      this.handlers.delete(subscription);
-    };
+    return this.handlers.subscribe(handler);
   }
 
   close(): void {
@@ -268,15 +263,6 @@ export class InMemoryTransport implements ClosableTransport {
 
   /** @internal Hands a message to every handler; a throwing handler does not starve the others. */
   deliver(from: string, message: unknown): void {
-    if (this.closed) return;
-    let failure: { error: unknown } | undefined;
-    for (const handler of [...this.handlers]) {
-      try {
-        handler(from, message);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-    if (failure !== undefined) throw failure.error;
+    if (!this.closed) this.handlers.deliver(from, message);
   }
 }

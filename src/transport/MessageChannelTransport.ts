@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { assertNever } from '../util';
-import { toUncloneableError } from './cloneCheck';
+import { cloneForSend, toUncloneableError } from './cloneCheck';
+import { HandlerSet } from './HandlerSet';
 import { InvalidTransportConfigError, UnknownAddressError } from './errors';
 import type { TaskDispatcher } from './InMemoryTransport';
 import { isPortFrame } from './portProtocol';
@@ -55,7 +56,7 @@ export class MessageChannelTransport implements ClosableTransport {
   readonly self: string;
   private readonly routes = new Map<string, MessagePort>();
   private readonly ports = new Set<MessagePort>();
-  private readonly handlers = new Set<MessageHandler>();
+  private readonly handlers = new HandlerSet();
   private readonly relay: boolean;
   private readonly dispatch: TaskDispatcher;
   private closed = false;
@@ -105,11 +106,7 @@ export class MessageChannelTransport implements ClosableTransport {
   }
 
   onMessage(handler: MessageHandler): () => void {
-    const subscription: MessageHandler = (from, message) => handler(from, message);
-    this.handlers.add(subscription);
-    return () => {
-      this.handlers.delete(subscription);
-    };
+    return this.handlers.subscribe(handler);
   }
 
   close(): void {
@@ -123,12 +120,7 @@ export class MessageChannelTransport implements ClosableTransport {
   }
 
   private sendToSelf(message: unknown): void {
-    let copy: unknown;
-    try {
-      copy = structuredClone(message);
-    } catch (error) {
-      throw toUncloneableError(this.self, message, error);
-    }
+    const copy = cloneForSend(this.self, message);
     if (this.closed) return;
     this.dispatch(() => this.deliver(this.self, copy));
   }
@@ -152,15 +144,6 @@ export class MessageChannelTransport implements ClosableTransport {
   }
 
   private deliver(from: string, message: unknown): void {
-    if (this.closed) return;
-    let failure: { error: unknown } | undefined;
-    for (const handler of [...this.handlers]) {
-      try {
-        handler(from, message);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-    if (failure !== undefined) throw failure.error;
+    if (!this.closed) this.handlers.deliver(from, message);
   }
 }

@@ -1,5 +1,6 @@
 export type { Transport, ClosableTransport, MessageHandler } from './Transport';
 export { channel } from './channel';
+export { HandlerSet } from './HandlerSet';
 export { UncloneableMessageError, cloneForSend, toUncloneableError, findUncloneable } from './cloneCheck';
 export { UnknownAddressError, AddressInUseError, InvalidTransportConfigError, InvalidLinkFaultError } from './errors';
 export { InMemoryNetwork, InMemoryTransport } from './InMemoryTransport';
