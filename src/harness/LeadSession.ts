@@ -1,11 +1,12 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { type Clock, createRng, serializeError, type SerializedError } from '../util';
+import { type Clock, serializeError, type SerializedError } from '../util';
 import type { NodeFactory } from '../node';
 import { Conductor, type ConductorSettings } from './Conductor';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
-import { LinkEndpoint } from './LinkEndpoint';
-import { NodeHost } from './NodeHost';
+import type { LinkEndpoint } from './LinkEndpoint';
+import { createRoleNode } from './roleNode';
+import type { NodeHost } from './NodeHost';
 import type { RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
 import { TraceBuffer } from './TraceBuffer';
@@ -35,7 +36,7 @@ export interface LeadSessionOptions {
 
 /**
  * The lead's side of a test file: the shared fault table, the link mesh, one worker thread per
- * other role, the lead's own node and the conductor. `start()` resolves once every node is up.
+ * other role, the lead's own node and the conductor. `startNode()` resolves once every node is up.
  */
 export class LeadSession implements HarnessClient {
   readonly role: string;
@@ -65,14 +66,19 @@ export class LeadSession implements HarnessClient {
     this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: this.startedAt });
     this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]));
     const mesh = createMesh(roles);
-    this.links = new LinkEndpoint(this.role, roles, mesh.get(this.role)!, this.table, clock, createRng(seed).fork(`links:${this.role}`), this.trace);
-    this.host = new NodeHost(
-      { role: this.role, roles, seed, nodeOptions: options.nodeOptions, nodeTimeoutMs: options.settings.nodeTimeoutMs, setupTimeoutMs: options.settings.setupTimeoutMs },
-      options.loadFactory,
-      this.links,
-      this.trace,
+    ({ links: this.links, host: this.host } = createRoleNode({
+      role: this.role,
+      roles,
+      seed,
+      ports: mesh.get(this.role)!,
+      table: this.table,
       clock,
-    );
+      trace: this.trace,
+      nodeOptions: options.nodeOptions,
+      nodeTimeoutMs: options.settings.nodeTimeoutMs,
+      setupTimeoutMs: options.settings.setupTimeoutMs,
+      loadFactory: options.loadFactory,
+    }));
     this.conductor = new Conductor(roles, this.table, this.host, this.collector, clock, options.settings);
     this.conductor.leadGo = (testId, error) => {
       const waiter = this.goWaiters.get(testId);

@@ -1,10 +1,11 @@
 import type { MessagePort } from 'node:worker_threads';
-import { type Clock, createRng, deserializeError, serializeError, type SerializedError, assertNever } from '../util';
+import { type Clock, deserializeError, serializeError, type SerializedError, assertNever } from '../util';
 import type { NodeFactory } from '../node';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
-import { LinkEndpoint } from './LinkEndpoint';
-import { NodeHost } from './NodeHost';
+import type { LinkEndpoint } from './LinkEndpoint';
+import { createRoleNode } from './roleNode';
+import type { NodeHost } from './NodeHost';
 import type { LeadToRole, RoleToLead, RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
 import { TraceBuffer } from './TraceBuffer';
@@ -50,14 +51,19 @@ export class RoleSession implements HarnessClient {
     this.control = data.control;
     this.table = new FaultTable(data.roles.length, data.faultBuffer);
     this.trace = new TraceBuffer(data.role, clock, (event) => this.post({ type: 'trace', events: [event], omitted: this.trace.omitted }));
-    this.links = new LinkEndpoint(data.role, data.roles, new Map(Object.entries(data.links)), this.table, clock, createRng(data.seed).fork(`links:${data.role}`), this.trace);
-    this.host = new NodeHost(
-      { role: data.role, roles: data.roles, seed: data.seed, nodeOptions: data.nodeOptions, nodeTimeoutMs: data.settings.nodeTimeoutMs, setupTimeoutMs: data.settings.setupTimeoutMs },
-      loadFactory,
-      this.links,
-      this.trace,
+    ({ links: this.links, host: this.host } = createRoleNode({
+      role: data.role,
+      roles: data.roles,
+      seed: data.seed,
+      ports: new Map(Object.entries(data.links)),
+      table: this.table,
       clock,
-    );
+      trace: this.trace,
+      nodeOptions: data.nodeOptions,
+      nodeTimeoutMs: data.settings.nodeTimeoutMs,
+      setupTimeoutMs: data.settings.setupTimeoutMs,
+      loadFactory,
+    }));
     this.readyPromise = new Promise<Error | null>((resolve) => (this.resolveReady = resolve)).then((error) => {
       if (error !== null) throw error;
     });

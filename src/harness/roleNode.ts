@@ -1,0 +1,37 @@
+import type { MessagePort } from 'node:worker_threads';
+import { createRng, type Clock } from '../util';
+import type { NodeFactory } from '../node';
+import type { FaultTable } from './FaultTable';
+import { LinkEndpoint } from './LinkEndpoint';
+import { NodeHost } from './NodeHost';
+import type { TraceBuffer } from './TraceBuffer';
+
+/** What one role's node side is made of, on the lead and in a role thread alike. */
+export interface RoleNodeOptions {
+  readonly role: string;
+  readonly roles: readonly string[];
+  readonly seed: number;
+  /** This role's port to each peer role. */
+  readonly ports: ReadonlyMap<string, MessagePort>;
+  readonly table: FaultTable;
+  readonly clock: Clock;
+  readonly trace: TraceBuffer;
+  readonly nodeOptions: Readonly<Record<string, unknown>>;
+  readonly nodeTimeoutMs: number;
+  readonly setupTimeoutMs: number;
+  readonly loadFactory: () => Promise<NodeFactory>;
+}
+
+/** Wires a role's end of the link mesh (with its own seeded RNG for drops and delays) to its node host. */
+export function createRoleNode(options: RoleNodeOptions): { links: LinkEndpoint; host: NodeHost } {
+  const { role, roles, seed, clock, trace } = options;
+  const links = new LinkEndpoint(role, roles, options.ports, options.table, clock, createRng(seed).fork(`links:${role}`), trace);
+  const host = new NodeHost(
+    { role, roles, seed, nodeOptions: options.nodeOptions, nodeTimeoutMs: options.nodeTimeoutMs, setupTimeoutMs: options.setupTimeoutMs },
+    options.loadFactory,
+    links,
+    trace,
+    clock,
+  );
+  return { links, host };
+}
