@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     fileError = { name: 'Error', message: `The role's test run failed: ${(error as Error)?.stack ?? String(error)}` };
   }
   session.fileDone(fileError);
-  await session.shutdownRequestedAt();
+  await session.whenShutdownRequested();
   await session.close();
 }
 

@@ -251,7 +251,7 @@ export class Conductor {
     const stopMs = this.settings.stopTimeoutMs;
     const stops = this.roles.slice(1).map(async (role) => {
       const slot = this.slot(role);
-      if (slot.status !== 'terminated') this.post(role, { type: 'shutdown', stopTimeoutMs: stopMs });
+      if (slot.status !== 'terminated') this.post(role, { type: 'shutdown' });
       try {
         await withDeadline(this.clock, slot.closed, stopMs + this.settings.graceMs, () => new HarnessTimeoutError('close'));
       } catch {

@@ -52,7 +52,6 @@ export class LeadSession implements HarnessClient {
   private readonly collector: TraceCollector;
   private readonly links: LinkEndpoint;
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
-  private readonly startedAt: number;
 
   constructor(private readonly options: LeadSessionOptions) {
     const { roles, seed, clock } = options;
@@ -61,9 +60,8 @@ export class LeadSession implements HarnessClient {
     this.seed = seed;
     this.clock = clock;
     this.settings = options.settings;
-    this.startedAt = clock.now();
     this.table = new FaultTable(roles.length);
-    this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: this.startedAt });
+    this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: clock.now() });
     this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]));
     const mesh = createMesh(roles);
     ({ links: this.links, host: this.host } = createRoleNode({
@@ -162,7 +160,6 @@ export class LeadSession implements HarnessClient {
       faultBuffer: this.table.buffer,
       control: control.port2,
       links: linkRecord,
-      fileStartedAt: this.startedAt,
       settings: { ...this.options.settings },
     };
     const worker = new Worker(this.options.workerScript, {

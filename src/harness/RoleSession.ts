@@ -36,8 +36,8 @@ export class RoleSession implements HarnessClient {
   private nextRequest = 1;
   private readonly readyPromise: Promise<void>;
   private resolveReady!: (error: Error | null) => void;
-  private shutdownRequested: ((stopTimeoutMs: number) => void) | null = null;
-  private readonly shutdownPromise: Promise<number>;
+  private shutdownRequested: (() => void) | null = null;
+  private readonly shutdownPromise: Promise<void>;
 
   constructor(
     data: RoleWorkerData,
@@ -118,8 +118,8 @@ export class RoleSession implements HarnessClient {
     this.post({ type: 'file-done', error });
   }
 
-  /** Resolves when the conductor asks this role to shut down; gives the stop deadline. */
-  shutdownRequestedAt(): Promise<number> {
+  /** Resolves when the conductor asks this role to shut down. */
+  whenShutdownRequested(): Promise<void> {
     return this.shutdownPromise;
   }
 
@@ -200,7 +200,7 @@ export class RoleSession implements HarnessClient {
         this.reply(message.requestId, this.host.awaitMembersUp(message.count, message.timeoutMs));
         break;
       case 'shutdown':
-        this.shutdownRequested?.(message.stopTimeoutMs);
+        this.shutdownRequested?.();
         break;
       default:
         assertNever(message, 'message from the lead');

@@ -52,7 +52,7 @@ export type LeadToRole =
   | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
   | { readonly type: 'node-op'; readonly requestId: number; readonly op: NodeOp; readonly incarnation: number }
   | { readonly type: 'await-members-up'; readonly requestId: number; readonly count: number; readonly timeoutMs: number }
-  | { readonly type: 'shutdown'; readonly stopTimeoutMs: number };
+  | { readonly type: 'shutdown' };
 
 /** What the lead passes to a role thread in `workerData`. */
 export interface RoleWorkerData {
@@ -71,8 +71,6 @@ export interface RoleWorkerData {
   readonly control: MessagePort;
   /** One port per peer role. */
   readonly links: Record<string, MessagePort>;
-  /** Start time of the file on the lead, for trace times. */
-  readonly fileStartedAt: number;
   readonly settings: ClientSettings & { readonly nodeTimeoutMs: number; readonly setupTimeoutMs: number };
 }
 
