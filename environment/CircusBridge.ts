@@ -29,6 +29,8 @@ export class CircusBridge {
   private readonly multinodeTests = new WeakSet<Circus.TestEntry>();
   /** The lead-only test (outside describe.multinode) running now, if any. */
   leadOnlyTest: string | null = null;
+  /** Errors outside tests already reported to the harness (by the thrown value), with when they happened. */
+  private readonly reported = new Set<unknown>();
 
   constructor(
     private readonly role: string,
@@ -72,8 +74,51 @@ export class CircusBridge {
         return;
       case 'test_done':
         return this.testDone(event.test);
+      case 'error':
+        // Outside a test circus keeps the error for the file; report it now, with its time.
+        if (event.promise === undefined && state.currentlyRunningTest === null) this.reportOutsideTest(event.error);
+        return;
+      case 'hook_failure':
+        if (event.hook.type === 'afterAll') this.reportOutsideTest(event.error);
+        return;
+      case 'run_finish':
+        return this.runFinish(state);
+      case 'teardown':
+        // Unhandled rejections join circus's errors after this handler saw run_finish.
+        this.sweepUnhandled(state);
+        return;
       default:
         return;
+    }
+  }
+
+  private reportOutsideTest(error: unknown): void {
+    const primary = primaryError(error as Circus.TestError);
+    if (this.reported.has(primary)) return;
+    this.reported.add(primary);
+    const client = this.client();
+    client?.roleError(primary, client.clock.now());
+  }
+
+  private sweepUnhandled(state: Circus.State): void {
+    for (const error of state.unhandledErrors) this.reportOutsideTest(error);
+  }
+
+  /**
+   * The end of this role's file. The lead ends the file on every role (nodes stopped, threads ended)
+   * while circus still catches what a node throws, and fails the file with every other role's error
+   * that no test result reported, each tagged with its role and the time it happened.
+   */
+  private async runFinish(state: Circus.State): Promise<void> {
+    this.sweepUnhandled(state);
+    const client = this.client();
+    if (client === null || !this.isLead) return;
+    const others = await client.finish();
+    for (const error of state.unhandledErrors) tag(primaryError(error) as Error, this.role);
+    for (const { role, time, error } of others) {
+      const pushed = outsideTestError(role, time, error);
+      this.reported.add(pushed);
+      state.unhandledErrors.push(pushed);
     }
   }
 
@@ -253,6 +298,16 @@ function mergeErrors(lead: string, ownErrors: readonly Circus.TestError[], resul
     for (const data of result.errors) tagged.push({ error: tag(deserializeError(data), role), consequence: isConsequence(data) });
   }
   return [...tagged.filter((t) => !t.consequence), ...tagged.filter((t) => t.consequence)].map((t) => t.error);
+}
+
+/** A role's error outside any test, as Jest shows it: `[b] <message> (at 14:02:11.123 UTC, outside any test)`. */
+function outsideTestError(role: string, time: number, data: SerializedError): Error {
+  const error = tag(deserializeError(data), role);
+  const [first = '', ...rest] = error.message.split('\n');
+  const stamped = [`${first} (at ${new Date(time).toISOString().slice(11, 23)} UTC, outside any test)`, ...rest].join('\n');
+  if (typeof error.stack === 'string') error.stack = error.stack.replace(error.message, stamped);
+  error.message = stamped;
+  return error;
 }
 
 function isConsequence(error: SerializedError): boolean {

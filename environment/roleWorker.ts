@@ -10,7 +10,7 @@ import TestRunner from 'jest-runner';
 import Runtime from 'jest-runtime';
 import { ModuleMap } from 'jest-haste-map';
 import { RoleSession, isRoleWorkerData } from '../src/harness';
-import { systemClock, type SerializedError } from '../src/util';
+import { serializeError, systemClock, type SerializedError } from '../src/util';
 import { ROLE_SESSION_KEY } from './MultinodeEnvironment';
 import { factoryLoader } from './nodeModule';
 
@@ -21,6 +21,11 @@ async function main(): Promise<void> {
   const config = data.projectConfig as Config.ProjectConfig;
   const session = new RoleSession(data, systemClock, factoryLoader(data.nodeModule, config));
   (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] = session;
+  // Until this thread ends, an error nothing else catches is this role's error outside any test.
+  // jest-circus swaps these listeners for its own while the file runs, and puts them back after.
+  const late = (error: unknown): void => session.roleError(error, systemClock.now());
+  process.on('uncaughtException', late);
+  process.on('unhandledRejection', late);
 
   let fileError: SerializedError | null = null;
   try {
@@ -31,7 +36,8 @@ async function main(): Promise<void> {
       fileError = fromJest(error);
     });
     runner.on('test-file-success', ([, result]) => {
-      if (result.testExecError) fileError = fromJest(result.testExecError);
+      // The environment reports each error outside tests as it happens; this is only a safety net.
+      if (result.testExecError && session.reportedErrorCount === 0) session.roleError(fromJest(result.testExecError), systemClock.now());
     });
     const test = { path: data.testPath, context: { config, moduleMap, resolver, hasteFS: undefined } } as unknown as Test;
     const watcher = { isInterrupted: () => false, isWatchMode: () => false, on: () => () => undefined, setState: () => undefined };
@@ -45,11 +51,12 @@ async function main(): Promise<void> {
 }
 
 function fromJest(error: SerializableError): SerializedError {
-  return { name: 'Error', message: error.message, stack: error.stack ?? undefined, code: typeof error.code === 'string' ? error.code : undefined };
+  return serializeError({ name: 'Error', message: error.message, stack: error.stack ?? undefined, code: typeof error.code === 'string' ? error.code : undefined });
 }
 
 main().catch((error: unknown) => {
   // Surfaces as the worker's 'error' event on the lead, which reports it against this role.
+  process.removeAllListeners('uncaughtException');
   setImmediate(() => {
     throw error;
   });

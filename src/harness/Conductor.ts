@@ -6,7 +6,8 @@ import type { NodeHost } from './NodeHost';
 import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
 import { TestLockstep, type RoleResult } from './TestLockstep';
 import type { TraceCollector } from './TraceCollector';
-import type { FaultCommand } from './traceTypes';
+import { RoleErrorLog, type RoleErrorEntry } from './RoleErrorLog';
+import type { FaultCommand, RoleError } from './traceTypes';
 import { HarnessTimeoutError, LeadFinishedError, NodeError, RoleTerminatedError, withoutFrames } from './errors';
 
 /** Settings of the conductor, all in milliseconds. */
@@ -31,7 +32,8 @@ interface RoleSlot {
   nodeReady: { resolve(): void; reject(error: Error): void; promise: Promise<void> };
   fileDone: { resolve(): void; promise: Promise<void> };
   closed: Promise<void>;
-  failure: SerializedError | null;
+  /** Why the role's file failed or its thread ended; marked reported once a test result carries it. */
+  failure: RoleErrorEntry | null;
   nodeStarted: boolean;
   currentTest: string | null;
 }
@@ -65,6 +67,8 @@ export class Conductor {
   private readonly pending = new Map<number, Pending>();
   private nextRequest = 1;
   private faultQueue: Promise<unknown> = Promise.resolve();
+  private readonly errors: RoleErrorLog;
+  private finished: Promise<RoleError[]> | null = null;
 
   constructor(
     readonly roles: readonly string[],
@@ -74,6 +78,7 @@ export class Conductor {
     private readonly clock: Clock,
     private readonly settings: ConductorSettings,
   ) {
+    this.errors = new RoleErrorLog(trace);
     roles.forEach((role, index) => {
       const slot: RoleSlot = {
         role,
@@ -112,7 +117,6 @@ export class Conductor {
     this.slots.set(role, attached);
     port.on('message', (message: RoleToLead) => this.handle(role, message));
     worker.on('error', (error) => {
-      this.trace.addRoleError({ role, time: this.clock.now(), error: serializeError(error) });
       this.markTerminated(role, `its thread failed: ${error.message}`, serializeError(error));
     });
     worker.on('exit', (code) => {
@@ -207,16 +211,29 @@ export class Conductor {
   terminate(role: string, reason: string): void {
     const slot = this.slot(role);
     if (slot.status === 'terminated' || role === this.roles[0]) return;
-    this.trace.addRoleError({ role, time: this.clock.now(), error: serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`))) });
     this.markTerminated(role, reason, null);
     void slot.worker?.terminate();
   }
 
   /**
-   * Teardown: waits for the roles to finish their file, stops every node with a deadline, and ends
-   * every role thread. Never throws; what went wrong is recorded as role errors.
+   * An error of `role` outside any test result, at `time`. The lead's own errors are in its Jest run
+   * already (`inJest`); every other role's reaches Jest through `finish()`.
    */
-  async shutdown(): Promise<void> {
+  roleError(role: string, time: number, error: SerializedError, inJest = false): void {
+    this.errors.record(role, time, error, inJest);
+  }
+
+  /**
+   * The end of the lead's file (circus's run_finish): waits for the roles to finish their files,
+   * stops every node with a deadline and ends every role thread, then returns the errors of any role
+   * that no test result reported, for the lead to fail the file with. Never throws; runs once.
+   */
+  finish(): Promise<RoleError[]> {
+    this.finished ??= this.shutdown().then(() => this.errors.takeUnreported());
+    return this.finished;
+  }
+
+  private async shutdown(): Promise<void> {
     const lead = this.roles[0]!;
     this.allReady(
       serializeError(
@@ -255,13 +272,12 @@ export class Conductor {
       try {
         await withDeadline(this.clock, slot.closed, stopMs + this.settings.graceMs, () => new HarnessTimeoutError('close'));
       } catch {
-        this.trace.addRoleError({ role, time: this.clock.now(), error: serializeError(new HarnessTimeoutError(`Role '${role}' did not shut down within ${stopMs + this.settings.graceMs} ms; its thread was terminated.`)) });
+        const error = new HarnessTimeoutError(`Role '${role}' did not shut down within ${stopMs + this.settings.graceMs} ms; its thread was terminated.`);
+        this.roleError(role, this.clock.now(), serializeError(withoutFrames(error)));
       }
       await slot.worker?.terminate();
     });
-    const leadStop = this.leadHost.stop().catch((error: unknown) => {
-      this.trace.addRoleError({ role: this.roles[0]!, time: this.clock.now(), error: serializeError(error) });
-    });
+    const leadStop = this.leadHost.stop().catch((error: unknown) => this.roleError(lead, this.clock.now(), serializeError(error)));
     await Promise.all([...stops, leadStop]);
     for (const pending of this.pending.values()) pending.reject(new RoleTerminatedError('The test file is shutting down.'));
     this.pending.clear();
@@ -315,11 +331,13 @@ export class Conductor {
         this.trace.add(message.events);
         this.trace.omitted(role, message.omitted);
         break;
+      case 'role-error':
+        this.roleError(role, message.time, message.error);
+        break;
       case 'file-done':
         if (slot.status === 'running') {
           slot.status = message.error === null ? 'finished' : 'file-failed';
-          slot.failure = message.error;
-          if (message.error !== null) this.trace.addRoleError({ role, time: this.clock.now(), error: message.error });
+          slot.failure = message.error === null ? null : this.errors.record(role, this.clock.now(), message.error);
           this.barriers.roleGone(role);
           this.lockstep.rolesChanged();
         }
@@ -462,7 +480,7 @@ export class Conductor {
     if (slot.status === 'terminated') return;
     const wasRunning = slot.status === 'running';
     slot.status = 'terminated';
-    slot.failure = error ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`)));
+    slot.failure = this.errors.record(role, this.clock.now(), error ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`))));
     this.table.setNodeState(slot.index, 'terminated');
     // A terminated role takes no part any more; set-up goes on without it.
     slot.nodeReady.resolve();
@@ -484,16 +502,18 @@ export class Conductor {
       case 'finished':
         return { status: 'missing', durationMs: 0, errors: [serializeError(new Error(`Role '${role}' finished its test file without running "${testId}".`))] };
       case 'file-failed':
+        if (slot.failure !== null) slot.failure.reported = true;
         return {
           status: 'failed',
           durationMs: 0,
-          errors: [serializeError(withoutFrames(new RoleTerminatedError(`The test file failed on role '${role}' outside any test, so "${testId}" did not run there: ${slot.failure?.message ?? 'unknown error'}`)))],
+          errors: [serializeError(withoutFrames(new RoleTerminatedError(`The test file failed on role '${role}' outside any test, so "${testId}" did not run there: ${slot.failure?.error.message ?? 'unknown error'}`)))],
         };
       case 'terminated':
+        if (slot.failure !== null) slot.failure.reported = true;
         return {
           status: 'terminated',
           durationMs: 0,
-          errors: [slot.failure ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated.`)))],
+          errors: [slot.failure?.error ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated.`)))],
         };
       default:
         return assertNever(slot.status, 'role status');

@@ -4,7 +4,7 @@ import type { NodeHost } from './NodeHost';
 import type { TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
 import type { TraceBuffer } from './TraceBuffer';
-import type { FaultCommand } from './traceTypes';
+import type { FaultCommand, RoleError } from './traceTypes';
 
 /** Timing defaults a role applies to its own calls. */
 export interface ClientSettings {
@@ -42,6 +42,16 @@ export interface HarnessClient {
   done(testId: string, result: RoleResult): Promise<Map<string, RoleResult> | null>;
   /** Enters a barrier; rejects with the barrier's error. */
   barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void>;
+  /**
+   * Reports an error of this role outside any test (a hook, its node, a timer between tests) that
+   * happened at `time`. Every such error fails the file, naming the role.
+   */
+  roleError(error: unknown, time: number): void;
+  /**
+   * Ends the file (circus's run_finish). On the lead: waits for every role, stops every node, and
+   * returns the errors of other roles that no test result reported. On other roles: nothing to do.
+   */
+  finish(): Promise<RoleError[]>;
   /** Applies a fault on every role. */
   fault(command: FaultCommand): Promise<void>;
 }

@@ -11,7 +11,7 @@ import type { RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
 import { TraceBuffer } from './TraceBuffer';
 import { TraceCollector } from './TraceCollector';
-import type { FaultCommand, FileTrace } from './traceTypes';
+import type { FaultCommand, FileTrace, RoleError } from './traceTypes';
 
 /** Everything the lead needs to start a file's roles. */
 export interface LeadSessionOptions {
@@ -130,14 +130,23 @@ export class LeadSession implements HarnessClient {
     this.collector.addTest(test);
   }
 
-  /** Records a failure of the lead outside any test. */
-  recordRoleError(error: unknown): void {
-    this.collector.addRoleError({ role: this.role, time: this.clock.now(), error: serializeError(error) });
+  roleError(error: unknown, time: number): void {
+    // The lead's own errors outside tests are in its Jest run already; the trace gets them with their time.
+    this.conductor.roleError(this.role, time, serializeError(error), true);
   }
 
-  /** Ends every role and node and returns the file's trace. */
+  /**
+   * Ends the file on every role (see `Conductor.finish`) and returns the errors of other roles that
+   * no test result reported; the lead fails its file with them. Call it before Jest's end of run, so
+   * that everything a node throws while stopping still reaches the run.
+   */
+  finish(): Promise<RoleError[]> {
+    return this.conductor.finish();
+  }
+
+  /** Ends every role and node (if `finish` did not already) and returns the file's trace. */
   async shutdown(): Promise<FileTrace> {
-    await this.conductor.shutdown();
+    await this.conductor.finish();
     this.collector.add(this.trace.drainMessages());
     this.collector.omitted(this.role, this.trace.omitted);
     this.links.close();

@@ -2,7 +2,7 @@ import { type Clock, serializeError, withDeadline } from '../util';
 import type { NodeContext, NodeFactory, NodeHandle, NodeLogger } from '../node';
 import type { LinkEndpoint } from './LinkEndpoint';
 import type { TraceBuffer } from './TraceBuffer';
-import { HarnessTimeoutError, NodeError } from './errors';
+import { HarnessTimeoutError, NodeError, withoutFrames } from './errors';
 
 /** Settings a node host needs. */
 export interface NodeHostOptions {
@@ -72,8 +72,13 @@ export class NodeHost {
     this.incarnationValue = incarnation;
     let handle: NodeHandle;
     try {
-      const timeoutMs = incarnation === 0 ? this.options.setupTimeoutMs : this.options.nodeTimeoutMs;
-      handle = await this.withDeadline(Promise.resolve(factory(ctx)), `The node factory for role '${this.options.role}' (incarnation ${incarnation})`, timeoutMs);
+      const first = incarnation === 0;
+      handle = await this.withDeadline(
+        Promise.resolve(factory(ctx)),
+        `The node factory for role '${this.options.role}' (incarnation ${incarnation})`,
+        first ? this.options.setupTimeoutMs : this.options.nodeTimeoutMs,
+        first ? 'setupTimeoutMs' : 'nodeTimeoutMs',
+      );
     } catch (error) {
       this.links.cut();
       const cause = error instanceof Error ? error : new Error(String(error));
@@ -143,7 +148,7 @@ export class NodeHost {
     }
   }
 
-  private withDeadline<T>(promise: Promise<T>, what: string, timeoutMs = this.options.nodeTimeoutMs): Promise<T> {
-    return withDeadline(this.clock, promise, timeoutMs, () => new HarnessTimeoutError(`${what} did not finish within ${timeoutMs} ms.`));
+  private withDeadline<T>(promise: Promise<T>, what: string, timeoutMs = this.options.nodeTimeoutMs, setting = 'nodeTimeoutMs'): Promise<T> {
+    return withDeadline(this.clock, promise, timeoutMs, () => withoutFrames(new HarnessTimeoutError(`${what} did not finish within ${timeoutMs} ms (${setting}).`)));
   }
 }

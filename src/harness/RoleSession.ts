@@ -9,7 +9,7 @@ import type { NodeHost } from './NodeHost';
 import type { LeadToRole, RoleToLead, RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
 import { TraceBuffer } from './TraceBuffer';
-import type { FaultCommand } from './traceTypes';
+import type { FaultCommand, RoleError } from './traceTypes';
 
 interface Waiter {
   resolve(): void;
@@ -34,6 +34,7 @@ export class RoleSession implements HarnessClient {
   private readonly waiters = new Map<number, Waiter>();
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
   private nextRequest = 1;
+  private reportedErrors = 0;
   private readonly readyPromise: Promise<void>;
   private resolveReady!: (error: Error | null) => void;
   private shutdownRequested: (() => void) | null = null;
@@ -112,6 +113,21 @@ export class RoleSession implements HarnessClient {
     return this.request((requestId) => ({ type: 'fault', requestId, command }));
   }
 
+  roleError(error: unknown, time: number): void {
+    this.reportedErrors++;
+    this.post({ type: 'role-error', time, error: serializeError(error) });
+  }
+
+  /** A role has nothing to wait for at the end of its file: the lead ends it. */
+  async finish(): Promise<RoleError[]> {
+    return [];
+  }
+
+  /** How many errors outside tests this role has reported. */
+  get reportedErrorCount(): number {
+    return this.reportedErrors;
+  }
+
   /** Tells the conductor this role's file is done (with its file-level error, if any). */
   fileDone(error: SerializedError | null): void {
     this.flushMessages();
@@ -128,7 +144,7 @@ export class RoleSession implements HarnessClient {
     try {
       await this.host.stop();
     } catch (error) {
-      this.trace.log('error', `The node did not stop cleanly: ${serializeError(error).message}`);
+      this.roleError(error, this.clock.now());
     }
     this.flushMessages();
     this.links.close();

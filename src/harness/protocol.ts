@@ -43,6 +43,9 @@ export type RoleToLead =
   | { readonly type: 'fault'; readonly requestId: number; readonly command: FaultCommand }
   | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
   | { readonly type: 'trace'; readonly events: readonly RawTraceEvent[]; readonly omitted: number }
+  /** An error of the role outside any test (a hook, its node, a timer between tests), with when it happened. */
+  | { readonly type: 'role-error'; readonly time: number; readonly error: SerializedError }
+  /** The role's file is done; `error` is set when the file could not run at all. */
   | { readonly type: 'file-done'; readonly error: SerializedError | null };
 
 /** Messages from the lead to a role thread. */

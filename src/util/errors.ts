@@ -38,15 +38,31 @@ export function serializeError(value: unknown): SerializedError {
         fields[key] = String(field);
       }
     }
+    const name = typeof error.name === 'string' ? error.name : 'Error';
     return {
-      name: typeof error.name === 'string' ? error.name : 'Error',
-      message: String(error.message),
+      name,
+      message: messageOf(String(error.message ?? ''), typeof error.stack === 'string' ? error.stack : undefined, name),
       stack: typeof error.stack === 'string' ? error.stack : undefined,
       code: typeof error.code === 'string' ? error.code : undefined,
       fields,
     };
   }
   return { name: 'Error', message: `Non-error value thrown: ${describeValue(value)}` };
+}
+
+/**
+ * An error's message; when it is empty (jest-circus leaves a failed hook's message empty and puts the
+ * text in `stack`), the stack's lines before its first frame, without the `Name: ` prefix.
+ */
+function messageOf(message: string, stack: string | undefined, name: string): string {
+  if (message !== '' || stack === undefined) return message;
+  const head: string[] = [];
+  for (const line of stack.split('\n')) {
+    if (/^\s+at \S/.test(line)) break;
+    head.push(line);
+  }
+  const text = head.join('\n').trim();
+  return text.startsWith(`${name}: `) ? text.slice(name.length + 2) : text;
 }
 
 /** Rebuilds an `Error` from a `SerializedError`, keeping its stack and enumerable fields. */
