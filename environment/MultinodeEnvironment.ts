@@ -82,6 +82,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       workerScript: path.join(__dirname, 'roleWorker.js'),
       roleGlobalConfig: roleGlobalConfig(this.config.globalConfig),
       roleProjectConfig: roleProjectConfig(projectConfig as Config.ProjectConfig),
+      roleMemoryMb: options.roleMemoryMb,
       awaitMembersUp: nodeModule === null,
     });
     this.session = this.lead;

@@ -24,6 +24,8 @@ export interface MultinodeOptions {
   readonly setupTimeoutMs: number;
   /** How long a factory call, `stop()` or `crash()` may take. */
   readonly nodeTimeoutMs: number;
+  /** Heap limit of each role thread, in MiB. */
+  readonly roleMemoryMb: number;
 }
 
 /** Every option, its default and what it allows: the one settings table. */
@@ -36,13 +38,14 @@ export const OPTION_DEFAULTS = {
   testTimeoutMs: 30_000,
   setupTimeoutMs: 30_000,
   nodeTimeoutMs: 10_000,
+  roleMemoryMb: 1024,
 };
 
 /** Extra time after a test's timeout before a role that has not finished it is terminated. */
 export const GRACE_MS = 1_000;
 
 const ROLE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs'];
+const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs', 'roleMemoryMb'];
 const MAX_SEED = 0xffffffff;
 
 /**
@@ -97,6 +100,7 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
     testTimeoutMs: positiveMs(given, 'testTimeoutMs'),
     setupTimeoutMs: positiveMs(given, 'setupTimeoutMs'),
     nodeTimeoutMs: positiveMs(given, 'nodeTimeoutMs'),
+    roleMemoryMb: memoryMb(given.roleMemoryMb === undefined ? OPTION_DEFAULTS.roleMemoryMb : given.roleMemoryMb),
   };
 }
 
@@ -120,6 +124,16 @@ function parseRoles(value: unknown): string[] {
 function parseSeed(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEED) {
     throw new InvalidOptionError(`${what} is not a valid seed; a seed is an integer from 0 to ${MAX_SEED}.`);
+  }
+  return value;
+}
+
+// Below this a role thread cannot load Jest and the test file at all.
+const MIN_ROLE_MEMORY_MB = 64;
+
+function memoryMb(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_ROLE_MEMORY_MB) {
+    throw new InvalidOptionError(`multinode.roleMemoryMb must be a whole number of MiB, at least ${MIN_ROLE_MEMORY_MB}; it was ${describeValue(value)}.`);
   }
   return value;
 }

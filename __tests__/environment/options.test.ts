@@ -31,6 +31,7 @@ describe('parseOptions', () => {
           testTimeoutMs: 30_000,
           setupTimeoutMs: 30_000,
           nodeTimeoutMs: 10_000,
+          roleMemoryMb: 1024,
         });
       }
       expect(OPTION_DEFAULTS.roles).toEqual(['a', 'b', 'c']);
@@ -65,6 +66,7 @@ describe('parseOptions', () => {
         testTimeoutMs: 2.5,
         setupTimeoutMs: 3,
         nodeTimeoutMs: 4,
+        roleMemoryMb: 64,
       });
       expect(parsed).toEqual({
         roles: ['lead', 'Follower_1', 'x-2'],
@@ -77,6 +79,7 @@ describe('parseOptions', () => {
         testTimeoutMs: 2.5,
         setupTimeoutMs: 3,
         nodeTimeoutMs: 4,
+        roleMemoryMb: 64,
       });
     });
 
@@ -140,7 +143,7 @@ describe('parseOptions', () => {
 
     it('unknown keys, every one of them, with the list of options', () => {
       expect(invalid(() => parse({ role: ['a'] })).message).toBe(
-        "testEnvironmentOptions.multinode has unknown option 'role'; the options are roles, node, nodeOptions, mode, seed, barrierTimeoutMs, testTimeoutMs, setupTimeoutMs, nodeTimeoutMs.",
+        "testEnvironmentOptions.multinode has unknown option 'role'; the options are roles, node, nodeOptions, mode, seed, barrierTimeoutMs, testTimeoutMs, setupTimeoutMs, nodeTimeoutMs, roleMemoryMb.",
       );
       expect(invalid(() => parse({ timeout: 1, roles: ['a'], sed: 2 })).message).toMatch(/^testEnvironmentOptions\.multinode has unknown options 'timeout', 'sed'; the options are /);
     });
@@ -230,6 +233,16 @@ describe('parseOptions', () => {
           expect(invalid(() => parse({ [key]: value })).message).toBe(`multinode.${key} must be a positive number of milliseconds; it was ${shown}.`);
         }
         expect(invalid(() => parse({ [key]: Infinity })).message).toMatch(new RegExp(`^multinode\\.${key} must be a positive number of milliseconds; it was `));
+      }
+    });
+
+    it('a role heap limit that is not a whole number of MiB from 64 up', () => {
+      for (const [value, shown] of [
+        [63, '63'],
+        [100.5, '100.5'],
+        ['512', '"512"'],
+      ] as const) {
+        expect(invalid(() => parse({ roleMemoryMb: value })).message).toBe(`multinode.roleMemoryMb must be a whole number of MiB, at least 64; it was ${shown}.`);
       }
     });
   });

@@ -110,14 +110,18 @@ export class Conductor {
     );
   }
 
-  /** Connects a role's thread: its worker and its control port. */
-  attach(role: string, worker: Worker, port: MessagePort): void {
+  /** Connects a role's thread: its worker, its control port, and its heap limit in MiB (for the out-of-memory report). */
+  attach(role: string, worker: Worker, port: MessagePort, memoryMb: number): void {
     const slot = this.slot(role);
     const attached: RoleSlot = { ...slot, worker, port, closed: new Promise((resolve) => port.once('close', () => resolve())) };
     this.slots.set(role, attached);
     port.on('message', (message: RoleToLead) => this.handle(role, message));
     worker.on('error', (error) => {
-      this.markTerminated(role, `its thread failed: ${error.message}`, serializeError(error));
+      if ((error as Error & { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        this.markTerminated(role, `it ran out of memory: its heap passed ${memoryMb} MiB (roleMemoryMb)`, null);
+      } else {
+        this.markTerminated(role, `its thread failed: ${error.message}`, serializeError(error));
+      }
     });
     worker.on('exit', (code) => {
       const current = this.slot(role);

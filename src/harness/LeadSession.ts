@@ -30,6 +30,8 @@ export interface LeadSessionOptions {
   readonly workerScript: string;
   readonly roleGlobalConfig: unknown;
   readonly roleProjectConfig: unknown;
+  /** Heap limit of each role thread, in MiB; a role past it is reported as out of memory. */
+  readonly roleMemoryMb: number;
   /** Whether to wait for every node to see all members Up before the first test. */
   readonly awaitMembersUp: boolean;
 }
@@ -176,8 +178,9 @@ export class LeadSession implements HarnessClient {
       transferList: [control.port2, ...links.values()],
       stdout: false,
       stderr: false,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.roleMemoryMb },
     });
-    this.conductor.attach(role, worker, control.port1);
+    this.conductor.attach(role, worker, control.port1, this.options.roleMemoryMb);
   }
 }
 
