@@ -250,7 +250,8 @@ export class CircusBridge {
     }
     const results = await client.done(id, own);
     if (results === null) return;
-    results.set(this.role, own);
+    // The conductor may have marked the lead's own errors as consequences of another role.
+    if (!results.has(this.role)) results.set(this.role, own);
     test.errors.splice(0, test.errors.length, ...mergeErrors(this.role, test.errors, results));
     this.onTestFinished(test, id, true, startedAt, results);
   }
@@ -289,13 +290,16 @@ function primaryError(error: Circus.TestError): unknown {
  */
 function mergeErrors(lead: string, ownErrors: readonly Circus.TestError[], results: Map<string, RoleResult>): Error[] {
   const tagged: Array<{ error: Error; consequence: boolean }> = [];
-  for (const raw of ownErrors) {
+  const leadResult = results.get(lead)?.errors ?? [];
+  ownErrors.forEach((raw, i) => {
     const error = primaryError(raw) as Error;
-    tagged.push({ error: tag(error, lead), consequence: isConsequence(serializeError(error)) });
-  }
+    const marked = leadResult[i];
+    const consequence = marked !== undefined && isConsequence(marked) ? marked : serializeError(error);
+    tagged.push({ error: noteRoot(tag(error, lead), consequence), consequence: isConsequence(consequence) });
+  });
   for (const [role, result] of results) {
     if (role === lead) continue;
-    for (const data of result.errors) tagged.push({ error: tag(deserializeError(data), role), consequence: isConsequence(data) });
+    for (const data of result.errors) tagged.push({ error: noteRoot(tag(deserializeError(data), role), data), consequence: isConsequence(data) });
   }
   return [...tagged.filter((t) => !t.consequence), ...tagged.filter((t) => t.consequence)].map((t) => t.error);
 }
@@ -312,6 +316,20 @@ function outsideTestError(role: string, time: number, data: SerializedError): Er
 
 function isConsequence(error: SerializedError): boolean {
   return error.fields?.consequence === true;
+}
+
+/**
+ * A consequence that does not say so itself (a test timeout while the role waited for a role that
+ * stopped answering) gets a line naming its root cause, as barrier consequences have.
+ */
+function noteRoot(error: Error, data: SerializedError): Error {
+  const root = data.fields?.rootRole;
+  if (!isConsequence(data) || typeof root !== 'string' || /consequence/.test(error.message)) return error;
+  const note = `This is a consequence of role ${root}'s failure (${String(data.fields?.rootSummary ?? 'see its error')}), not a second root cause.`;
+  const original = error.message;
+  error.message = `${original}\n${note}`;
+  if (typeof error.stack === 'string' && original !== '') error.stack = error.stack.replace(original, error.message);
+  return error;
 }
 
 function tag(error: Error, role: string): Error {

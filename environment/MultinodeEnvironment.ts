@@ -11,7 +11,7 @@ import { systemClock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
 import { createGlobals } from './globalsApi';
 import { factoryLoader, resolveNodeModule } from './nodeModule';
-import { GRACE_MS, parseOptions, type MultinodeOptions } from './options';
+import { GRACE_MS, PING_INTERVAL_MS, UNRESPONSIVE_AFTER_MS, parseOptions, type MultinodeOptions } from './options';
 import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
@@ -75,6 +75,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
         graceMs: GRACE_MS,
         finishTimeoutMs: options.testTimeoutMs + GRACE_MS,
         stopTimeoutMs: options.nodeTimeoutMs,
+        pingIntervalMs: PING_INTERVAL_MS,
+        unresponsiveAfterMs: UNRESPONSIVE_AFTER_MS,
       },
       nodeOptions: options.nodeOptions,
       nodeModule,

@@ -44,6 +44,16 @@ export const OPTION_DEFAULTS = {
 /** Extra time after a test's timeout before a role that has not finished it is terminated. */
 export const GRACE_MS = 1_000;
 
+/** How often the lead pings every role, to tell a role blocked in a loop from a slow one. */
+export const PING_INTERVAL_MS = 250;
+
+/**
+ * Silence after which a role that every other role waits for (at a barrier, or done with the test)
+ * is ended as hung, instead of at the test's timeout. Long enough for a garbage collection or a
+ * starved thread on a loaded 2-core machine.
+ */
+export const UNRESPONSIVE_AFTER_MS = 3_000;
+
 const ROLE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs', 'roleMemoryMb'];
 const MAX_SEED = 0xffffffff;

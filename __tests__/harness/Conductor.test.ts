@@ -35,6 +35,8 @@ describe('Conductor', () => {
       setupTimeoutMs: 30_000,
       finishTimeoutMs: 5_000,
       stopTimeoutMs: 5_000,
+      pingIntervalMs: 250,
+      unresponsiveAfterMs: 3_000,
     });
   });
 

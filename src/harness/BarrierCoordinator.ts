@@ -152,6 +152,16 @@ export class BarrierCoordinator {
     }
   }
 
+  /** The roles that `role` waits for: participants of its barriers that have not arrived. */
+  missingAt(role: string): string[] {
+    const missing = new Set<string>();
+    for (const barrier of this.barriers.values()) {
+      if (!barrier.waiting.has(role)) continue;
+      for (const r of barrier.participants) if (!barrier.arrived.has(r)) missing.add(r);
+    }
+    return [...missing];
+  }
+
   /** The names of the barriers `role` is waiting at. */
   waitingAt(role: string): string[] {
     return [...this.barriers.values()].filter((b) => b.waiting.has(role)).map((b) => b.name);

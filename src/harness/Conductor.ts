@@ -5,6 +5,7 @@ import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable
 import type { NodeHost } from './NodeHost';
 import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
 import { TestLockstep, type RoleResult } from './TestLockstep';
+import { HangWatch } from './HangWatch';
 import type { TraceCollector } from './TraceCollector';
 import { RoleErrorLog, type RoleErrorEntry } from './RoleErrorLog';
 import type { FaultCommand, RoleError } from './traceTypes';
@@ -19,6 +20,10 @@ export interface ConductorSettings {
   readonly finishTimeoutMs: number;
   /** How long a node may take to stop at teardown. */
   readonly stopTimeoutMs: number;
+  /** How often roles are pinged to tell a hung role from a slow one. */
+  readonly pingIntervalMs: number;
+  /** Silence after which a role that every other role waits for is ended as hung. */
+  readonly unresponsiveAfterMs: number;
 }
 
 type RoleStatus = 'running' | 'finished' | 'file-failed' | 'terminated';
@@ -68,6 +73,9 @@ export class Conductor {
   private nextRequest = 1;
   private faultQueue: Promise<unknown> = Promise.resolve();
   private readonly errors: RoleErrorLog;
+  private readonly hangs: HangWatch;
+  /** Per role and test: the hung role it was waiting for when its test failed. */
+  private readonly blamed = new Map<string, string>();
   private finished: Promise<RoleError[]> | null = null;
 
   constructor(
@@ -107,6 +115,20 @@ export class Conductor {
         go: (role, testId, error) => this.go(role, testId, error),
       },
       clock,
+    );
+    const lead = roles[0]!;
+    const running = (): string[] => roles.filter((r) => this.slots.get(r)!.status === 'running');
+    this.hangs = new HangWatch(
+      {
+        candidates: () => running().filter((r) => r !== lead),
+        activeRoles: () => [lead, ...running().filter((r) => r !== lead)],
+        isWaiting: (role) => this.barriers.waitingAt(role).length > 0 || this.lockstep.isWaiting(role),
+        ping: (role) => this.post(role, { type: 'ping' }),
+        hung: (role, silentMs) =>
+          this.terminate(role, `it stopped answering for ${(silentMs / 1000).toFixed(1)} s while every other role waited for it (is it stuck in a synchronous loop?)`),
+      },
+      clock,
+      settings,
     );
   }
 
@@ -170,6 +192,7 @@ export class Conductor {
         );
       }
       this.allReady(null);
+      this.hangs.start();
     } catch (error) {
       this.allReady(serializeError(error));
       throw error;
@@ -182,16 +205,40 @@ export class Conductor {
     this.lockstep.begin(role, testId, timeoutMs);
   }
 
-  /** A role's test failed before it finished: barriers of that test fail for the others as a consequence. */
+  /**
+   * A role's test failed before it finished: barriers of that test fail for the others as a
+   * consequence. A role that failed while it waited at a barrier for a role that stopped answering
+   * (its own test timed out, say) failed as a consequence of that role.
+   */
   failedEarly(role: string, testId: string, error: SerializedError): void {
-    this.barriers.roleFinishedTest(role, testId, failureOf(role, [error]));
+    const hung = this.hungRoleAwaitedBy(role, testId);
+    this.barriers.roleFinishedTest(role, testId, hung === null ? failureOf(role, [error]) : hungFailure(hung));
   }
 
   /** A role's result for a test. */
   done(role: string, testId: string, result: RoleResult): void {
     this.slot(role).currentTest = null;
-    this.barriers.roleFinishedTest(role, testId, result.status === 'passed' ? null : failureOf(role, result.errors));
-    this.lockstep.result(role, testId, result);
+    const hung = this.hungRoleAwaitedBy(role, testId);
+    this.blamed.delete(`${role}\u0000${testId}`);
+    const own = hung === null ? result : { ...result, errors: result.errors.map((e) => asConsequence(e, hungFailure(hung))) };
+    this.barriers.roleFinishedTest(role, testId, own.status === 'passed' ? null : failureOf(role, own.errors));
+    this.lockstep.result(role, testId, own);
+  }
+
+  /**
+   * The role that `role` waits for at a barrier of `testId` and that has missed its pings for a
+   * while; null when there is none. It is remembered for the rest of the test for every role waiting
+   * for it, since their barriers are about to fail before their own timeouts are reported.
+   */
+  private hungRoleAwaitedBy(role: string, testId: string): string | null {
+    const known = this.blamed.get(`${role}\u0000${testId}`);
+    if (known !== undefined) return known;
+    const hung = this.barriers.missingAt(role).find((r) => r !== this.roles[0] && this.hangs.isSilent(r, 4 * this.settings.pingIntervalMs)) ?? null;
+    if (hung === null) return null;
+    for (const r of this.roles) {
+      if (r === role || this.barriers.missingAt(r).includes(hung)) this.blamed.set(`${r}\u0000${testId}`, hung);
+    }
+    return hung;
   }
 
   /** Enters a barrier for `entry.role`. */
@@ -267,6 +314,7 @@ export class Conductor {
         }
       }),
     );
+    this.hangs.stop();
     this.lockstep.close();
     this.barriers.abortAll('the test file is shutting down');
     const stopMs = this.settings.stopTimeoutMs;
@@ -289,7 +337,10 @@ export class Conductor {
 
   private handle(role: string, message: RoleToLead): void {
     const slot = this.slot(role);
+    this.hangs.pong(role);
     switch (message.type) {
+      case 'pong':
+        break;
       case 'node-ready':
         slot.nodeStarted = true;
         slot.nodeReady.resolve();
@@ -489,6 +540,8 @@ export class Conductor {
     // A terminated role takes no part any more; set-up goes on without it.
     slot.nodeReady.resolve();
     slot.fileDone.resolve();
+    // Barriers of the test it was running fail for the others as a consequence of this role.
+    if (slot.currentTest !== null) this.barriers.roleFinishedTest(role, slot.currentTest, { rootRole: role, summary: firstLine(slot.failure.error.message) });
     for (const [id, pending] of this.pending) {
       if (pending.role !== role) continue;
       this.pending.delete(id);
@@ -558,6 +611,17 @@ function failureOf(role: string, errors: readonly SerializedError[]): RoleFailur
   const rootRole = typeof fields.rootRole === 'string' ? fields.rootRole : role;
   const summary = typeof fields.rootSummary === 'string' ? fields.rootSummary : consequence ? firstLine(consequence.message) : 'no error recorded';
   return { summary, rootRole };
+}
+
+/** What other roles' barriers say when the role they waited for stopped answering. */
+function hungFailure(role: string): RoleFailure {
+  return { rootRole: role, summary: `role '${role}' stopped answering while the others waited for it` };
+}
+
+/** `error`, marked as a consequence of `failure`'s root role (as barrier consequences are). */
+function asConsequence(error: SerializedError, failure: RoleFailure): SerializedError {
+  if (error.fields?.consequence === true) return error;
+  return { ...error, fields: { ...error.fields, consequence: true, rootRole: failure.rootRole, rootSummary: failure.summary } };
 }
 
 function firstLine(text: string): string {

@@ -215,6 +215,9 @@ export class RoleSession implements HarnessClient {
       case 'await-members-up':
         this.reply(message.requestId, this.host.awaitMembersUp(message.count, message.timeoutMs));
         break;
+      case 'ping':
+        this.post({ type: 'pong' });
+        break;
       case 'shutdown':
         this.shutdownRequested?.();
         break;

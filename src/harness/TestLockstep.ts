@@ -133,6 +133,15 @@ export class TestLockstep {
     });
   }
 
+  /** Whether `role` waits on other roles: for a test to start everywhere, or for a test it finished to finish everywhere. */
+  isWaiting(role: string): boolean {
+    for (const run of this.runs.values()) {
+      if (!run.went && run.begun.has(role)) return true;
+      if (run.went && run.results.has(role) && [...run.expected].some((r) => !run.results.has(r))) return true;
+    }
+    return false;
+  }
+
   /** Re-evaluates every run after roles left (terminated or finished). */
   rolesChanged(): void {
     for (const run of this.runs.values()) {

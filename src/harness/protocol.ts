@@ -43,6 +43,8 @@ export type RoleToLead =
   | { readonly type: 'fault'; readonly requestId: number; readonly command: FaultCommand }
   | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
   | { readonly type: 'trace'; readonly events: readonly RawTraceEvent[]; readonly omitted: number }
+  /** The answer to a ping: the role's event loop runs. */
+  | { readonly type: 'pong' }
   /** An error of the role outside any test (a hook, its node, a timer between tests), with when it happened. */
   | { readonly type: 'role-error'; readonly time: number; readonly error: SerializedError }
   /** The role's file is done; `error` is set when the file could not run at all. */
@@ -55,6 +57,8 @@ export type LeadToRole =
   | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
   | { readonly type: 'node-op'; readonly requestId: number; readonly op: NodeOp; readonly incarnation: number }
   | { readonly type: 'await-members-up'; readonly requestId: number; readonly count: number; readonly timeoutMs: number }
+  /** Asks for a pong; a role that cannot answer is blocked (see HangWatch). */
+  | { readonly type: 'ping' }
   | { readonly type: 'shutdown' };
 
 /** What the lead passes to a role thread in `workerData`. */
