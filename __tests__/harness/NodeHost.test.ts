@@ -203,5 +203,20 @@ describe('NodeHost', () => {
       expect(error).toBeInstanceOf(HarnessTimeoutError);
       expect(error.message).toBe("Role 'b' saw 2 members Up within 200 ms, not the 3 expected. Its membership view:\na Up\nb Up\nc Unreachable");
     });
+
+    it('fails at once, with the reason and the view, when the node says the count can never be reached', async () => {
+      let never: string | null = null;
+      factory.mockResolvedValueOnce(handle('s', { membersUp: () => 2, describeMembership: () => 'a Up\nb Up\nc Down', whyNotMembersUp: () => never }));
+      await host.start(0);
+      const result = track(host.awaitMembersUp(3, 10_000).catch((e: unknown) => e));
+      clock.advance(100);
+      await flush();
+      expect(result.settled).toBe(false);
+      never = 'c#0 is down';
+      const error = (await runUntilSettled(clock, result.promise, 20)) as Error;
+      expect(error).toBeInstanceOf(NodeError);
+      expect(error.message).toBe("Role 'b' can never see 3 members Up: c#0 is down. Its membership view:\na Up\nb Up\nc Down");
+      expect(clock.now()).toBeLessThan(1_000_000 + 1_000);
+    });
   });
 });

@@ -3,7 +3,7 @@
  * `cluster.state()` returns and what events and `describe()` are computed from.
  */
 import type { Gossip, MemberEntry } from './Gossip';
-import { memberKey, sameMember, type Member, type UniqueAddress } from './Member';
+import { formatMember, memberKey, sameMember, type Member, type UniqueAddress } from './Member';
 import { hasConvergence, leaderOf, oldestOf, unreachableKeys } from './membershipView';
 
 /**
@@ -60,6 +60,21 @@ export function buildClusterState(gossip: Gossip, self: UniqueAddress, phase: Cl
     oldest: oldest ? Object.freeze({ address: oldest.address, incarnation: oldest.incarnation }) : undefined,
     convergence: selfEntry !== undefined && hasConvergence(gossip, self),
   });
+}
+
+/**
+ * Why `state`'s node can never see `count` members Up, or null while it still can: it stopped its
+ * membership (downed, say), or too few members are left that can still be Up, because others were
+ * downed, are leaving or were removed. Members that are only unreachable can come back; these cannot.
+ */
+export function whyNotMembersUp(state: ClusterState, count: number): string | null {
+  if (state.phase === 'stopped') return `${formatMember(state.self)} is no longer a cluster member (it was downed, left or was stopped)`;
+  if (state.phase !== 'member') return null;
+  const possible = state.members.filter((m) => m.status === 'joining' || m.status === 'up');
+  if (possible.length >= count) return null;
+  const gone = state.members.filter((m) => m.status !== 'joining' && m.status !== 'up');
+  const detail = gone.length > 0 ? `: ${gone.map((m) => `${formatMember(m)} is ${m.status}`).join(', ')}` : ' (the others were removed)';
+  return `only ${possible.length} members can still be Up in ${formatMember(state.self)}'s view${detail}`;
 }
 
 /** The number of members that are Up and reachable in `state` (what `awaitMembersUp` counts). */

@@ -6,6 +6,7 @@
 export { Cluster } from './Cluster';
 export type { ClusterStartOptions, ClusterLogger, ClusterEventHandler } from './Cluster';
 export type { ClusterState, ClusterPhase } from './ClusterState';
+export { whyNotMembersUp } from './ClusterState';
 export type { ClusterEvent, ClusterEventType } from './events';
 export type { Member, MemberStatus, UniqueAddress } from './Member';
 export { formatMember, memberKey, sameMember, compareAddresses, compareAge } from './Member';

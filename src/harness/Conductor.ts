@@ -6,6 +6,7 @@ import type { NodeHost } from './NodeHost';
 import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
 import { TestLockstep, type RoleResult } from './TestLockstep';
 import { HangWatch } from './HangWatch';
+import { StartupGate } from './StartupGate';
 import type { TraceCollector } from './TraceCollector';
 import { RoleErrorLog, type RoleErrorEntry } from './RoleErrorLog';
 import type { FaultCommand, RoleError } from './traceTypes';
@@ -25,6 +26,9 @@ export interface ConductorSettings {
   /** Silence after which a role that every other role waits for is ended as hung. */
   readonly unresponsiveAfterMs: number;
 }
+
+/** Once one role's set-up failed, how long the others get to report their own outcome. */
+const SETTLE_AFTER_SETUP_FAILURE_MS = 2_000;
 
 type RoleStatus = 'running' | 'finished' | 'file-failed' | 'terminated';
 
@@ -74,6 +78,7 @@ export class Conductor {
   private faultQueue: Promise<unknown> = Promise.resolve();
   private readonly errors: RoleErrorLog;
   private readonly hangs: HangWatch;
+  private readonly startup: StartupGate;
   /** Per role and test: the hung role it was waiting for when its test failed. */
   private readonly blamed = new Map<string, string>();
   private finished: Promise<RoleError[]> | null = null;
@@ -117,6 +122,20 @@ export class Conductor {
       clock,
     );
     const lead = roles[0]!;
+    this.startup = new StartupGate(
+      {
+        roles,
+        nodeReady: (role) => this.slot(role).nodeReady.promise,
+        nodeStarted: (role) => this.slot(role).nodeStarted,
+        isTerminated: (role) => this.slot(role).status === 'terminated',
+        terminate: (role, reason) => this.terminate(role, reason),
+        awaitMembersUp: (role, count, timeoutMs) =>
+          role === lead ? this.leadHost.awaitMembersUp(count, timeoutMs) : this.request(role, (requestId) => ({ type: 'await-members-up', requestId, count, timeoutMs })),
+        tell: (role, error) => this.post(role, { type: 'all-ready', error }),
+      },
+      clock,
+      { setupTimeoutMs: settings.setupTimeoutMs, graceMs: settings.graceMs, settleAfterFailureMs: SETTLE_AFTER_SETUP_FAILURE_MS },
+    );
     const running = (): string[] => roles.filter((r) => this.slots.get(r)!.status === 'running');
     this.hangs = new HangWatch(
       {
@@ -161,42 +180,11 @@ export class Conductor {
 
   /**
    * Waits for every role's node, then (for the embedded cluster) for every node to see all members
-   * Up, and tells the roles to go on. A role whose file ended before its node started takes no part;
-   * a role still not ready at the deadline is terminated and the file goes on without it. Throws a
-   * clear error when a node fails to start, or when the lead's own node is not up in time.
+   * Up, and tells the roles to go on (see `StartupGate`). Throws the lead's error when set-up failed.
    */
   async awaitReady(membersUp: boolean): Promise<void> {
-    const timeoutMs = this.settings.setupTimeoutMs;
-    const lead = this.roles[0]!;
-    try {
-      try {
-        await withDeadline(
-          this.clock,
-          Promise.all(this.roles.map((r) => this.slot(r).nodeReady.promise)),
-          timeoutMs,
-          () => new HarnessTimeoutError(`Not every role's node started within ${timeoutMs} ms (setupTimeoutMs): ${this.describeNotReady()}.`),
-        );
-      } catch (error) {
-        if (!(error instanceof HarnessTimeoutError) || !this.slot(lead).nodeStarted) throw error;
-        for (const role of this.roles.slice(1)) {
-          if (!this.slot(role).nodeStarted) {
-            this.terminate(role, `its node was not started within ${timeoutMs} ms (setupTimeoutMs); was it stuck while loading the test file?`);
-          }
-        }
-      }
-      if (membersUp) {
-        const members = this.roles.filter((r) => this.slot(r).nodeStarted && this.slot(r).status !== 'terminated');
-        const count = members.length;
-        await Promise.all(
-          members.map((r) => (r === lead ? this.leadHost.awaitMembersUp(count, timeoutMs) : this.request(r, (requestId) => ({ type: 'await-members-up', requestId, count, timeoutMs })))),
-        );
-      }
-      this.allReady(null);
-      this.hangs.start();
-    } catch (error) {
-      this.allReady(serializeError(error));
-      throw error;
-    }
+    await this.startup.run(membersUp);
+    this.hangs.start();
   }
 
   /** A role (possibly the lead) starts test `testId`. */
@@ -286,7 +274,7 @@ export class Conductor {
 
   private async shutdown(): Promise<void> {
     const lead = this.roles[0]!;
-    this.allReady(
+    this.startup.abort(
       serializeError(
         withoutFrames(
           new LeadFinishedError(`The lead role '${lead}' finished the test file before every node was started (if the lead's copy of the file failed to load, see that error).`),
@@ -517,19 +505,6 @@ export class Conductor {
     }
   }
 
-  /** Tells every role whether set-up succeeded; only the first word counts. */
-  private allReady(error: SerializedError | null): void {
-    if (this.readySent) return;
-    this.readySent = true;
-    this.broadcast({ type: 'all-ready', error });
-  }
-
-  private readySent = false;
-
-  private broadcast(message: LeadToRole): void {
-    for (const role of this.roles.slice(1)) this.post(role, message);
-  }
-
   private markTerminated(role: string, reason: string, error: SerializedError | null): void {
     const slot = this.slot(role);
     if (slot.status === 'terminated') return;
@@ -588,11 +563,6 @@ export class Conductor {
     if (last !== null) parts.push(`last logged "${firstLine(last.message)}" ${((this.clock.now() - last.time) / 1000).toFixed(1)} s ago`);
     else parts.push('has logged nothing');
     return parts.join(', ');
-  }
-
-  private describeNotReady(): string {
-    const waiting = this.roles.filter((r) => !this.slot(r).nodeStarted);
-    return `still waiting for ${waiting.map((r) => `'${r}' (${this.slot(r).status})`).join(', ')}`;
   }
 
   private slot(role: string): RoleSlot {

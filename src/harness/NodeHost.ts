@@ -138,6 +138,11 @@ export class NodeHost {
       const current = this.handle;
       const up = current?.membersUp?.() ?? 0;
       if (up === count) return;
+      const never = current?.whyNotMembersUp?.(count) ?? null;
+      if (never !== null) {
+        const view = current?.describeMembership?.() ?? '(the node does not describe its membership)';
+        throw withoutFrames(new NodeError(`Role '${this.options.role}' can never see ${count} members Up: ${never}. Its membership view:\n${view}`));
+      }
       if (this.clock.now() >= deadline) {
         const view = current?.describeMembership?.() ?? '(the node does not describe its membership)';
         throw new HarnessTimeoutError(

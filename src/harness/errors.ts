@@ -84,3 +84,17 @@ export function withoutFrames<E extends Error>(error: E): E {
   error.stack = `${error.name}: ${error.message}`;
   return error;
 }
+
+/** Set-up of a file failed: a node did not start, or the cluster did not form. */
+export class SetupFailedError extends MultinodeError {
+  /** True on a role that did not fail itself and only reports other roles' failures. */
+  readonly consequence: boolean;
+  /** For a consequence: the first role whose set-up failed. */
+  readonly rootRole?: string;
+
+  constructor(message: string, rootRole: string | null) {
+    super('SETUP_FAILED', message);
+    this.consequence = rootRole !== null;
+    if (rootRole !== null) this.rootRole = rootRole;
+  }
+}

@@ -36,6 +36,12 @@ export interface NodeHandle<S = unknown> {
   membersUp?(): number;
   /** Optional: a human-readable view of this node's membership, shown when `awaitMembersUp` times out. */
   describeMembership?(): string;
+  /**
+   * Optional: why this node can never see `count` members Up (it was downed, members were removed),
+   * or null while it still can. With it, `awaitMembersUp` and the start-up wait fail at once, naming
+   * the reason, instead of at their timeout.
+   */
+  whyNotMembersUp?(count: number): string | null;
 }
 
 /**

@@ -3,7 +3,7 @@
  * when a test file does not name its own `node` module.
  */
 import { ActorSystem } from '../actors';
-import { Cluster, registerCluster, resolveClusterSettings, type ClusterLogger } from '../cluster';
+import { Cluster, registerCluster, resolveClusterSettings, whyNotMembersUp, type ClusterLogger } from '../cluster';
 import { channel } from '../transport';
 import { systemClock, createRng } from '../util';
 import type { NodeContext, NodeFactory, NodeHandle } from './NodeFactory';
@@ -80,6 +80,7 @@ export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: Node
     },
     membersUp: () => cluster.membersUp(),
     describeMembership: () => cluster.describe(),
+    whyNotMembersUp: (count) => whyNotMembersUp(cluster.state(), count),
   };
 };
 
