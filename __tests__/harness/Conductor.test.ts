@@ -3,6 +3,7 @@ import { Conductor } from '../../src/harness/Conductor';
 import { BarrierFailedError, BarrierTimeoutError, RoleTerminatedError } from '../../src/harness/errors';
 import { FaultTable, LINK_BLACKHOLED, LINK_PARTITIONED } from '../../src/harness/FaultTable';
 import type { NodeHost } from '../../src/harness/NodeHost';
+import type { NodeOp } from '../../src/harness/protocol';
 import { TraceCollector } from '../../src/harness/TraceCollector';
 import { serializeError } from '../../src/util/errors';
 import { FakeClock } from './helpers';
@@ -30,7 +31,9 @@ describe('Conductor', () => {
       stop: jest.fn(async () => undefined),
       start: jest.fn(async (_incarnation: number) => undefined),
     };
-    conductor = new Conductor(ROLES, table, leadHost as unknown as NodeHost, collector, clock, {
+    // The real NodeHost.run dispatches to these three.
+    const run = (op: NodeOp, incarnation: number): Promise<void> => (op === 'start' ? leadHost.start(incarnation) : op === 'crash' ? leadHost.crash() : leadHost.stop());
+    conductor = new Conductor(ROLES, table, { ...leadHost, run } as unknown as NodeHost, collector, clock, {
       graceMs: 1_000,
       setupTimeoutMs: 30_000,
       finishTimeoutMs: 5_000,

@@ -13,6 +13,7 @@ function setup() {
     candidates: () => ['b', 'c'].filter((r) => !ended.has(r)),
     activeRoles: () => ['a', 'b', 'c'].filter((r) => !ended.has(r)),
     isWaiting: (role) => waiting.has(role),
+    awaitedBy: () => [],
     ping: (role) => {
       if (answering.has(role)) watch.pong(role);
     },

@@ -1,16 +1,20 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { type Clock, deserializeError, serializeError, type SerializedError, withDeadline, assertNever } from '../util';
-import { BarrierCoordinator, type BarrierEntry, type RoleFailure } from './BarrierCoordinator';
-import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable';
+import { BarrierCoordinator, type BarrierEntry } from './BarrierCoordinator';
+import type { FaultTable } from './FaultTable';
 import type { NodeHost } from './NodeHost';
 import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
 import { TestLockstep, type RoleResult } from './TestLockstep';
+import { FaultApplier } from './FaultApplier';
 import { HangWatch } from './HangWatch';
 import { StartupGate } from './StartupGate';
 import type { TraceCollector } from './TraceCollector';
-import { RoleErrorLog, type RoleErrorEntry } from './RoleErrorLog';
+import { PendingRequests } from './PendingRequests';
+import { RoleErrorLog } from './RoleErrorLog';
+import { absentResult, createSlot, type RoleSlot } from './RoleSlot';
+import { asConsequence, failureOf, firstLine, hungFailure } from './consequences';
 import type { FaultCommand, RoleError } from './traceTypes';
-import { HarnessTimeoutError, LeadFinishedError, NodeError, RoleTerminatedError, withoutFrames } from './errors';
+import { HarnessTimeoutError, LeadFinishedError, RoleTerminatedError, withoutFrames } from './errors';
 
 /** Settings of the conductor, all in milliseconds. */
 export interface ConductorSettings {
@@ -30,40 +34,6 @@ export interface ConductorSettings {
 /** Once one role's set-up failed, how long the others get to report their own outcome. */
 const SETTLE_AFTER_SETUP_FAILURE_MS = 2_000;
 
-type RoleStatus = 'running' | 'finished' | 'file-failed' | 'terminated';
-
-interface RoleSlot {
-  readonly role: string;
-  readonly index: number;
-  status: RoleStatus;
-  readonly worker: Worker | null;
-  readonly port: MessagePort | null;
-  nodeReady: { resolve(): void; reject(error: Error): void; promise: Promise<void> };
-  fileDone: { resolve(): void; promise: Promise<void> };
-  closed: Promise<void>;
-  /** Why the role's file failed or its thread ended; marked reported once a test result carries it. */
-  failure: RoleErrorEntry | null;
-  nodeStarted: boolean;
-  currentTest: string | null;
-}
-
-interface Pending {
-  readonly role: string;
-  resolve(): void;
-  reject(error: Error): void;
-}
-
-function deferred(): { resolve(): void; reject(error: Error): void; promise: Promise<void> } {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined);
-  return { resolve, reject, promise };
-}
-
 /**
  * The lead's coordinator of a test file: it tracks every role thread, runs the lockstep of
  * multi-node tests, the barriers and the faults, and collects the trace. Roles talk to it over
@@ -73,14 +43,11 @@ export class Conductor {
   readonly barriers: BarrierCoordinator;
   readonly lockstep: TestLockstep;
   private readonly slots = new Map<string, RoleSlot>();
-  private readonly pending = new Map<number, Pending>();
-  private nextRequest = 1;
-  private faultQueue: Promise<unknown> = Promise.resolve();
+  private readonly requests = new PendingRequests();
+  private readonly faults: FaultApplier;
   private readonly errors: RoleErrorLog;
   private readonly hangs: HangWatch;
   private readonly startup: StartupGate;
-  /** Per role and test: the hung role it was waiting for when its test failed. */
-  private readonly blamed = new Map<string, string>();
   private finished: Promise<RoleError[]> | null = null;
 
   constructor(
@@ -92,42 +59,30 @@ export class Conductor {
     private readonly settings: ConductorSettings,
   ) {
     this.errors = new RoleErrorLog(trace);
-    roles.forEach((role, index) => {
-      const slot: RoleSlot = {
-        role,
-        index,
-        status: 'running',
-        worker: null,
-        port: null,
-        nodeReady: deferred(),
-        fileDone: deferred(),
-        closed: Promise.resolve(),
-        failure: null,
-        nodeStarted: false,
-        currentTest: null,
-      };
-      this.slots.set(role, slot);
-    });
+    roles.forEach((role, index) => this.slots.set(role, createSlot(role, index)));
+    const lead = roles[0]!;
+    // The lead's slot stays running: its file's end is the file's end.
+    const running = (): string[] => roles.filter((r) => this.slot(r).status === 'running');
+    const isTerminated = (role: string): boolean => this.slot(role).status === 'terminated';
     this.barriers = new BarrierCoordinator(roles, clock, (role) => this.describeRole(role));
     this.lockstep = new TestLockstep(
       {
-        lead: roles[0]!,
+        lead,
         roles,
         graceMs: settings.graceMs,
-        activeRoles: () => roles.filter((r) => this.slots.get(r)!.status === 'running'),
-        absentResult: (role, testId) => this.absentResult(role, testId),
+        activeRoles: running,
+        absentResult: (role, testId) => absentResult(this.slot(role), testId),
         terminate: (role, reason) => this.terminate(role, reason),
         go: (role, testId, error) => this.go(role, testId, error),
       },
       clock,
     );
-    const lead = roles[0]!;
     this.startup = new StartupGate(
       {
         roles,
         nodeReady: (role) => this.slot(role).nodeReady.promise,
         nodeStarted: (role) => this.slot(role).nodeStarted,
-        isTerminated: (role) => this.slot(role).status === 'terminated',
+        isTerminated,
         terminate: (role, reason) => this.terminate(role, reason),
         awaitMembersUp: (role, count, timeoutMs) =>
           role === lead ? this.leadHost.awaitMembersUp(count, timeoutMs) : this.request(role, (requestId) => ({ type: 'await-members-up', requestId, count, timeoutMs })),
@@ -136,12 +91,18 @@ export class Conductor {
       clock,
       { setupTimeoutMs: settings.setupTimeoutMs, graceMs: settings.graceMs, settleAfterFailureMs: SETTLE_AFTER_SETUP_FAILURE_MS },
     );
-    const running = (): string[] => roles.filter((r) => this.slots.get(r)!.status === 'running');
+    this.faults = new FaultApplier(table, {
+      roles,
+      indexOf: (role) => this.slot(role).index,
+      isTerminated,
+      nodeOp: (role, op, incarnation) => this.nodeOp(role, op, incarnation),
+    });
     this.hangs = new HangWatch(
       {
         candidates: () => running().filter((r) => r !== lead),
-        activeRoles: () => [lead, ...running().filter((r) => r !== lead)],
+        activeRoles: running,
         isWaiting: (role) => this.barriers.waitingAt(role).length > 0 || this.lockstep.isWaiting(role),
+        awaitedBy: (role) => this.barriers.missingAt(role),
         ping: (role) => this.post(role, { type: 'ping' }),
         hung: (role, silentMs) =>
           this.terminate(role, `it stopped answering for ${(silentMs / 1000).toFixed(1)} s while every other role waited for it (is it stuck in a synchronous loop?)`),
@@ -199,34 +160,18 @@ export class Conductor {
    * (its own test timed out, say) failed as a consequence of that role.
    */
   failedEarly(role: string, testId: string, error: SerializedError): void {
-    const hung = this.hungRoleAwaitedBy(role, testId);
+    const hung = this.hangs.hungRoleAwaitedBy(role, testId);
     this.barriers.roleFinishedTest(role, testId, hung === null ? failureOf(role, [error]) : hungFailure(hung));
   }
 
   /** A role's result for a test. */
   done(role: string, testId: string, result: RoleResult): void {
     this.slot(role).currentTest = null;
-    const hung = this.hungRoleAwaitedBy(role, testId);
-    this.blamed.delete(`${role}\u0000${testId}`);
+    const hung = this.hangs.hungRoleAwaitedBy(role, testId);
+    this.hangs.forget(role, testId);
     const own = hung === null ? result : { ...result, errors: result.errors.map((e) => asConsequence(e, hungFailure(hung))) };
     this.barriers.roleFinishedTest(role, testId, own.status === 'passed' ? null : failureOf(role, own.errors));
     this.lockstep.result(role, testId, own);
-  }
-
-  /**
-   * The role that `role` waits for at a barrier of `testId` and that has missed its pings for a
-   * while; null when there is none. It is remembered for the rest of the test for every role waiting
-   * for it, since their barriers are about to fail before their own timeouts are reported.
-   */
-  private hungRoleAwaitedBy(role: string, testId: string): string | null {
-    const known = this.blamed.get(`${role}\u0000${testId}`);
-    if (known !== undefined) return known;
-    const hung = this.barriers.missingAt(role).find((r) => r !== this.roles[0] && this.hangs.isSilent(r, 4 * this.settings.pingIntervalMs)) ?? null;
-    if (hung === null) return null;
-    for (const r of this.roles) {
-      if (r === role || this.barriers.missingAt(r).includes(hung)) this.blamed.set(`${r}\u0000${testId}`, hung);
-    }
-    return hung;
   }
 
   /** Enters a barrier for `entry.role`. */
@@ -234,11 +179,9 @@ export class Conductor {
     return new Promise((resolve, reject) => this.barriers.enter(entry, (error) => (error === null ? resolve() : reject(error))));
   }
 
-  /** Applies a fault; node faults run one at a time in call order. */
+  /** Applies a fault; faults run one at a time in call order. */
   fault(command: FaultCommand): Promise<void> {
-    const run = this.faultQueue.then(() => this.apply(command));
-    this.faultQueue = run.catch(() => undefined);
-    return run;
+    return this.faults.apply(command);
   }
 
   /** Records a role's plan of multi-node tests. */
@@ -319,8 +262,7 @@ export class Conductor {
     });
     const leadStop = this.leadHost.stop().catch((error: unknown) => this.roleError(lead, this.clock.now(), serializeError(error)));
     await Promise.all([...stops, leadStop]);
-    for (const pending of this.pending.values()) pending.reject(new RoleTerminatedError('The test file is shutting down.'));
-    this.pending.clear();
+    this.requests.rejectAll(null, new RoleTerminatedError('The test file is shutting down.'));
   }
 
   private handle(role: string, message: RoleToLead): void {
@@ -350,26 +292,15 @@ export class Conductor {
         break;
       case 'barrier-enter': {
         const { requestId, testId, name, roles, timeoutMs } = message;
-        this.barrier({ role, testId, name, roles, timeoutMs }).then(
-          () => this.post(role, { type: 'reply', requestId, error: null }),
-          (error: unknown) => this.post(role, { type: 'reply', requestId, error: serializeError(error) }),
-        );
+        this.replyWhenDone(role, requestId, this.barrier({ role, testId, name, roles, timeoutMs }));
         break;
       }
       case 'fault':
-        this.fault(message.command).then(
-          () => this.post(role, { type: 'reply', requestId: message.requestId, error: null }),
-          (error: unknown) => this.post(role, { type: 'reply', requestId: message.requestId, error: serializeError(error) }),
-        );
+        this.replyWhenDone(role, message.requestId, this.fault(message.command));
         break;
-      case 'reply': {
-        const pending = this.pending.get(message.requestId);
-        if (pending === undefined) break;
-        this.pending.delete(message.requestId);
-        if (message.error === null) pending.resolve();
-        else pending.reject(deserializeError(message.error));
+      case 'reply':
+        this.requests.reply(message.requestId, message.error);
         break;
-      }
       case 'trace':
         this.trace.add(message.events);
         this.trace.omitted(role, message.omitted);
@@ -392,96 +323,22 @@ export class Conductor {
     }
   }
 
-  private async apply(command: FaultCommand): Promise<void> {
-    const idx = (role: string): number => this.slot(role).index;
-    const pairs = (a: readonly string[], b: readonly string[]): Array<[number, number]> =>
-      a.flatMap((x) => b.filter((y) => y !== x).map((y): [number, number] => [idx(x), idx(y)]));
-    switch (command.kind) {
-      case 'partition':
-        for (const [a, b] of pairs(command.sideA, command.sideB)) {
-          this.table.setFlag(a, b, LINK_PARTITIONED, true);
-          this.table.setFlag(b, a, LINK_PARTITIONED, true);
-        }
-        return;
-      case 'blackhole':
-        if (command.from !== command.to) this.table.setFlag(idx(command.from), idx(command.to), LINK_BLACKHOLED, true);
-        return;
-      case 'heal': {
-        const sideA = command.sideA ?? this.roles;
-        const sideB = command.sideB ?? this.roles;
-        for (const [a, b] of pairs(sideA, sideB)) {
-          this.table.clearLink(a, b);
-          this.table.clearLink(b, a);
-        }
-        return;
-      }
-      case 'delay':
-        this.table.setDelay(idx(command.from), idx(command.to), command.minMs, command.maxMs);
-        return;
-      case 'drop':
-        this.table.setDrop(idx(command.from), idx(command.to), command.probability);
-        return;
-      case 'crash':
-      case 'restart':
-      case 'leave':
-        return this.nodeFault(command.kind, command.role);
-      default:
-        assertNever(command, 'fault');
-    }
-  }
-
-  private async nodeFault(kind: 'crash' | 'restart' | 'leave', role: string): Promise<void> {
-    const slot = this.slot(role);
-    if (slot.status === 'terminated') {
-      throw new RoleTerminatedError(`fault.${kind}('${role}') cannot act: role '${role}' was terminated, so it has no node any more.`);
-    }
-    const state = this.table.nodeState(slot.index);
-    if (kind === 'leave') {
-      if (state !== 'running') return;
-      await this.nodeOp(role, 'stop', this.table.incarnation(slot.index));
-      this.table.setNodeState(slot.index, 'departed');
-      return;
-    }
-    if (state === 'running') {
-      this.table.setNodeState(slot.index, 'crashed');
-      await this.nodeOp(role, 'crash', this.table.incarnation(slot.index));
-    }
-    if (kind === 'crash') return;
-    const incarnation = this.table.incarnation(slot.index) + 1;
-    this.table.setIncarnation(slot.index, incarnation);
-    this.table.setNodeState(slot.index, 'running');
-    try {
-      await this.nodeOp(role, 'start', incarnation);
-    } catch (error) {
-      this.table.setNodeState(slot.index, 'crashed');
-      throw new NodeError(`fault.restart('${role}') could not start incarnation ${incarnation}: ${(error as Error).message}`);
-    }
-  }
-
   private nodeOp(role: string, op: NodeOp, incarnation: number): Promise<void> {
-    if (role === this.roles[0]) {
-      switch (op) {
-        case 'crash':
-          return this.leadHost.crash();
-        case 'stop':
-          return this.leadHost.stop();
-        case 'start':
-          return this.leadHost.start(incarnation);
-        default:
-          return assertNever(op, 'node operation');
-      }
-    }
+    if (role === this.roles[0]) return this.leadHost.run(op, incarnation);
     return this.request(role, (requestId) => ({ type: 'node-op', requestId, op, incarnation }));
   }
 
   private request(role: string, make: (requestId: number) => LeadToRole): Promise<void> {
     const slot = this.slot(role);
     if (slot.status === 'terminated') return Promise.reject(new RoleTerminatedError(`Role '${role}' was terminated.`));
-    const requestId = this.nextRequest++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { role, resolve, reject });
-      this.post(role, make(requestId));
-    });
+    return this.requests.request(role, (requestId) => this.post(role, make(requestId)));
+  }
+
+  private replyWhenDone(role: string, requestId: number, work: Promise<void>): void {
+    work.then(
+      () => this.post(role, { type: 'reply', requestId, error: null }),
+      (error: unknown) => this.post(role, { type: 'reply', requestId, error: serializeError(error) }),
+    );
   }
 
   private go(role: string, testId: string, error: Error | null): void {
@@ -517,39 +374,9 @@ export class Conductor {
     slot.fileDone.resolve();
     // Barriers of the test it was running fail for the others as a consequence of this role.
     if (slot.currentTest !== null) this.barriers.roleFinishedTest(role, slot.currentTest, { rootRole: role, summary: firstLine(slot.failure.error.message) });
-    for (const [id, pending] of this.pending) {
-      if (pending.role !== role) continue;
-      this.pending.delete(id);
-      pending.reject(new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`));
-    }
+    this.requests.rejectAll(role, new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`));
     this.barriers.roleGone(role);
     if (wasRunning) this.lockstep.rolesChanged();
-  }
-
-  private absentResult(role: string, testId: string): RoleResult | null {
-    const slot = this.slot(role);
-    switch (slot.status) {
-      case 'running':
-        return null;
-      case 'finished':
-        return { status: 'missing', durationMs: 0, errors: [serializeError(new Error(`Role '${role}' finished its test file without running "${testId}".`))] };
-      case 'file-failed':
-        if (slot.failure !== null) slot.failure.reported = true;
-        return {
-          status: 'failed',
-          durationMs: 0,
-          errors: [serializeError(withoutFrames(new RoleTerminatedError(`The test file failed on role '${role}' outside any test, so "${testId}" did not run there: ${slot.failure?.error.message ?? 'unknown error'}`)))],
-        };
-      case 'terminated':
-        if (slot.failure !== null) slot.failure.reported = true;
-        return {
-          status: 'terminated',
-          durationMs: 0,
-          errors: [slot.failure?.error ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated.`)))],
-        };
-      default:
-        return assertNever(slot.status, 'role status');
-    }
   }
 
   private describeRole(role: string): string {
@@ -570,31 +397,4 @@ export class Conductor {
     if (slot === undefined) throw new Error(`Unknown role '${role}'.`);
     return slot;
   }
-}
-
-/** The failure that other roles' barriers report: the root error, or the root role of a consequence. */
-function failureOf(role: string, errors: readonly SerializedError[]): RoleFailure {
-  const root = errors.find((e) => e.fields?.consequence !== true);
-  if (root !== undefined) return { summary: firstLine(root.message), rootRole: role };
-  const consequence = errors[0];
-  const fields = consequence?.fields ?? {};
-  const rootRole = typeof fields.rootRole === 'string' ? fields.rootRole : role;
-  const summary = typeof fields.rootSummary === 'string' ? fields.rootSummary : consequence ? firstLine(consequence.message) : 'no error recorded';
-  return { summary, rootRole };
-}
-
-/** What other roles' barriers say when the role they waited for stopped answering. */
-function hungFailure(role: string): RoleFailure {
-  return { rootRole: role, summary: `role '${role}' stopped answering while the others waited for it` };
-}
-
-/** `error`, marked as a consequence of `failure`'s root role (as barrier consequences are). */
-function asConsequence(error: SerializedError, failure: RoleFailure): SerializedError {
-  if (error.fields?.consequence === true) return error;
-  return { ...error, fields: { ...error.fields, consequence: true, rootRole: failure.rootRole, rootSummary: failure.summary } };
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? '';
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }

@@ -11,6 +11,8 @@ export interface HangWatchHost {
    * on every role, or done with a test that other roles have not finished.
    */
   isWaiting(role: string): boolean;
+  /** The roles `role` waits for at a barrier (participants that have not arrived). */
+  awaitedBy(role: string): readonly string[];
   /** Sends a ping over the role's control channel; its answer comes back through `pong`. */
   ping(role: string): void;
   /** `role` has not answered for `silentMs` while every other role waited for it. */
@@ -35,6 +37,8 @@ export class HangWatch {
   private readonly lastHeard = new Map<string, number>();
   private timer: Cancellable | null = null;
   private lastTickAt: number | null = null;
+  /** Per role and test: the hung role it was waiting for when its test failed. */
+  private readonly blamed = new Map<string, string>();
 
   constructor(
     private readonly host: HangWatchHost,
@@ -71,6 +75,28 @@ export class HangWatch {
   /** Whether `role` has missed its pings for at least `ms`: what a role blocked in a loop looks like. */
   isSilent(role: string, ms: number): boolean {
     return this.silenceMs(role) >= ms;
+  }
+
+  /**
+   * The role that `role` waits for at a barrier of `testId` and that has missed its pings for a
+   * while; null when there is none. It is remembered for the rest of the test for every role waiting
+   * for it, since their barriers are about to fail before their own timeouts are reported.
+   */
+  hungRoleAwaitedBy(role: string, testId: string): string | null {
+    const known = this.blamed.get(`${role}\u0000${testId}`);
+    if (known !== undefined) return known;
+    const candidates = this.host.candidates();
+    const hung = this.host.awaitedBy(role).find((r) => candidates.includes(r) && this.isSilent(r, 4 * this.settings.pingIntervalMs)) ?? null;
+    if (hung === null) return null;
+    for (const r of this.host.activeRoles()) {
+      if (r === role || this.host.awaitedBy(r).includes(hung)) this.blamed.set(`${r}\u0000${testId}`, hung);
+    }
+    return hung;
+  }
+
+  /** Forgets what `hungRoleAwaitedBy` remembered for `role` in `testId`. */
+  forget(role: string, testId: string): void {
+    this.blamed.delete(`${role}\u0000${testId}`);
   }
 
   private schedule(): void {

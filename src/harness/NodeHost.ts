@@ -1,4 +1,5 @@
-import { type Clock, serializeError, withDeadline } from '../util';
+import { assertNever, type Clock, serializeError, withDeadline } from '../util';
+import type { NodeOp } from './protocol';
 import type { NodeContext, NodeFactory, NodeHandle, NodeLogger } from '../node';
 import type { LinkEndpoint } from './LinkEndpoint';
 import type { TraceBuffer } from './TraceBuffer';
@@ -119,6 +120,20 @@ export class NodeHost {
     } finally {
       this.links.cut();
       this.trace.record({ type: 'node', event: 'stopped', incarnation: this.incarnationValue });
+    }
+  }
+
+  /** Runs a node operation the conductor asked for: `start` starts `incarnation`. */
+  run(op: NodeOp, incarnation: number): Promise<void> {
+    switch (op) {
+      case 'crash':
+        return this.crash();
+      case 'stop':
+        return this.stop();
+      case 'start':
+        return this.start(incarnation);
+      default:
+        return assertNever(op, 'node operation');
     }
   }
 

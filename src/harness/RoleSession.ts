@@ -198,19 +198,7 @@ export class RoleSession implements HarnessClient {
         break;
       }
       case 'node-op':
-        switch (message.op) {
-          case 'crash':
-            this.reply(message.requestId, this.host.crash());
-            break;
-          case 'stop':
-            this.reply(message.requestId, this.host.stop());
-            break;
-          case 'start':
-            this.reply(message.requestId, this.host.start(message.incarnation));
-            break;
-          default:
-            assertNever(message.op, 'node operation');
-        }
+        this.reply(message.requestId, this.host.run(message.op, message.incarnation));
         break;
       case 'await-members-up':
         this.reply(message.requestId, this.host.awaitMembersUp(message.count, message.timeoutMs));

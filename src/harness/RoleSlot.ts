@@ -1,0 +1,83 @@
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { assertNever, serializeError } from '../util';
+import { RoleTerminatedError, withoutFrames } from './errors';
+import type { RoleErrorEntry } from './RoleErrorLog';
+import type { RoleResult } from './TestLockstep';
+
+/** Where a role is in the file: running it, done with it, failed outside any test, or ended by the harness. */
+export type RoleStatus = 'running' | 'finished' | 'file-failed' | 'terminated';
+
+/** The conductor's record of one role: its thread, its control port and where it is. */
+export interface RoleSlot {
+  readonly role: string;
+  readonly index: number;
+  status: RoleStatus;
+  readonly worker: Worker | null;
+  readonly port: MessagePort | null;
+  nodeReady: { resolve(): void; reject(error: Error): void; promise: Promise<void> };
+  fileDone: { resolve(): void; promise: Promise<void> };
+  closed: Promise<void>;
+  /** Why the role's file failed or its thread ended; marked reported once a test result carries it. */
+  failure: RoleErrorEntry | null;
+  nodeStarted: boolean;
+  currentTest: string | null;
+}
+
+/** A promise with its resolve and reject; a rejection nobody awaits is not reported as unhandled. */
+function deferred(): { resolve(): void; reject(error: Error): void; promise: Promise<void> } {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { resolve, reject, promise };
+}
+
+/** The record of a role whose thread is not attached yet. */
+export function createSlot(role: string, index: number): RoleSlot {
+  return {
+    role,
+    index,
+    status: 'running',
+    worker: null,
+    port: null,
+    nodeReady: deferred(),
+    fileDone: deferred(),
+    closed: Promise.resolve(),
+    failure: null,
+    nodeStarted: false,
+    currentTest: null,
+  };
+}
+
+/**
+ * The result a role that cannot run `testId` gets (its file finished early or failed, or it was
+ * terminated); null while it is running. Using its failure marks that failure as reported to Jest.
+ */
+export function absentResult(slot: RoleSlot, testId: string): RoleResult | null {
+const role = slot.role;
+  switch (slot.status) {
+    case 'running':
+      return null;
+    case 'finished':
+      return { status: 'missing', durationMs: 0, errors: [serializeError(new Error(`Role '${role}' finished its test file without running "${testId}".`))] };
+    case 'file-failed':
+      if (slot.failure !== null) slot.failure.reported = true;
+      return {
+        status: 'failed',
+        durationMs: 0,
+        errors: [serializeError(withoutFrames(new RoleTerminatedError(`The test file failed on role '${role}' outside any test, so "${testId}" did not run there: ${slot.failure?.error.message ?? 'unknown error'}`)))],
+      };
+    case 'terminated':
+      if (slot.failure !== null) slot.failure.reported = true;
+      return {
+        status: 'terminated',
+        durationMs: 0,
+        errors: [slot.failure?.error ?? serializeError(withoutFrames(new RoleTerminatedError(`Role '${role}' was terminated.`)))],
+      };
+    default:
+      return assertNever(slot.status, 'role status');
+  }
+}
