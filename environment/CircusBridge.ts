@@ -30,7 +30,7 @@ export class CircusBridge {
   /** The lead-only test (outside describe.multinode) running now, if any. */
   leadOnlyTest: string | null = null;
   /** Errors outside tests already reported to the harness (by the thrown value), with when they happened. */
-  private readonly reported = new Set<unknown>();
+  private readonly reported = new Map<unknown, number>();
 
   constructor(
     private readonly role: string,
@@ -95,9 +95,10 @@ export class CircusBridge {
   private reportOutsideTest(error: unknown): void {
     const primary = primaryError(error as Circus.TestError);
     if (this.reported.has(primary)) return;
-    this.reported.add(primary);
     const client = this.client();
-    client?.roleError(primary, client.clock.now());
+    const time = client?.clock.now() ?? Date.now();
+    this.reported.set(primary, time);
+    client?.roleError(primary, time);
   }
 
   private sweepUnhandled(state: Circus.State): void {
@@ -114,10 +115,14 @@ export class CircusBridge {
     const client = this.client();
     if (client === null || !this.isLead) return;
     const others = await client.finish();
-    for (const error of state.unhandledErrors) tag(primaryError(error) as Error, this.role);
+    for (const raw of state.unhandledErrors) {
+      const error = primaryError(raw) as Error;
+      const time = this.reported.get(error);
+      if (time !== undefined) stampOutsideTest(tag(error, this.role), time);
+    }
     for (const { role, time, error } of others) {
-      const pushed = outsideTestError(role, time, error);
-      this.reported.add(pushed);
+      const pushed = stampOutsideTest(tag(deserializeError(error), role), time);
+      this.reported.set(pushed, time);
       state.unhandledErrors.push(pushed);
     }
   }
@@ -305,12 +310,16 @@ function mergeErrors(lead: string, ownErrors: readonly Circus.TestError[], resul
 }
 
 /** A role's error outside any test, as Jest shows it: `[b] <message> (at 14:02:11.123 UTC, outside any test)`. */
-function outsideTestError(role: string, time: number, data: SerializedError): Error {
-  const error = tag(deserializeError(data), role);
-  const [first = '', ...rest] = error.message.split('\n');
+function stampOutsideTest(error: Error, time: number): Error {
+  if (typeof error !== 'object' || error === null || / UTC, outside any test\)/.test(String(error.message))) return error;
+  const [first = '', ...rest] = String(error.message).split('\n');
   const stamped = [`${first} (at ${new Date(time).toISOString().slice(11, 23)} UTC, outside any test)`, ...rest].join('\n');
-  if (typeof error.stack === 'string') error.stack = error.stack.replace(error.message, stamped);
-  error.message = stamped;
+  try {
+    if (typeof error.stack === 'string') error.stack = error.stack.replace(error.message, stamped);
+    error.message = stamped;
+  } catch {
+    // A frozen error keeps its message; the verdict is still right.
+  }
   return error;
 }
 

@@ -5,7 +5,8 @@ import { FIXTURES, PROJECT_ROOT, fileResult, runJest, type JestRun } from './hel
 /**
  * Real Jest, with the reporter, on the `outside` fixture project: errors that roles other than the
  * lead meet outside any test (an afterAll hook, a timer left behind, a node's timer during start-up, a
- * node whose stop() never resolves) fail the file, each naming its role and when it happened, and the
+ * node whose stop() never resolves) fail the file, each naming its role and when it happened, and so
+ * does the lead's node throwing while another role still stops (which used to kill Jest); the
  * reporter agrees with Jest's verdict file by file.
  */
 const reportDir = path.join(FIXTURES, 'outside', 'multinode-report');
@@ -31,6 +32,7 @@ function reportOf(file: string): string {
 describe.each([
   ['afterall.test.ts', 'afterAll passes on every role before the hook breaks', [String.raw`\[b\] afterAll broke on b ${TIME}`]],
   ['late-timer.test.ts', 'late timer leaves a timer behind that throws after the last test', [String.raw`\[b\] late timer on b ${TIME}`]],
+  ['lead-late.test.ts', 'lead late passes before the nodes stop', [String.raw`\[a\] the lead's node threw after stop\(\) while b was still stopping ${TIME}`]],
   ['node-timer.test.ts', 'node timer runs after a node threw outside any test', [String.raw`\[b\] node timer on b threw during start-up ${TIME}`]],
   [
     'stuck-stop.test.ts',
@@ -61,9 +63,9 @@ it('leaves a clean file alone in Jest and in the reporter', () => {
   expect(reportOf('clean.test.ts')).not.toMatch(/Role errors/);
 });
 
-it('agrees with the reporter on the run: four failed files, exit code 1', () => {
+it('agrees with the reporter on the run: five failed files, exit code 1', () => {
   expect(run.json.success).toBe(false);
   expect(run.exitCode).toBe(1);
-  expect(run.stderr).toMatch(/multinode: multi-node tests failed in 4 files/);
+  expect(run.stderr).toMatch(/multinode: multi-node tests failed in 5 files/);
   expect(run.stderr).not.toMatch(/did not exit one second after the test run has completed/);
 });
