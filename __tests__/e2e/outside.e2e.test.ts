@@ -51,7 +51,7 @@ describe.each([
     const lines = reportOf(file).split('\n');
     const header = lines.indexOf('  Role errors outside tests (ms since the file started)');
     expect(header).toBeGreaterThan(0);
-    const errors = lines.slice(header + 1).map((line) => line.trim().replace(/\+[\d.]+ ms/, '+T'));
+    const errors = lines.slice(header + 1).map((line) => line.trim().replace(/\+ *[\d.]+ ms/, '+T'));
     expect(errors).toHaveLength(patterns.length);
     for (const line of errors) expect(line).toMatch(/^[abc] {2}\+T {2}\S/);
     expect(errors.join('\n')).not.toMatch(/\(empty message\)|outside any test\)/);
