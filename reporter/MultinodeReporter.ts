@@ -68,7 +68,8 @@ export default class MultinodeReporter implements Reporter {
       tracePath: displayPath(tracePath),
     });
     if (report.tests.length === 0 && report.roleErrors.length === 0) return;
-    if (report.roleErrors.length > 0 || report.tests.some((t) => t.verdict === 'failed')) {
+    // A file Jest failed outside its tests (an error of some role outside any test) failed here too.
+    if (report.roleErrors.length > 0 || report.tests.some((t) => t.verdict === 'failed') || testResult.testExecError != null) {
       this.failedFiles.add(testResult.testFilePath);
     }
     this.write(`${renderFileReport(report, createColors(shouldUseColors(process.stderr)))}\n\n`);

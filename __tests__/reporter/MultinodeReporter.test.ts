@@ -10,7 +10,7 @@ import { ReporterOptionError } from '../../reporter/errors';
 import { stripAnsi } from '../../reporter/format';
 import { REPORT_DIR_ENV, traceFilePath } from '../../src/harness/traceFile';
 import type { FileTrace } from '../../src/harness/traceTypes';
-import { FAILING_TRACE, LEAD_ONLY, makeTrace } from './fixtures/traces';
+import { FAILING_TRACE, LEAD_ONLY, makeTest, makeTrace, passed } from './fixtures/traces';
 
 let rootDir: string;
 let stderr: string[];
@@ -116,6 +116,15 @@ describe('MultinodeReporter', () => {
     expect(() => reporter.onTestFileResult(jestTest(), jestResult())).not.toThrow();
     expect(output()).toMatch(/^multinode: The trace file .* is not valid JSON/);
     expect(reporter.getLastError()).toBeUndefined();
+  });
+
+  it('counts a file that Jest failed outside its tests as failed, though every multi-node test passed', () => {
+    const reporter = new MultinodeReporter(globalConfig());
+    writeTrace(reporter, makeTrace({ tests: [makeTest(['one', 'passes'], { a: passed(), b: passed() })] }));
+    reporter.onTestFileResult(jestTest(), { ...jestResult(), testExecError: { message: '', stack: 'Error: [b] afterAll broke' } } as TestResult);
+    stderr.length = 0;
+    reporter.onRunComplete();
+    expect(output()).toBe(`multinode: multi-node tests failed in 1 file; full traces are in ${reporter.options.outputDir}\n`);
   });
 
   it('points at the traces at the end of a run in which a multi-node test failed', () => {
