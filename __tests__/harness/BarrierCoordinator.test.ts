@@ -47,6 +47,14 @@ describe('BarrierCoordinator', () => {
       expect(clock.pending()).toBe(0);
     });
 
+    it('says which participants a waiting role still waits for', () => {
+      enter('a', 'ready');
+      enter('b', 'pair', { roles: ['a', 'b'] });
+      expect(barriers.missingAt('a')).toEqual(['b', 'c']);
+      expect(barriers.missingAt('b')).toEqual(['a']);
+      expect(barriers.missingAt('c')).toEqual([]);
+    });
+
     it('completes a barrier over a role subset without waiting for the other roles', () => {
       const a = enter('a', 'pair', { roles: ['a', 'b'] });
       expect(pending(a)).toBe(true);

@@ -164,6 +164,19 @@ describe('TestLockstep', () => {
       });
     });
 
+    it('says a role waits while it has begun a test that has not started everywhere, or finished one that others have not', () => {
+      lockstep.begin('b', 't1', 5_000);
+      expect(['a', 'b', 'c'].filter((r) => lockstep.isWaiting(r))).toEqual(['b']);
+      lockstep.begin('a', 't1', 5_000);
+      lockstep.begin('c', 't1', 5_000);
+      expect(['a', 'b', 'c'].filter((r) => lockstep.isWaiting(r))).toEqual([]);
+      lockstep.result('a', 't1', passed());
+      lockstep.result('c', 't1', passed());
+      expect(['a', 'b', 'c'].filter((r) => lockstep.isWaiting(r))).toEqual(['a', 'c']);
+      lockstep.result('b', 't1', passed());
+      expect(['a', 'b', 'c'].filter((r) => lockstep.isWaiting(r))).toEqual([]);
+    });
+
     it('keeps the first result a role reports for a test', async () => {
       startAll();
       lockstep.result('b', 't1', passed(1));
