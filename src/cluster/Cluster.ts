@@ -12,7 +12,7 @@ import { diffEvents } from './events';
 import { EMPTY_CONTENT, EMPTY_GOSSIP, contentEquals, findMember, gossipDigest, gossipEquals, markSeen, mergeGossip, normalizeGossip, raiseMember, setObservation, withContent } from './Gossip';
 import type { Gossip, GossipContent } from './Gossip';
 import { leaderActions } from './leaderActions';
-import { formatMember, isMonitoredStatus, memberKey, sameMember, type UniqueAddress } from './Member';
+import { formatMember, isMonitoredStatus, isObserverStatus, memberKey, sameMember, type UniqueAddress } from './Member';
 import { leaderOf } from './membershipView';
 import { pickGossipTarget } from './pickGossipTarget';
 import { decodeClusterMessage, type ClusterMessage, type GossipStatusMessage, type JoinMessage, type JoinRejectedMessage, type WelcomeMessage } from './protocol';
@@ -413,6 +413,10 @@ export class Cluster {
 
   private applySplitBrainResolver(now: number): void {
     if (this.settings.splitBrainResolver === 'off' || this.phase !== 'member') return;
+    // Only a member that is Up (or Leaving) decides: a joining node is still starting, and before it
+    // is Up its view of who is reachable is neither its own (it watches nobody yet) nor settled.
+    const selfStatus = findMember(this.gossip.content, this.self)?.status;
+    if (selfStatus === undefined || !isObserverStatus(selfStatus)) return;
     const decision = this.resolver.evaluate(this.gossip.content, this.self, now);
     const isLeader = sameMemberOrFalse(leaderOf(this.gossip.content, this.self), this.self);
     switch (decision.type) {
