@@ -4,13 +4,13 @@ import type { ClusterMessage } from '../../src/cluster/protocol';
 import { FakeClock } from './helpers/FakeClock';
 import { content, ua } from './helpers/builders';
 
-function monitor(self: string): { hb: HeartbeatMonitor; clock: FakeClock; probed: string[] } {
+function monitor(self: string, monitoredBy = 5): { hb: HeartbeatMonitor; clock: FakeClock; probed: string[] } {
   const clock = new FakeClock();
   const probed: string[] = [];
   const send = (to: string, message: ClusterMessage): void => {
     if (message.type === 'Heartbeat') probed.push(to);
   };
-  return { hb: new HeartbeatMonitor(ua(self), 1000, 100, clock, send), clock, probed };
+  return { hb: new HeartbeatMonitor(ua(self), 1000, 100, monitoredBy, clock, send), clock, probed };
 }
 
 const keys = (members: ReturnType<HeartbeatMonitor['tick']>): string[] => members.map((m) => `${m.address}#${m.incarnation}`);
@@ -38,5 +38,13 @@ describe('HeartbeatMonitor', () => {
       hb.tick(up);
     }
     expect(keys(hb.tick(up))).toEqual(['a#0', 'b#0']);
+  });
+
+  it('in a large cluster probes only monitoredByNrOfMembers members per tick, its ring neighbours', () => {
+    const { hb, probed } = monitor('m00#0', 5);
+    const view = content(Array.from({ length: 32 }, (_, i) => `m${String(i).padStart(2, '0')}#0 up ${i + 1}`));
+    hb.sync(view);
+    hb.tick(view);
+    expect(probed).toEqual(['m01', 'm02', 'm03', 'm04', 'm05']);
   });
 });

@@ -91,7 +91,7 @@ export class Cluster {
     this.rng = options.rng ?? createRng(hashString(`cluster:${address}#${incarnation}`));
     this.log = options.log ?? (() => undefined);
     this.seedNodes = [...seeds];
-    this.heartbeats = new HeartbeatMonitor(this.self, settings.unreachableAfterMs, settings.heartbeatIntervalMs, this.clock, (to, message) => this.send(to, message));
+    this.heartbeats = new HeartbeatMonitor(this.self, settings.unreachableAfterMs, settings.heartbeatIntervalMs, settings.monitoredByNrOfMembers, this.clock, (to, message) => this.send(to, message));
     this.resolver = new SplitBrainResolver(settings.stableAfterMs);
     this.startedAt = this.clock.now();
     this.timers = new TimerGroup(this.clock, (fn) => this.entryPoint(fn));

@@ -1,13 +1,15 @@
 import type { Clock } from '../util';
 import { DeadlineFailureDetector } from './DeadlineFailureDetector';
 import { findMember, type GossipContent } from './Gossip';
+import { heartbeatReceivers } from './heartbeatReceivers';
 import { isMonitoredStatus, isObserverStatus, memberKey, sameMember, type UniqueAddress } from './Member';
+import { unreachableKeys } from './membershipView';
 import type { ClusterMessage, HeartbeatMessage, HeartbeatRspMessage } from './protocol';
 
 /**
- * The heartbeat side of failure detection for one node: once this node is Up, it monitors every
- * other member that is expected to answer (joining, up, leaving) and probes them each tick, and it
- * answers every probe at any time.
+ * The heartbeat side of failure detection for one node: once this node is Up, it monitors its ring
+ * neighbours among the members expected to answer (joining, up, leaving; see `heartbeatReceivers`),
+ * probes them each tick, and it answers every probe at any time.
  * Request/response (as in Akka) rather than one-way beats means a one-way fault is noticed by the
  * side that sends, too: a lost probe and a lost answer look the same to the prober.
  *
@@ -23,6 +25,7 @@ export class HeartbeatMonitor {
     private readonly self: UniqueAddress,
     unreachableAfterMs: number,
     heartbeatIntervalMs: number,
+    private readonly monitoredByNrOfMembers: number,
     private readonly clock: Clock,
     private readonly send: (to: string, message: ClusterMessage) => void,
   ) {
@@ -30,15 +33,16 @@ export class HeartbeatMonitor {
   }
 
   /**
-   * Monitors exactly the other members of `content` that must answer heartbeats, or nobody while
-   * this node is not Up (or Leaving). Exiting, down and removed members are dropped at once, so a
-   * departing node is never reported unreachable.
+   * Monitors exactly this node's heartbeat receivers in `content`, or nobody while this node is not
+   * Up (or Leaving). Exiting, down and removed members are dropped at once, so a departing node is
+   * never reported unreachable.
    */
   sync(content: GossipContent): void {
     const now = this.clock.now();
     const selfStatus = findMember(content, this.self)?.status;
-    const observing = selfStatus !== undefined && isObserverStatus(selfStatus);
-    const wanted = new Set(content.members.filter((m) => observing && !sameMember(m, this.self) && isMonitoredStatus(m.status)).map(memberKey));
+    const candidates = selfStatus !== undefined && isObserverStatus(selfStatus) ? content.members.filter((m) => isMonitoredStatus(m.status)) : [];
+    const receivers = heartbeatReceivers(candidates, this.self, this.monitoredByNrOfMembers, unreachableKeys(content));
+    const wanted = new Set(receivers.map(memberKey));
     for (const key of this.detector.monitored()) if (!wanted.has(key)) this.detector.unmonitor(key);
     for (const key of wanted) this.detector.monitor(key, now);
   }
