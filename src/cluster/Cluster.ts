@@ -92,7 +92,7 @@ export class Cluster {
     this.log = options.log ?? (() => undefined);
     this.seedNodes = [...seeds];
     this.heartbeats = new HeartbeatMonitor(this.self, settings.unreachableAfterMs, settings.heartbeatIntervalMs, settings.monitoredByNrOfMembers, this.clock, (to, message) => this.send(to, message));
-    this.resolver = new SplitBrainResolver(settings.stableAfterMs);
+    this.resolver = new SplitBrainResolver(settings.stableAfterMs, settings.heartbeatIntervalMs);
     this.startedAt = this.clock.now();
     this.timers = new TimerGroup(this.clock, (fn) => this.entryPoint(fn));
     this.events = new ClusterEventBus(this.self, this.log);
