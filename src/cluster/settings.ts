@@ -19,7 +19,11 @@ export interface ClusterSettings {
    * larger than this plus one are probed all to all. Default 5.
    */
   readonly monitoredByNrOfMembers: number;
-  /** A monitored member that has not answered a heartbeat for this long is observed unreachable. Default 1000. */
+  /**
+   * A monitored member that has not answered a heartbeat for this long is observed unreachable.
+   * Default 1000. For a member whose answers have recently come late (its thread starved), the
+   * detector allows up to three times this (see `DeadlineFailureDetector`).
+   */
   readonly unreachableAfterMs: number;
   /** The split-brain resolver acts once the unreachable set has not changed for this long. Default 1000. */
   readonly stableAfterMs: number;
