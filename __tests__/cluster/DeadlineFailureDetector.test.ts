@@ -61,4 +61,38 @@ describe('DeadlineFailureDetector', () => {
     for (let t = 0; t <= 600; t += 150) fd.observeTick(t);
     expect(fd.isAvailable('b#0', 600)).toBe(false);
   });
+
+  it("keeps the exact deadline for a member that has answered every interval, so a crash is seen on time", () => {
+    const fd = new DeadlineFailureDetector(1000, 100, 2);
+    fd.monitor('b#0', 0);
+    for (let t = 100; t <= 2000; t += 100) fd.heartbeat('b#0', t);
+    expect(fd.deadlineMs('b#0')).toBe(1000);
+    expect(fd.isAvailable('b#0', 3000)).toBe(true);
+    expect(fd.isAvailable('b#0', 3001)).toBe(false);
+  });
+
+  it("stretches a member's deadline to twice its recent longest silence, so a member that stalls now and then is not blamed", () => {
+    const fd = new DeadlineFailureDetector(1000, 100, 2);
+    fd.monitor('b#0', 0);
+    // b's thread was starved for 800 ms once (answers at 100, then 900).
+    fd.heartbeat('b#0', 100);
+    fd.heartbeat('b#0', 900);
+    expect(fd.deadlineMs('b#0')).toBe(1600);
+    // Its next stall, of 1.4 s, does not make it unreachable ...
+    expect(fd.isAvailable('b#0', 2300)).toBe(true);
+    // ... a silence longer than the stretched deadline does ...
+    expect(fd.isAvailable('b#0', 2501)).toBe(false);
+    // ... and the stretch never exceeds maxStretch times the configured deadline.
+    fd.heartbeat('b#0', 6000);
+    expect(fd.deadlineMs('b#0')).toBe(2000);
+  });
+
+  it('lets the stretch fade once the member answers regularly again', () => {
+    const fd = new DeadlineFailureDetector(1000, 100, 2);
+    fd.monitor('b#0', 0);
+    fd.heartbeat('b#0', 900);
+    let t = 900;
+    for (let i = 0; i < 150; i++) fd.heartbeat('b#0', (t += 100));
+    expect(fd.deadlineMs('b#0')).toBe(1000);
+  });
 });

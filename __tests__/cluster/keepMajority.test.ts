@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decideKeepMajority, type DowningDecision } from '../../src/cluster/keepMajority';
 import { SplitBrainResolver } from '../../src/cluster/SplitBrainResolver';
 import { formatMember } from '../../src/cluster/Member';
+import type { GossipContent } from '../../src/cluster/Gossip';
 import { content, ua } from './helpers/builders';
 
 const FIVE = ['a#0 up 1', 'b#0 up 2', 'c#0 up 3', 'd#0 up 4', 'e#0 up 5'];
@@ -79,31 +80,46 @@ describe('decideKeepMajority', () => {
 describe('SplitBrainResolver', () => {
   const view = content(FIVE, { 'a#0': [1, ['e#0']] });
 
+  /** Evaluates on every 100 ms tick from `from` to `to` (inclusive); returns the times and types of the decisions taken. */
+  function tick(resolver: SplitBrainResolver, at: GossipContent, from: number, to: number): string[] {
+    const decisions: string[] = [];
+    for (let t = from; t <= to; t += 100) {
+      const decision = resolver.evaluate(at, ua('a#0'), t);
+      if (decision.type !== 'no-action') decisions.push(`${t} ${decision.type}`);
+    }
+    return decisions;
+  }
+
   it('decides only after the unreachable set has been stable for stableAfterMs', () => {
-    const resolver = new SplitBrainResolver(1000);
-    expect(resolver.evaluate(view, ua('a#0'), 0).type).toBe('no-action');
+    const resolver = new SplitBrainResolver(1000, 100);
+    expect(tick(resolver, view, 0, 900)).toEqual([]);
     expect(resolver.evaluate(view, ua('a#0'), 999).type).toBe('no-action');
     expect(resolver.evaluate(view, ua('a#0'), 1000).type).toBe('down-others');
   });
 
   it('restarts the wait when the unreachable set changes', () => {
-    const resolver = new SplitBrainResolver(1000);
-    resolver.evaluate(view, ua('a#0'), 0);
+    const resolver = new SplitBrainResolver(1000, 100);
+    expect(tick(resolver, view, 0, 700)).toEqual([]);
     const worse = content(FIVE, { 'a#0': [2, ['d#0', 'e#0']] });
-    expect(resolver.evaluate(worse, ua('a#0'), 800).type).toBe('no-action');
-    expect(resolver.evaluate(worse, ua('a#0'), 1500).type).toBe('no-action');
-    expect(resolver.evaluate(worse, ua('a#0'), 1800).type).toBe('down-others');
+    expect(tick(resolver, worse, 800, 1800)).toEqual(['1800 down-others']);
   });
 
   it('does not repeat a decision on every tick while the downing spreads', () => {
-    const resolver = new SplitBrainResolver(1000);
-    resolver.evaluate(view, ua('a#0'), 0);
-    expect(resolver.evaluate(view, ua('a#0'), 1000).type).toBe('down-others');
-    expect(resolver.evaluate(view, ua('a#0'), 1100).type).toBe('no-action');
+    const resolver = new SplitBrainResolver(1000, 100);
+    expect(tick(resolver, view, 0, 1900)).toEqual(['1000 down-others']);
   });
 
   it('never decides while everyone is reachable, however long', () => {
-    const resolver = new SplitBrainResolver(1000);
-    for (let t = 0; t < 5000; t += 100) expect(resolver.evaluate(content(FIVE), ua('a#0'), t).type).toBe('no-action');
+    const resolver = new SplitBrainResolver(1000, 100);
+    expect(tick(resolver, content(FIVE), 0, 5000)).toEqual([]);
+  });
+
+  it('restarts the wait after a stall of its own node, instead of acting on a picture it did not watch', () => {
+    const resolver = new SplitBrainResolver(1000, 100);
+    expect(tick(resolver, view, 0, 300)).toEqual([]);
+    // Starved for 1.7 s: the next evaluation finds the same picture, but it was not watched meanwhile.
+    expect(resolver.evaluate(view, ua('a#0'), 2000).type).toBe('no-action');
+    expect(tick(resolver, view, 2100, 2900)).toEqual([]);
+    expect(resolver.evaluate(view, ua('a#0'), 3000).type).toBe('down-others');
   });
 });

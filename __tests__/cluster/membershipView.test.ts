@@ -14,6 +14,17 @@ describe('unreachableKeys', () => {
     expect([...unreachableKeys(view)].sort()).toEqual(['a#0', 'c#0']);
   });
 
+  it('counts only the observations of Up and Leaving members, not those of joining or exiting ones', () => {
+    // A joining member is still starting: under a loaded harness its thread may be starved, and its
+    // silence figures say more about itself than about the members it would accuse.
+    const view = content(['a#0 up 1', 'b#0 up 2', 'c#0 joining', 'd#0 exiting 3', 'e#0 leaving 4', 'f#0 up 5'], {
+      'c#0': [1, ['a#0', 'b#0']],
+      'd#0': [1, ['a#0']],
+      'e#0': [1, ['f#0']],
+    });
+    expect([...unreachableKeys(view)]).toEqual(['f#0']);
+  });
+
   it('never lists exiting, down or removed subjects, so departing members are not reported unreachable', () => {
     const view = content(['a#0 up 1', 'b#0 exiting 2', 'c#0 down 3'], { 'a#0': [1, ['b#0', 'c#0']] });
     expect(unreachableKeys(view).size).toBe(0);

@@ -39,6 +39,15 @@ describe('resolveClusterSettings', () => {
     expect(() => resolveClusterSettings({ heartbeatIntervalMs: 300, unreachableAfterMs: 500 })).toThrow(/'unreachableAfterMs'.*at least twice 'heartbeatIntervalMs' \(300 ms\).*it was given 500/);
   });
 
+  it('probes five ring neighbours by default and accepts a whole number of members from 1 for monitoredByNrOfMembers', () => {
+    expect(DEFAULT_CLUSTER_SETTINGS.monitoredByNrOfMembers).toBe(5);
+    expect(resolveClusterSettings({ monitoredByNrOfMembers: 31 })).toMatchObject({ monitoredByNrOfMembers: 31 });
+    expect(() => resolveClusterSettings({ monitoredByNrOfMembers: 0 })).toThrow(
+      "Cluster setting 'monitoredByNrOfMembers' in the cluster settings must be a whole number from 1 to 1000; it was given 0.",
+    );
+    expect(() => resolveClusterSettings({ monitoredByNrOfMembers: 2.5 })).toThrow(/'monitoredByNrOfMembers'.*it was given 2\.5/);
+  });
+
   it('rejects non-objects', () => {
     expect(() => resolveClusterSettings('fast')).toThrow('The cluster settings must be an object such as { "stableAfterMs": 1000 }; it was given "fast".');
   });

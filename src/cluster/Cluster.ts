@@ -9,10 +9,10 @@ import { ClusterStoppedError, JoinRejectedError, JoinTimeoutError, LeaveFailedEr
 import { clusterOf, type ExtensionHost } from './clusterExtension';
 import { ClusterEventBus, type ClusterEventHandler, type ClusterLogger } from './ClusterEventBus';
 import { diffEvents } from './events';
-import { EMPTY_CONTENT, EMPTY_GOSSIP, findMember, gossipDigest, gossipEquals, markSeen, mergeGossip, normalizeGossip, raiseMember, setObservation, withContent } from './Gossip';
+import { EMPTY_CONTENT, EMPTY_GOSSIP, contentEquals, findMember, gossipDigest, gossipEquals, markSeen, mergeGossip, normalizeGossip, raiseMember, setObservation, withContent } from './Gossip';
 import type { Gossip, GossipContent } from './Gossip';
 import { leaderActions } from './leaderActions';
-import { formatMember, isMonitoredStatus, memberKey, sameMember, type UniqueAddress } from './Member';
+import { formatMember, isMonitoredStatus, isObserverStatus, memberKey, sameMember, type UniqueAddress } from './Member';
 import { leaderOf } from './membershipView';
 import { pickGossipTarget } from './pickGossipTarget';
 import { decodeClusterMessage, type ClusterMessage, type GossipStatusMessage, type JoinMessage, type JoinRejectedMessage, type WelcomeMessage } from './protocol';
@@ -58,6 +58,9 @@ export class Cluster {
   private leaving: Deferred<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private joinAttempts = 0;
+  private joinRounds = 0;
+  /** When this node last welcomed each joiner (by member key), to answer repeated Joins only once per retry interval. */
+  private readonly welcomedAt = new Map<string, number>();
   private selfDownReason: string | undefined;
   private stopDescription: string | undefined;
   private cachedState: { gossip: Gossip; phase: ClusterPhase; state: ClusterState } | undefined;
@@ -88,8 +91,8 @@ export class Cluster {
     this.rng = options.rng ?? createRng(hashString(`cluster:${address}#${incarnation}`));
     this.log = options.log ?? (() => undefined);
     this.seedNodes = [...seeds];
-    this.heartbeats = new HeartbeatMonitor(this.self, settings.unreachableAfterMs, settings.heartbeatIntervalMs, this.clock, (to, message) => this.send(to, message));
-    this.resolver = new SplitBrainResolver(settings.stableAfterMs);
+    this.heartbeats = new HeartbeatMonitor(this.self, settings.unreachableAfterMs, settings.heartbeatIntervalMs, settings.monitoredByNrOfMembers, this.clock, (to, message) => this.send(to, message));
+    this.resolver = new SplitBrainResolver(settings.stableAfterMs, settings.heartbeatIntervalMs);
     this.startedAt = this.clock.now();
     this.timers = new TimerGroup(this.clock, (fn) => this.entryPoint(fn));
     this.events = new ClusterEventBus(this.self, this.log);
@@ -257,9 +260,18 @@ export class Cluster {
     return this.seedNodes.filter((s) => s !== this.self.address);
   }
 
+  /**
+   * One round of Join requests: to the first of `seeds` (the one that forms the cluster) and to one
+   * other, rotating through the rest round by round. Any running member can welcome a joiner, and
+   * asking every seed every round made the cost grow with the square of the cluster size: 31 joiners
+   * asking 31 seeds five times a second, each answered with a whole view by every member already
+   * running, flooded the threads of the first members Up while the harness was still starting.
+   */
   private sendJoin(seeds: readonly string[]): void {
-    this.joinAttempts++;
-    for (const seed of seeds) this.send(seed, { type: 'Join', from: this.self });
+    const targets = seeds.length <= 2 ? seeds : [seeds[0], seeds[1 + (this.joinRounds % (seeds.length - 1))]];
+    this.joinRounds++;
+    this.joinAttempts += targets.length;
+    for (const seed of targets) this.send(seed, { type: 'Join', from: this.self });
   }
 
   private formAlone(reason: string): void {
@@ -330,6 +342,15 @@ export class Cluster {
       this.send(message.from.address, { type: 'JoinRejected', from: this.self, to: message.from, reason: outcome.reason });
       return;
     }
+    // A joiner re-sends Join every joinRetryIntervalMs until a Welcome reaches it. When this node is
+    // slow to answer, the repeats queue up behind each other; answering every one with a whole view
+    // fed a storm that kept the first member Up (the lead) busy for seconds, starving its heartbeat
+    // answers until it was downed. One Welcome per joiner per retry interval is enough.
+    const key = memberKey(message.from);
+    const now = this.clock.now();
+    const welcomedAt = this.welcomedAt.get(key);
+    if (welcomedAt !== undefined && contentEquals(outcome.content, this.gossip.content) && now - welcomedAt < this.settings.joinRetryIntervalMs) return;
+    this.welcomedAt.set(key, now);
     if (outcome.downed.length > 0) {
       this.log('info', `${formatMember(message.from)} replaces the older incarnation ${outcome.downed.map(formatMember).join(', ')}, which is downed.`);
     }
@@ -392,6 +413,10 @@ export class Cluster {
 
   private applySplitBrainResolver(now: number): void {
     if (this.settings.splitBrainResolver === 'off' || this.phase !== 'member') return;
+    // Only a member that is Up (or Leaving) decides: a joining node is still starting, and before it
+    // is Up its view of who is reachable is neither its own (it watches nobody yet) nor settled.
+    const selfStatus = findMember(this.gossip.content, this.self)?.status;
+    if (selfStatus === undefined || !isObserverStatus(selfStatus)) return;
     const decision = this.resolver.evaluate(this.gossip.content, this.self, now);
     const isLeader = sameMemberOrFalse(leaderOf(this.gossip.content, this.self), this.self);
     switch (decision.type) {

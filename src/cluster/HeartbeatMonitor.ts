@@ -1,14 +1,21 @@
 import type { Clock } from '../util';
 import { DeadlineFailureDetector } from './DeadlineFailureDetector';
-import type { GossipContent } from './Gossip';
-import { isMonitoredStatus, memberKey, sameMember, type UniqueAddress } from './Member';
+import { findMember, type GossipContent } from './Gossip';
+import { heartbeatReceivers } from './heartbeatReceivers';
+import { isMonitoredStatus, isObserverStatus, memberKey, sameMember, type UniqueAddress } from './Member';
+import { unreachableKeys } from './membershipView';
 import type { ClusterMessage, HeartbeatMessage, HeartbeatRspMessage } from './protocol';
 
 /**
- * The heartbeat side of failure detection for one node: it monitors every other member that is
- * expected to answer (joining, up, leaving), probes them each tick and answers their probes.
+ * The heartbeat side of failure detection for one node: once this node is Up, it monitors its ring
+ * neighbours among the members expected to answer (joining, up, leaving; see `heartbeatReceivers`),
+ * probes them each tick, and it answers every probe at any time.
  * Request/response (as in Akka) rather than one-way beats means a one-way fault is noticed by the
  * side that sends, too: a lost probe and a lost answer look the same to the prober.
+ *
+ * A node that is not Up yet watches nobody: it is still busy joining (under the harness, often on a
+ * thread that is still loading Jest), so its silence figures say more about itself than about the
+ * others, and a view it reported would count towards downing decisions.
  */
 export class HeartbeatMonitor {
   private readonly detector: DeadlineFailureDetector;
@@ -18,6 +25,7 @@ export class HeartbeatMonitor {
     private readonly self: UniqueAddress,
     unreachableAfterMs: number,
     heartbeatIntervalMs: number,
+    private readonly monitoredByNrOfMembers: number,
     private readonly clock: Clock,
     private readonly send: (to: string, message: ClusterMessage) => void,
   ) {
@@ -25,12 +33,16 @@ export class HeartbeatMonitor {
   }
 
   /**
-   * Monitors exactly the other members of `content` that must answer heartbeats. Exiting, down and
-   * removed members are dropped at once, so a departing node is never reported unreachable.
+   * Monitors exactly this node's heartbeat receivers in `content`, or nobody while this node is not
+   * Up (or Leaving). Exiting, down and removed members are dropped at once, so a departing node is
+   * never reported unreachable.
    */
   sync(content: GossipContent): void {
     const now = this.clock.now();
-    const wanted = new Set(content.members.filter((m) => !sameMember(m, this.self) && isMonitoredStatus(m.status)).map(memberKey));
+    const selfStatus = findMember(content, this.self)?.status;
+    const candidates = selfStatus !== undefined && isObserverStatus(selfStatus) ? content.members.filter((m) => isMonitoredStatus(m.status)) : [];
+    const receivers = heartbeatReceivers(candidates, this.self, this.monitoredByNrOfMembers, unreachableKeys(content));
+    const wanted = new Set(receivers.map(memberKey));
     for (const key of this.detector.monitored()) if (!wanted.has(key)) this.detector.unmonitor(key);
     for (const key of wanted) this.detector.monitor(key, now);
   }

@@ -42,6 +42,14 @@ export function isMonitoredStatus(status: MemberStatus): boolean {
   return status === 'joining' || status === 'up' || status === 'leaving';
 }
 
+/**
+ * Statuses of members whose failure-detector observations count: Up and Leaving. A joining member
+ * is still starting (and may be starved while it does), an exiting one is on its way out.
+ */
+export function isObserverStatus(status: MemberStatus): boolean {
+  return status === 'up' || status === 'leaving';
+}
+
 /** A member in a snapshot of the cluster state. Immutable. */
 export interface Member extends UniqueAddress {
   readonly status: MemberStatus;

@@ -9,12 +9,26 @@ import { indirectlyConnectedKeys, unreachableKeys } from './membershipView';
  * indirectly connected members and the set of live members; any change (a new unreachable member,
  * a heal, a join) restarts the wait. This gives a short glitch the chance to heal before anybody is
  * downed, and lets both sides of a partition see the same final split before they decide.
+ *
+ * The wait counts only time this node was running: when an evaluation comes much later than the
+ * tick interval, this node was stalled (on a loaded machine, a thread starved of CPU), and it did
+ * not watch the picture meanwhile; the wait restarts, as `DeadlineFailureDetector` credits the same
+ * stall to the members it monitors. Without this, a node back from a 2 s stall would find a stale
+ * unreachable set "stable for 2 s" and act on it before its own detector had caught up.
  */
 export class SplitBrainResolver {
   private signature = '';
   private stableSince = 0;
+  private lastEvaluatedAt: number | undefined;
 
-  constructor(private readonly stableAfterMs: number) {}
+  /**
+   * @param stableAfterMs how long the picture must stay unchanged before the resolver acts.
+   * @param tickIntervalMs how often `evaluate` is called; a call later than twice this is a stall.
+   */
+  constructor(
+    private readonly stableAfterMs: number,
+    private readonly tickIntervalMs: number,
+  ) {}
 
   /**
    * Called on every heartbeat tick with the current view. Returns the decision once the picture has
@@ -26,7 +40,9 @@ export class SplitBrainResolver {
     const indirect = [...indirectlyConnectedKeys(content)].sort();
     const live = content.members.filter((m) => isMonitoredStatus(m.status)).map(memberKey);
     const signature = `${unreachable.join(',')}|${indirect.join(',')}|${live.join(',')}`;
-    if (signature !== this.signature) {
+    const stalled = this.lastEvaluatedAt !== undefined && now - this.lastEvaluatedAt > 2 * this.tickIntervalMs;
+    this.lastEvaluatedAt = now;
+    if (signature !== this.signature || stalled) {
       this.signature = signature;
       this.stableSince = now;
       return { type: 'no-action' };

@@ -3,29 +3,20 @@
  * view has converged. Every node evaluates these on its own view; with converged gossip they agree.
  */
 import type { Gossip, GossipContent, MemberEntry } from './Gossip';
-import { compareAddresses, compareAge, isMonitoredStatus, memberKey, sameMember, type MemberStatus, type UniqueAddress } from './Member';
-
-/** Statuses whose failure-detector observations count; a downed or removed observer's record is stale. */
-function isLiveObserverStatus(status: MemberStatus): boolean {
-  return status !== 'down' && status !== 'removed';
-}
-
-/** Members whose status is neither down nor removed, in address order. */
-export function liveMembers(content: GossipContent): MemberEntry[] {
-  return content.members.filter((m) => isLiveObserverStatus(m.status));
-}
+import { compareAddresses, compareAge, isMonitoredStatus, isObserverStatus, memberKey, sameMember, type MemberStatus, type UniqueAddress } from './Member';
 
 /**
- * Keys of the members that some live observer currently finds unreachable. Only monitored statuses
- * (joining, up, leaving) can be unreachable: exiting, down and removed members are not expected to
- * answer heartbeats any more, so a departing node never shows up here.
+ * Keys of the members that some observer (an Up or Leaving member) currently finds unreachable.
+ * Only monitored statuses (joining, up, leaving) can be unreachable: exiting, down and removed
+ * members are not expected to answer heartbeats any more, so a departing node never shows up here.
+ * Records of joining, exiting, down or removed observers do not count (see `isObserverStatus`).
  */
 export function unreachableKeys(content: GossipContent): Set<string> {
   const status = new Map(content.members.map((m) => [memberKey(m), m.status] as const));
   const result = new Set<string>();
   for (const record of content.reachability) {
     const observerStatus = status.get(memberKey(record.observer));
-    if (observerStatus === undefined || !isLiveObserverStatus(observerStatus)) continue;
+    if (observerStatus === undefined || !isObserverStatus(observerStatus)) continue;
     for (const subject of record.unreachable) {
       const subjectStatus = status.get(memberKey(subject));
       if (subjectStatus !== undefined && isMonitoredStatus(subjectStatus)) result.add(memberKey(subject));
@@ -34,9 +25,9 @@ export function unreachableKeys(content: GossipContent): Set<string> {
   return result;
 }
 
-/** The live observers that currently find `subject` unreachable (for `describe()`). */
+/** The observers (Up or Leaving members) that currently find `subject` unreachable (for `describe()`). */
 export function observersOf(content: GossipContent, subject: UniqueAddress): UniqueAddress[] {
-  const live = new Set(liveMembers(content).map(memberKey));
+  const live = new Set(content.members.filter((m) => isObserverStatus(m.status)).map(memberKey));
   return content.reachability
     .filter((r) => live.has(memberKey(r.observer)) && r.unreachable.some((s) => sameMember(s, subject)))
     .map((r) => r.observer);

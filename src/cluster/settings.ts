@@ -13,7 +13,17 @@ export interface ClusterSettings {
   readonly gossipIntervalMs: number;
   /** How often a member sends a heartbeat to every other live member. Default 100. */
   readonly heartbeatIntervalMs: number;
-  /** A monitored member that has not answered a heartbeat for this long is observed unreachable. Default 1000. */
+  /**
+   * How many reachable members each member probes with heartbeats (its next neighbours in address
+   * order; see `heartbeatReceivers`), so every member is watched by that many others. Clusters no
+   * larger than this plus one are probed all to all. Default 5.
+   */
+  readonly monitoredByNrOfMembers: number;
+  /**
+   * A monitored member that has not answered a heartbeat for this long is observed unreachable.
+   * Default 1000. For a member whose answers have recently come late (its thread starved), the
+   * detector allows up to three times this (see `DeadlineFailureDetector`).
+   */
   readonly unreachableAfterMs: number;
   /** The split-brain resolver acts once the unreachable set has not changed for this long. Default 1000. */
   readonly stableAfterMs: number;
@@ -36,6 +46,7 @@ export interface ClusterSettings {
 export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = Object.freeze({
   gossipIntervalMs: 100,
   heartbeatIntervalMs: 100,
+  monitoredByNrOfMembers: 5,
   unreachableAfterMs: 1000,
   stableAfterMs: 1000,
   splitBrainResolver: 'keep-majority',
@@ -56,6 +67,7 @@ const DURATION_KEYS = [
   'seedNodeTimeoutMs',
   'leaveTimeoutMs',
 ] as const;
+const MAX_MONITORED_BY = 1000;
 const STRATEGIES: readonly SplitBrainStrategy[] = ['keep-majority', 'off'];
 const KNOWN_KEYS: readonly string[] = Object.keys(DEFAULT_CLUSTER_SETTINGS);
 
@@ -94,6 +106,17 @@ export function resolveClusterSettings(overrides: unknown = {}, source = 'cluste
       );
     }
     result[key] = value;
+  }
+  const monitoredBy = given.monitoredByNrOfMembers;
+  if (monitoredBy !== undefined) {
+    if (typeof monitoredBy !== 'number' || !Number.isInteger(monitoredBy) || monitoredBy < 1 || monitoredBy > MAX_MONITORED_BY) {
+      throw new InvalidClusterSettingError(
+        'monitoredByNrOfMembers',
+        `Cluster setting 'monitoredByNrOfMembers' in the ${source} must be a whole number from 1 to ${MAX_MONITORED_BY}; ` +
+          `it was given ${describeValue(monitoredBy)}.`,
+      );
+    }
+    result.monitoredByNrOfMembers = monitoredBy;
   }
   const strategy = given.splitBrainResolver;
   if (strategy !== undefined) {
