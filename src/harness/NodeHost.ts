@@ -13,8 +13,13 @@ export interface NodeHostOptions {
   readonly nodeOptions: Readonly<Record<string, unknown>>;
   /** How long a factory, `stop` or `crash` may take. */
   readonly nodeTimeoutMs: number;
-  /** How long the first start may take: peers may still be booting, so it gets the set-up deadline. */
-  readonly setupTimeoutMs: number;
+  /**
+   * How long the first start may take: peers may still be booting, so it gets the set-up deadline.
+   * Null in role threads: a role's node can only join once the lead's has formed the cluster, and
+   * the lead may load its file long after this role did, so the lead's start-up gate, which counts
+   * from the lead's node start, is the one deadline of the first start there.
+   */
+  readonly setupTimeoutMs: number | null;
 }
 
 /**
@@ -74,12 +79,11 @@ export class NodeHost {
     let handle: NodeHandle;
     try {
       const first = incarnation === 0;
-      handle = await this.withDeadline(
-        Promise.resolve(factory(ctx)),
-        `The node factory for role '${this.options.role}' (incarnation ${incarnation})`,
-        first ? this.options.setupTimeoutMs : this.options.nodeTimeoutMs,
-        first ? 'setupTimeoutMs' : 'nodeTimeoutMs',
-      );
+      const what = `The node factory for role '${this.options.role}' (incarnation ${incarnation})`;
+      const started = Promise.resolve(factory(ctx));
+      if (!first) handle = await this.withDeadline(started, what);
+      else if (this.options.setupTimeoutMs === null) handle = await started;
+      else handle = await this.withDeadline(started, what, this.options.setupTimeoutMs, 'setupTimeoutMs');
     } catch (error) {
       this.links.cut();
       const cause = error instanceof Error ? error : new Error(String(error));

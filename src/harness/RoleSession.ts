@@ -62,7 +62,8 @@ export class RoleSession implements HarnessClient {
       trace: this.trace,
       nodeOptions: data.nodeOptions,
       nodeTimeoutMs: data.settings.nodeTimeoutMs,
-      setupTimeoutMs: data.settings.setupTimeoutMs,
+      // The lead's start-up gate bounds this role's first start: it ends the role if its node is not up in time.
+      setupTimeoutMs: null,
       loadFactory,
     }));
     this.readyPromise = new Promise<Error | null>((resolve) => (this.resolveReady = resolve)).then((error) => {

@@ -18,7 +18,8 @@ export interface RoleNodeOptions {
   readonly trace: TraceBuffer;
   readonly nodeOptions: Readonly<Record<string, unknown>>;
   readonly nodeTimeoutMs: number;
-  readonly setupTimeoutMs: number;
+  /** Deadline of the first start, or null where the lead's start-up gate bounds it (see NodeHostOptions). */
+  readonly setupTimeoutMs: number | null;
   readonly loadFactory: () => Promise<NodeFactory>;
 }
 

@@ -8,8 +8,14 @@ import { channel } from '../transport';
 import { systemClock, createRng } from '../util';
 import type { NodeContext, NodeFactory, NodeHandle } from './NodeFactory';
 
-/** The embedded node's default join deadline; longer than the harness's default set-up deadline. */
-const EMBEDDED_JOIN_TIMEOUT_MS = 60_000;
+/**
+ * The embedded node's default join deadlines. A first start waits as long as a cluster setting
+ * allows: a role thread may start its node long before the lead (still type-checking the file under
+ * load) forms the cluster, and the harness's start-up gate bounds that wait and ends the role's thread
+ * if it is too long. A restart (an incarnation after the first) joins a running cluster.
+ */
+const FIRST_JOIN_TIMEOUT_MS = 10 * 60_000;
+const RESTART_JOIN_TIMEOUT_MS = 60_000;
 
 /** The `multinode.system` of the embedded cluster; get its cluster with `Cluster.get(system)`. */
 export type EmbeddedSystem = ActorSystem;
@@ -33,7 +39,8 @@ export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: Node
   // when this node starts; the harness's own set-up deadline bounds the first join, so the
   // cluster's join deadline must not cut in before it.
   const isObject = typeof given === 'object' && given !== null && !Array.isArray(given);
-  const overrides = given === undefined ? { joinTimeoutMs: EMBEDDED_JOIN_TIMEOUT_MS } : isObject ? { joinTimeoutMs: EMBEDDED_JOIN_TIMEOUT_MS, ...given } : given;
+  const joinTimeoutMs = ctx.incarnation === 0 ? FIRST_JOIN_TIMEOUT_MS : RESTART_JOIN_TIMEOUT_MS;
+  const overrides = given === undefined ? { joinTimeoutMs } : isObject ? { joinTimeoutMs, ...given } : given;
   const settings = resolveClusterSettings(overrides, 'nodeOptions.cluster');
   const rng = createRng(ctx.seed).fork(`node:${ctx.role}#${ctx.incarnation}`);
   const system = ActorSystem.create(ctx.role, {
