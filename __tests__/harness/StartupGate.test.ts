@@ -1,29 +1,12 @@
 import { StartupGate, type StartupHost } from '../../src/harness/StartupGate';
-import type { SerializedError } from '../../src/util';
+import { deferred, type SerializedError } from '../../src/util';
 import { FakeClock, flush, runUntilSettled } from './helpers';
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  reject(error: Error): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
 
 function setup() {
   const clock = new FakeClock();
   const roles = ['a', 'b', 'c'];
-  const nodes = new Map(roles.map((r) => [r, deferred()]));
-  const up = new Map(roles.map((r) => [r, deferred()]));
+  const nodes = new Map(roles.map((r) => [r, deferred<void>()]));
+  const up = new Map(roles.map((r) => [r, deferred<void>()]));
   const started = new Set<string>();
   const told = new Map<string, SerializedError | null>();
   const terminated: string[] = [];

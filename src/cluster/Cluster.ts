@@ -1,9 +1,8 @@
 import type { Transport } from '../transport';
-import { assertNever, systemClock, type Clock, createRng, hashString, type Rng, describeValue } from '../util';
+import { assertNever, systemClock, type Clock, createRng, hashString, type Rng, describeValue, deferred, type Deferred } from '../util';
 import { acceptJoin } from './acceptJoin';
 import { buildClusterState, countMembersUp, type ClusterPhase, type ClusterState } from './ClusterState';
 import { HeartbeatMonitor } from './HeartbeatMonitor';
-import { deferred, type Deferred } from './deferred';
 import { describeView } from './describeView';
 import { ClusterStoppedError, JoinRejectedError, JoinTimeoutError, LeaveFailedError, UnknownMemberError } from './errors';
 import { clusterOf, type ExtensionHost } from './clusterExtension';

@@ -1,5 +1,5 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { assertNever, serializeError } from '../util';
+import { assertNever, deferred, type Deferred, serializeError } from '../util';
 import { RoleTerminatedError, withoutFrames } from './errors';
 import type { RoleErrorEntry } from './RoleErrorLog';
 import type { RoleResult } from './TestLockstep';
@@ -14,25 +14,13 @@ export interface RoleSlot {
   status: RoleStatus;
   readonly worker: Worker | null;
   readonly port: MessagePort | null;
-  nodeReady: { resolve(): void; reject(error: Error): void; promise: Promise<void> };
-  fileDone: { resolve(): void; promise: Promise<void> };
+  nodeReady: Deferred<void>;
+  fileDone: Deferred<void>;
   closed: Promise<void>;
   /** Why the role's file failed or its thread ended; marked reported once a test result carries it. */
   failure: RoleErrorEntry | null;
   nodeStarted: boolean;
   currentTest: string | null;
-}
-
-/** A promise with its resolve and reject; a rejection nobody awaits is not reported as unhandled. */
-function deferred(): { resolve(): void; reject(error: Error): void; promise: Promise<void> } {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined);
-  return { resolve, reject, promise };
 }
 
 /** The record of a role whose thread is not attached yet. */
@@ -43,8 +31,8 @@ export function createSlot(role: string, index: number): RoleSlot {
     status: 'running',
     worker: null,
     port: null,
-    nodeReady: deferred(),
-    fileDone: deferred(),
+    nodeReady: deferred<void>(),
+    fileDone: deferred<void>(),
     closed: Promise.resolve(),
     failure: null,
     nodeStarted: false,

@@ -3,3 +3,4 @@ export { createRng, hashString, type Rng } from './Rng';
 export { MultinodeError, serializeError, deserializeError, describeValue, type SerializedError } from './errors';
 export { withDeadline } from './deadline';
 export { assertNever } from './assertNever';
+export { deferred, type Deferred } from './deferred';

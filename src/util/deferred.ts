@@ -1,4 +1,4 @@
-/** A promise with its settle functions, plus whether it has settled. Internal to the cluster layer. */
+/** A promise with its settle functions, plus whether it has settled. */
 export interface Deferred<T> {
   readonly promise: Promise<T>;
   readonly settled: boolean;
