@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TraceBuffer, type RawTraceEvent } from '../../src/harness/TraceBuffer';
+import { messageCapPerRole, TraceBuffer, type RawTraceEvent } from '../../src/harness/TraceBuffer';
 import { FakeClock, recv, send } from './helpers';
 
 describe('TraceBuffer', () => {
@@ -52,6 +52,10 @@ describe('TraceBuffer', () => {
     expect(events).toEqual([]);
     expect(buffer.drainMessages()).toEqual([send('a', 1, 1, 1), recv('a', 'b', 7, 2, 5)]);
     expect(buffer.drainMessages()).toEqual([]);
+  });
+
+  it('caps each role so that a file records about 60,000 sends per test whatever its number of roles', () => {
+    expect([1, 3, 8, 32].map(messageCapPerRole)).toEqual([20_000, 20_000, 7_500, 1_875]);
   });
 
   it('caps the recorded sends, counting the omitted ones, and drops receipts past the cap', () => {

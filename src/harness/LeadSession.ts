@@ -9,7 +9,7 @@ import { createRoleNode } from './roleNode';
 import type { NodeHost } from './NodeHost';
 import type { RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
-import { TraceBuffer } from './TraceBuffer';
+import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import { TraceCollector } from './TraceCollector';
 import type { FaultCommand, FileTrace, RoleError } from './traceTypes';
 
@@ -64,7 +64,7 @@ export class LeadSession implements HarnessClient {
     this.settings = options.settings;
     this.table = new FaultTable(roles.length);
     this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: clock.now() });
-    this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]));
+    this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]), messageCapPerRole(roles.length));
     const mesh = createMesh(roles);
     ({ links: this.links, host: this.host } = createRoleNode({
       role: this.role,

@@ -8,7 +8,7 @@ import { createRoleNode } from './roleNode';
 import type { NodeHost } from './NodeHost';
 import type { LeadToRole, RoleToLead, RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
-import { TraceBuffer } from './TraceBuffer';
+import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import type { FaultCommand, RoleError } from './traceTypes';
 
 interface Waiter {
@@ -51,7 +51,8 @@ export class RoleSession implements HarnessClient {
     this.settings = data.settings;
     this.control = data.control;
     this.table = new FaultTable(data.roles.length, data.faultBuffer);
-    this.trace = new TraceBuffer(data.role, clock, (event) => this.post({ type: 'trace', events: [event], omitted: this.trace.omitted }));
+    const cap = messageCapPerRole(data.roles.length);
+    this.trace = new TraceBuffer(data.role, clock, (event) => this.post({ type: 'trace', events: [event], omitted: this.trace.omitted }), cap);
     ({ links: this.links, host: this.host } = createRoleNode({
       role: data.role,
       roles: data.roles,

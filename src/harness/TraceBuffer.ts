@@ -36,6 +36,17 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type EventInput = DistributiveOmit<Exclude<TraceEvent, { type: 'message' }>, 'time' | 'role' | 'lamport' | 'test'>;
 
 /**
+ * How many message sends one role records per test (and before its first test), so that a file's
+ * trace holds at most about 60,000 per test whatever its number of roles. Every role ships its
+ * records to the lead when a test ends, and the lead's thread is Jest's own and also runs the lead's
+ * node: at 32 roles a per-role cap of 20,000 meant a burst of over a million records there at the end
+ * of the first test, a stall long enough for the other nodes to see the lead unreachable.
+ */
+export function messageCapPerRole(roleCount: number): number {
+  return Math.max(1_000, Math.min(20_000, Math.floor(60_000 / Math.max(1, roleCount))));
+}
+
+/**
  * One role's trace recorder: the role's Lamport clock, the running test, and a buffer of events.
  * Messages are buffered (they are many) and shipped in batches; other events go to `onEvent` at once
  * so the conductor always knows what each role was last doing.
