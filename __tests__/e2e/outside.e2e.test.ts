@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { FIXTURES, PROJECT_ROOT, fileResult, runJest, type JestRun } from './helpers/runJest';
+import { fileResult, runJestWithReporter, type JestRun } from './helpers/runJest';
 
 /**
  * Real Jest, with the reporter, on the `outside` fixture project: errors that roles other than the
@@ -9,15 +7,11 @@ import { FIXTURES, PROJECT_ROOT, fileResult, runJest, type JestRun } from './hel
  * does the lead's node throwing while another role still stops (which used to kill Jest); the
  * reporter agrees with Jest's verdict file by file.
  */
-const reportDir = path.join(FIXTURES, 'outside', 'multinode-report');
 let run: JestRun;
 
 beforeAll(async () => {
-  fs.rmSync(reportDir, { recursive: true, force: true });
-  run = await runJest('outside', ['--reporters', 'default', '--reporters', path.join(PROJECT_ROOT, 'dist', 'reporter', 'index.js')]);
+  run = await runJestWithReporter('outside');
 }, 200_000);
-
-afterAll(() => fs.rmSync(reportDir, { recursive: true, force: true }));
 
 const TIME = String.raw`\(at \d\d:\d\d:\d\d\.\d{3} UTC, outside any test\)`;
 

@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { FIXTURES, PROJECT_ROOT, runJest, testResult, type JestRun } from './helpers/runJest';
+import { runJestWithReporter, testResult, type JestRun } from './helpers/runJest';
 
 /**
  * Real Jest, with the reporter, on the `stuck` fixture project: a role stuck in a synchronous loop is
@@ -8,15 +6,11 @@ import { FIXTURES, PROJECT_ROOT, runJest, testResult, type JestRun } from './hel
  * timeout), the verdict comes once the other roles wait for it, and a role that grows past
  * `roleMemoryMb` is ended and reported as out of memory.
  */
-const reportDir = path.join(FIXTURES, 'stuck', 'multinode-report');
 let run: JestRun;
 
 beforeAll(async () => {
-  fs.rmSync(reportDir, { recursive: true, force: true });
-  run = await runJest('stuck', ['--reporters', 'default', '--reporters', path.join(PROJECT_ROOT, 'dist', 'reporter', 'index.js')]);
+  run = await runJestWithReporter('stuck');
 }, 200_000);
-
-afterAll(() => fs.rmSync(reportDir, { recursive: true, force: true }));
 
 /** The reporter's lines for the failed test whose title ends with `title`. */
 function reportedCauses(title: string): string[] {

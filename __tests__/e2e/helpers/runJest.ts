@@ -76,6 +76,21 @@ export function runJest(project: string, args: readonly string[] = [], options: 
   });
 }
 
+/**
+ * Runs Jest on `fixtures/<project>` as `runJest` does, with Jest's default reporter and this
+ * package's reporter (whose output lands in `stderr`); the fixture's report directory is removed
+ * before and after, so no trace file is left behind.
+ */
+export async function runJestWithReporter(project: string, args: readonly string[] = [], options: Parameters<typeof runJest>[2] = {}): Promise<JestRun> {
+  const reportDir = path.join(FIXTURES, project, 'multinode-report');
+  fs.rmSync(reportDir, { recursive: true, force: true });
+  try {
+    return await runJest(project, ['--reporters', 'default', '--reporters', path.join(PROJECT_ROOT, 'dist', 'reporter', 'index.js'), ...args], options);
+  } finally {
+    fs.rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
 /** The assertion result named `fullName` in any file of the run. */
 export function testResult(run: JestRun, fullName: string): JestJson['testResults'][number]['assertionResults'][number] {
   for (const file of run.json.testResults) {
