@@ -139,10 +139,7 @@ export class Conductor {
     else slot.nodeReady.reject(error);
   }
 
-  /**
-   * Waits for every role's node, then (for the embedded cluster) for every node to see all members
-   * Up, and tells the roles to go on (see `StartupGate`). Throws the lead's error when set-up failed.
-   */
+  /** Runs the start-up (see `StartupGate`), then watches for hung roles; throws the lead's error when set-up failed. */
   async awaitReady(membersUp: boolean): Promise<void> {
     await this.startup.run(membersUp);
     this.hangs.start();
@@ -154,11 +151,7 @@ export class Conductor {
     this.lockstep.begin(role, testId, timeoutMs);
   }
 
-  /**
-   * A role's test failed before it finished: barriers of that test fail for the others as a
-   * consequence. A role that failed while it waited at a barrier for a role that stopped answering
-   * (its own test timed out, say) failed as a consequence of that role.
-   */
+  /** A role's test failed early: its barriers fail for the others as its consequence (or the hung role's it waited for). */
   failedEarly(role: string, testId: string, error: SerializedError): void {
     const hung = this.hangs.hungRoleAwaitedBy(role, testId);
     this.barriers.roleFinishedTest(role, testId, hung === null ? failureOf(role, [error]) : hungFailure(hung));
@@ -168,10 +161,16 @@ export class Conductor {
   done(role: string, testId: string, result: RoleResult): void {
     this.slot(role).currentTest = null;
     const hung = this.hangs.hungRoleAwaitedBy(role, testId);
-    this.hangs.forget(role, testId);
     const own = hung === null ? result : { ...result, errors: result.errors.map((e) => asConsequence(e, hungFailure(hung))) };
     this.barriers.roleFinishedTest(role, testId, own.status === 'passed' ? null : failureOf(role, own.errors));
     this.lockstep.result(role, testId, own);
+  }
+
+  /** Forgets a test whose verdict is final: its lockstep run, its barriers, whom its roles waited for. */
+  forgetTest(testId: string): void {
+    this.lockstep.forget(testId);
+    this.barriers.forgetTest(testId);
+    this.hangs.forgetTest(testId);
   }
 
   /** Enters a barrier for `entry.role`. */

@@ -94,9 +94,9 @@ export class HangWatch {
     return hung;
   }
 
-  /** Forgets what `hungRoleAwaitedBy` remembered for `role` in `testId`. */
-  forget(role: string, testId: string): void {
-    this.blamed.delete(`${role}\u0000${testId}`);
+  /** Forgets what `hungRoleAwaitedBy` remembered for `testId` (its verdict is final). */
+  forgetTest(testId: string): void {
+    for (const key of this.blamed.keys()) if (key.endsWith(`\u0000${testId}`)) this.blamed.delete(key);
   }
 
   private schedule(): void {

@@ -114,8 +114,7 @@ export class LeadSession implements HarnessClient {
   async done(testId: string, result: RoleResult): Promise<Map<string, RoleResult>> {
     this.conductor.done(this.role, testId, result);
     const results = await this.conductor.lockstep.collect(testId);
-    this.conductor.lockstep.forget(testId);
-    this.conductor.barriers.forgetTest(testId);
+    this.conductor.forgetTest(testId);
     return results;
   }
 
