@@ -10,9 +10,11 @@ import type { LogLevel } from '../src/node';
 import { systemClock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
 import { createGlobals } from './globalsApi';
-import { factoryLoader, resolveNodeModule } from './nodeModule';
+import { resolveNodeModule } from './nodeModule';
 import { GRACE_MS, PING_INTERVAL_MS, UNRESPONSIVE_AFTER_MS, parseOptions, type MultinodeOptions } from './options';
 import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
+import { addRealmSetup, TestRealm } from './testRealm';
+import { projectModuleMap } from './userJest';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
@@ -32,6 +34,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   private lead: LeadSession | null = null;
   private readonly config: JestEnvironmentConfig;
   private readonly testPath: string;
+  private realm: TestRealm | null = null;
+  private readonly removeRealmSetup: () => void;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
@@ -39,8 +43,12 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     this.testPath = context.testPath;
     this.roleData = isRoleWorkerData(workerData) ? workerData : null;
     this.options = this.roleData === null ? parseOptions(config.projectConfig.testEnvironmentOptions as Record<string, unknown>, process.env) : null;
+    // The node is loaded by the test's own runtime (see TestRealm), in roles and on the lead alike.
+    this.removeRealmSetup = addRealmSetup(config.projectConfig as Config.ProjectConfig);
     if (this.roleData !== null) {
       this.session = (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] as RoleSession;
+      this.realm = new TestRealm(this.getVmContext()!, this.global, this.roleData.nodeModule);
+      this.session.realm.set(this.realm);
     }
     const identity = this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed };
     const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
@@ -80,13 +88,15 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       },
       nodeOptions: options.nodeOptions,
       nodeModule,
-      loadFactory: factoryLoader(nodeModule, projectConfig),
       workerScript: path.join(__dirname, 'roleWorker.js'),
       roleGlobalConfig: roleGlobalConfig(this.config.globalConfig),
       roleProjectConfig: roleProjectConfig(projectConfig as Config.ProjectConfig),
+      roleModuleMap: await projectModuleMap(projectConfig, this.config.globalConfig),
       roleMemoryMb: options.roleMemoryMb,
       awaitMembersUp: nodeModule === null,
     });
+    this.realm = new TestRealm(this.getVmContext()!, this.global, nodeModule);
+    this.lead.realm.set(this.realm);
     this.session = this.lead;
     this.captureConsole(true);
     // Role threads boot while Jest loads the lead's copy of the file; nodes start at circus's run_start.
@@ -109,6 +119,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       }
     } finally {
       this.lead = null;
+      this.realm?.close();
+      this.removeRealmSetup();
       await super.teardown();
     }
   }

@@ -6,20 +6,18 @@
 import { workerData } from 'node:worker_threads';
 import type { Config } from '@jest/types';
 import type { SerializableError, Test } from '@jest/test-result';
-import TestRunner from 'jest-runner';
-import Runtime from 'jest-runtime';
-import { ModuleMap } from 'jest-haste-map';
+import type { SerializableModuleMap } from 'jest-haste-map';
 import { RoleSession, isRoleWorkerData } from '../src/harness';
 import { serializeError, systemClock, type SerializedError } from '../src/util';
 import { ROLE_SESSION_KEY } from './MultinodeEnvironment';
-import { factoryLoader } from './nodeModule';
+import { loadUserJest } from './userJest';
 
 async function main(): Promise<void> {
   if (!isRoleWorkerData(workerData)) throw new Error('The role worker was started without role data.');
   const data = workerData;
   const globalConfig = data.globalConfig as Config.GlobalConfig;
   const config = data.projectConfig as Config.ProjectConfig;
-  const session = new RoleSession(data, systemClock, factoryLoader(data.nodeModule, config));
+  const session = new RoleSession(data, systemClock);
   (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] = session;
   // Until this thread ends, an error nothing else catches is this role's error outside any test.
   // jest-circus swaps these listeners for its own while the file runs, and puts them back after.
@@ -29,7 +27,9 @@ async function main(): Promise<void> {
 
   let fileError: SerializedError | null = null;
   try {
-    const moduleMap = ModuleMap.create(config.rootDir);
+    // The lead's own Jest and module map: a role resolves and mocks modules exactly as the lead does.
+    const { TestRunner, Runtime, moduleMapFromJSON } = loadUserJest(config);
+    const moduleMap = moduleMapFromJSON(data.moduleMap as SerializableModuleMap);
     const resolver = Runtime.createResolver(config, moduleMap);
     const runner = new TestRunner(globalConfig, { changedFiles: undefined, sourcesRelatedToTestsInChangedFiles: undefined });
     runner.on('test-file-failure', ([, error]) => {

@@ -3,6 +3,7 @@ import { Cluster, InvalidClusterSettingError, formatMember, type ClusterEvent } 
 import embeddedNodeFactory, { type EmbeddedSystem } from '../../src/node/embeddedNode';
 import type { NodeHandle } from '../../src/node/NodeFactory';
 import { InMemoryNetwork } from '../../src/transport';
+import { systemClock } from '../../src/util';
 
 const ROLES = ['a', 'b', 'c'];
 // Real time here (the factory runs on the system clock), so the detector and resolver are sped up.
@@ -25,6 +26,7 @@ function start(network: InMemoryNetwork, role: string, incarnation = 0, options:
       incarnation,
       options,
       transport: network.transport(role),
+      clock: { now: () => systemClock.now(), setTimeout: (fn, ms) => systemClock.schedule(ms, fn) },
       log: (level, message) => logs.push(`${role}#${incarnation} ${level} ${message}`),
     }),
   ).then((handle) => {

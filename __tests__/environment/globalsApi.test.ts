@@ -4,6 +4,7 @@ import type { HarnessClient } from '../../src/harness/HarnessClient';
 import type { NodeHost } from '../../src/harness/NodeHost';
 import { BarrierTimeoutError, InvalidFaultError, UnknownRoleError } from '../../src/harness/errors';
 import { FaultTable } from '../../src/harness/FaultTable';
+import { RealmSlot } from '../../src/harness/NodeRealm';
 import { TraceBuffer, type RawTraceEvent } from '../../src/harness/TraceBuffer';
 import type { FaultCommand } from '../../src/harness/traceTypes';
 import { FakeClock, flush, runUntilSettled } from '../harness/helpers';
@@ -37,6 +38,7 @@ class FakeHarness {
       trace: this.trace,
       host: this.host as unknown as NodeHost,
       table: this.table,
+      realm: new RealmSlot(),
       startNode: async () => undefined,
       plan: () => undefined,
       begin: async () => null,

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { UnknownRoleError } from '../../src/harness/errors';
 import { FaultTable, LINK_BLACKHOLED, LINK_PARTITIONED } from '../../src/harness/FaultTable';
+import { harnessRealm } from '../../src/harness/NodeRealm';
 import { LinkEndpoint, previewOf } from '../../src/harness/LinkEndpoint';
 import { TraceBuffer, type MessageReceiveRecord, type MessageSendRecord } from '../../src/harness/TraceBuffer';
 import { UncloneableMessageError } from '../../src/transport/cloneCheck';
@@ -43,6 +44,7 @@ class Pair {
     const trace = new TraceBuffer(role, this.clock, () => undefined);
     const endpoint = new LinkEndpoint(role, ROLES, new Map([[peer, port]]), this.table, this.clock, createRng(seed), trace);
     const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
+    endpoint.connect(harnessRealm(async () => { throw new Error('no factory here'); }));
     const side: Side = { endpoint, trace, transport: endpoint.open(), inbox: [], port, closed };
     side.transport.onMessage((from, message) => side.inbox.push({ from, message }));
     return side;

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { HarnessTimeoutError, NodeError } from '../../src/harness/errors';
 import type { LinkEndpoint } from '../../src/harness/LinkEndpoint';
 import { NodeHost } from '../../src/harness/NodeHost';
+import { harnessRealm } from '../../src/harness/NodeRealm';
 import { TraceBuffer, type RawTraceEvent } from '../../src/harness/TraceBuffer';
 import type { NodeContext, NodeFactory, NodeHandle } from '../../src/node/NodeFactory';
 import type { Transport } from '../../src/transport/Transport';
@@ -14,7 +15,7 @@ describe('NodeHost', () => {
   let events: RawTraceEvent[];
   let trace: TraceBuffer;
   let order: string[];
-  let links: { open: jest.Mock<() => Transport>; cut: jest.Mock<() => void> };
+  let links: { connect: jest.Mock<() => void>; open: jest.Mock<() => Transport>; cut: jest.Mock<() => void> };
   let factory: jest.Mock<NodeFactory>;
   let host: NodeHost;
 
@@ -36,13 +37,14 @@ describe('NodeHost', () => {
     trace = new TraceBuffer('b', clock, (e) => events.push(e));
     const transport: Transport = { self: 'b', send: () => undefined, onMessage: () => () => undefined };
     links = {
+      connect: jest.fn(),
       open: jest.fn(() => transport),
       cut: jest.fn(() => {
         order.push('cut');
       }),
     };
     factory = jest.fn<NodeFactory>(async (ctx: NodeContext) => handle({ incarnation: ctx.incarnation }));
-    host = new NodeHost(OPTIONS, async () => factory, links as unknown as LinkEndpoint, trace, clock);
+    host = new NodeHost(OPTIONS, () => harnessRealm(async () => factory), links as unknown as LinkEndpoint, trace, clock);
   });
 
   const nodeEvents = (): unknown[] => events.filter((e) => e.type === 'node').map((e) => (e as { event: string; incarnation: number }).event + ' ' + (e as { incarnation: number }).incarnation);

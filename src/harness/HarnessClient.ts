@@ -1,6 +1,7 @@
 import type { Clock, SerializedError } from '../util';
 import type { FaultTable } from './FaultTable';
 import type { NodeHost } from './NodeHost';
+import type { RealmSlot } from './NodeRealm';
 import type { TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
 import type { TraceBuffer } from './TraceBuffer';
@@ -26,6 +27,8 @@ export interface HarnessClient {
   readonly trace: TraceBuffer;
   readonly host: NodeHost;
   readonly table: FaultTable;
+  /** Where this role's node is loaded: the environment sets it to the role's test realm. */
+  readonly realm: RealmSlot;
   /**
    * Starts this role's first node and resolves when every role's node is started (and, for the
    * embedded cluster, all members are Up). Called once this role's copy of the file is loaded, so

@@ -1,11 +1,11 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { type Clock, serializeError, type SerializedError } from '../util';
-import type { NodeFactory } from '../node';
 import { Conductor, type ConductorSettings } from './Conductor';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
 import type { LinkEndpoint } from './LinkEndpoint';
 import { createRoleNode } from './roleNode';
+import { RealmSlot } from './NodeRealm';
 import type { NodeHost } from './NodeHost';
 import type { RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
@@ -24,12 +24,11 @@ export interface LeadSessionOptions {
   readonly nodeOptions: Record<string, unknown>;
   /** Absolute path of the factory module, or null for the embedded cluster. */
   readonly nodeModule: string | null;
-  /** Loads the factory in the lead's thread. */
-  readonly loadFactory: () => Promise<NodeFactory>;
   /** The script each role thread runs, and the Jest configs it runs the file with. */
   readonly workerScript: string;
   readonly roleGlobalConfig: unknown;
   readonly roleProjectConfig: unknown;
+  readonly roleModuleMap: unknown;
   /** Heap limit of each role thread, in MiB; a role past it is reported as out of memory. */
   readonly roleMemoryMb: number;
   /** Whether to wait for every node to see all members Up before the first test. */
@@ -50,6 +49,7 @@ export class LeadSession implements HarnessClient {
   readonly table: FaultTable;
   readonly trace: TraceBuffer;
   readonly host: NodeHost;
+  readonly realm = new RealmSlot();
   readonly conductor: Conductor;
   private readonly collector: TraceCollector;
   private readonly links: LinkEndpoint;
@@ -77,7 +77,7 @@ export class LeadSession implements HarnessClient {
       nodeOptions: options.nodeOptions,
       nodeTimeoutMs: options.settings.nodeTimeoutMs,
       setupTimeoutMs: options.settings.setupTimeoutMs,
-      loadFactory: options.loadFactory,
+      realm: this.realm.get,
     }));
     this.conductor = new Conductor(roles, this.table, this.host, this.collector, clock, options.settings);
     this.conductor.leadGo = (testId, error) => {
@@ -165,6 +165,7 @@ export class LeadSession implements HarnessClient {
       testPath: this.options.testPath,
       globalConfig: this.options.roleGlobalConfig,
       projectConfig: this.options.roleProjectConfig,
+      moduleMap: this.options.roleModuleMap,
       nodeModule: this.options.nodeModule,
       nodeOptions: this.options.nodeOptions,
       faultBuffer: this.table.buffer,

@@ -3,7 +3,8 @@ import type { Clock, Rng } from '../util';
 import { HandlerSet, cloneForSend, toUncloneableError, type MessageHandler, type Transport } from '../transport';
 import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable';
 import type { TraceBuffer } from './TraceBuffer';
-import { UnknownRoleError } from './errors';
+import { NodeError, UnknownRoleError } from './errors';
+import type { LinkPort, NodeRealm } from './NodeRealm';
 
 /** What crosses a node link: the message plus what the trace needs to pair send and receipt. */
 interface LinkEnvelope {
@@ -26,6 +27,9 @@ export class LinkEndpoint {
   private current: IncarnationTransport | null = null;
   private readonly pending = new Set<{ cancel(): void }>();
   private closed = false;
+  /** The ports in the node's realm, once `connect` has moved them there. */
+  private linkPorts: Map<string, LinkPort> | null = null;
+  private realm: NodeRealm | null = null;
 
   constructor(
     readonly role: string,
@@ -38,13 +42,26 @@ export class LinkEndpoint {
   ) {
     roles.forEach((r, i) => this.indexOf.set(r, i));
     this.selfIndex = this.indexOf.get(role) ?? -1;
-    for (const [peer, port] of ports) {
-      port.on('message', (envelope: LinkEnvelope) => this.receive(peer, envelope));
+  }
+
+  /**
+   * Moves the ports into the node's realm and starts receiving; the first call wins. Messages sent
+   * before it wait in the ports.
+   */
+  connect(realm: NodeRealm): void {
+    if (this.linkPorts !== null || this.closed) return;
+    this.realm = realm;
+    this.linkPorts = new Map();
+    for (const [peer, port] of this.ports) {
+      const adopted = realm.adoptPort(port);
+      adopted.listen((envelope) => this.receive(peer, envelope as LinkEnvelope));
+      this.linkPorts.set(peer, adopted);
     }
   }
 
-  /** A fresh transport for a new incarnation; the previous one goes dead. */
+  /** A fresh transport for a new incarnation; the previous one goes dead. Call `connect` first. */
   open(): Transport {
+    if (this.linkPorts === null) throw new NodeError(`The links of role '${this.role}' were opened before they were connected to the node's realm.`);
     this.current?.kill();
     this.current = new IncarnationTransport(this);
     return this.current;
@@ -62,7 +79,8 @@ export class LinkEndpoint {
     this.cut();
     for (const timer of this.pending) timer.cancel();
     this.pending.clear();
-    for (const port of this.ports.values()) port.close();
+    if (this.linkPorts === null) for (const port of this.ports.values()) port.close();
+    else for (const port of this.linkPorts.values()) port.close();
   }
 
   /** Sends on behalf of `sender`, applying the faults in force right now. */
@@ -74,7 +92,7 @@ export class LinkEndpoint {
     const seq = ++this.seq;
     const time = this.clock.now();
     if (to === this.role) {
-      const copy = cloneForSend(to, message);
+      const copy = this.copyForSelf(message);
       const handle = this.clock.schedule(0, () => {
         this.pending.delete(handle);
         this.deliver(this.role, { from: this.role, seq, lamport, payload: copy });
@@ -92,7 +110,7 @@ export class LinkEndpoint {
     }
     const faults = this.table.linkFaults(this.selfIndex, toIndex);
     const delayMs = faults.delayMaxMs > 0 ? faults.delayMinMs + this.rng.next() * (faults.delayMaxMs - faults.delayMinMs) : 0;
-    const port = this.ports.get(to)!;
+    const port = this.linkPorts!.get(to)!;
     if (delayMs > 0) {
       const envelope: LinkEnvelope = { from: this.role, seq, lamport, payload: cloneForSend(to, message) };
       const handle = this.clock.schedule(delayMs, () => {
@@ -108,6 +126,15 @@ export class LinkEndpoint {
       }
     }
     this.record(to, seq, lamport, time, null, delayMs, message);
+  }
+
+  /** A message to itself is copied straight into the node's realm, as a link would deliver it. */
+  private copyForSelf(message: unknown): unknown {
+    try {
+      return this.realm!.copy(message);
+    } catch (error) {
+      throw toUncloneableError(this.role, message, error);
+    }
   }
 
   private faultFor(toIndex: number): 'partition' | 'blackhole' | 'drop' | 'crashed' | null {

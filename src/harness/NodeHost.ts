@@ -1,7 +1,8 @@
-import { assertNever, type Clock, serializeError, withDeadline } from '../util';
+import { assertNever, type Cancellable, type Clock, serializeError, withDeadline } from '../util';
 import type { NodeOp } from './protocol';
-import type { NodeContext, NodeFactory, NodeHandle, NodeLogger } from '../node';
+import type { NodeClock, NodeContext, NodeHandle, NodeLogger } from '../node';
 import type { LinkEndpoint } from './LinkEndpoint';
+import type { NodeRealm } from './NodeRealm';
 import type { TraceBuffer } from './TraceBuffer';
 import { HarnessTimeoutError, NodeError, withoutFrames } from './errors';
 
@@ -31,10 +32,13 @@ export class NodeHost {
   private handle: NodeHandle | null = null;
   private running = false;
   private incarnationValue = -1;
+  /** The pending `ctx.clock` timers of the current incarnation: a crash stops them. */
+  private timers = new Set<Cancellable>();
 
   constructor(
     private readonly options: NodeHostOptions,
-    private readonly factory: () => Promise<NodeFactory>,
+    /** The realm the node lives in; asked at the first start, when the test's realm exists. */
+    private readonly realm: () => NodeRealm,
     private readonly links: LinkEndpoint,
     private readonly trace: TraceBuffer,
     private readonly clock: Clock,
@@ -63,7 +67,9 @@ export class NodeHost {
   /** Starts incarnation `incarnation` of this role's node; resolves once the factory has resolved. */
   async start(incarnation: number): Promise<void> {
     if (this.running) throw new NodeError(`Role '${this.options.role}' already has a running node (incarnation ${this.incarnationValue}); stop or crash it first.`);
-    const factory = await this.factory();
+    const realm = this.realm();
+    this.links.connect(realm);
+    const factory = await realm.loadFactory();
     const transport = this.links.open();
     const log: NodeLogger = (level, message, fields) => this.trace.log(level, message, fields);
     const ctx: NodeContext = {
@@ -74,6 +80,7 @@ export class NodeHost {
       options: this.options.nodeOptions,
       transport,
       log,
+      clock: this.nodeClock(),
     };
     this.incarnationValue = incarnation;
     let handle: NodeHandle;
@@ -102,11 +109,35 @@ export class NodeHost {
     this.trace.record({ type: 'node', event: 'started', incarnation });
   }
 
+  /** `ctx.clock` of a new incarnation: the harness's clock, with timers a crash cancels. */
+  private nodeClock(): NodeClock {
+    const timers = new Set<Cancellable>();
+    this.timers = timers;
+    return {
+      now: () => this.clock.now(),
+      setTimeout: (fn, ms) => {
+        const timer = this.clock.schedule(ms, () => {
+          timers.delete(timer);
+          fn();
+        });
+        timers.add(timer);
+        return {
+          cancel: () => {
+            timers.delete(timer);
+            timer.cancel();
+          },
+        };
+      },
+    };
+  }
+
   /** Crashes the running node: links are cut first, then the optional `crash()` runs. No-op when not running. */
   async crash(): Promise<void> {
     if (!this.running || this.handle === null) return;
     this.running = false;
     this.links.cut();
+    for (const timer of this.timers) timer.cancel();
+    this.timers.clear();
     this.trace.record({ type: 'node', event: 'crashed', incarnation: this.incarnationValue });
     try {
       if (this.handle.crash) await this.withDeadline(Promise.resolve(this.handle.crash()), `crash() of role '${this.options.role}'`);

@@ -1,10 +1,10 @@
 import type { MessagePort } from 'node:worker_threads';
 import { type Clock, deserializeError, serializeError, type SerializedError, assertNever } from '../util';
-import type { NodeFactory } from '../node';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
 import type { LinkEndpoint } from './LinkEndpoint';
 import { createRoleNode } from './roleNode';
+import { RealmSlot } from './NodeRealm';
 import type { NodeHost } from './NodeHost';
 import type { LeadToRole, RoleToLead, RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
@@ -29,6 +29,7 @@ export class RoleSession implements HarnessClient {
   readonly table: FaultTable;
   readonly trace: TraceBuffer;
   readonly host: NodeHost;
+  readonly realm = new RealmSlot();
   private readonly links: LinkEndpoint;
   private readonly control: MessagePort;
   private readonly waiters = new Map<number, Waiter>();
@@ -43,7 +44,6 @@ export class RoleSession implements HarnessClient {
   constructor(
     data: RoleWorkerData,
     readonly clock: Clock,
-    loadFactory: () => Promise<NodeFactory>,
   ) {
     this.role = data.role;
     this.roles = data.roles;
@@ -65,7 +65,7 @@ export class RoleSession implements HarnessClient {
       nodeTimeoutMs: data.settings.nodeTimeoutMs,
       // The lead's start-up gate bounds this role's first start: it ends the role if its node is not up in time.
       setupTimeoutMs: null,
-      loadFactory,
+      realm: this.realm.get,
     }));
     this.readyPromise = new Promise<Error | null>((resolve) => (this.resolveReady = resolve)).then((error) => {
       if (error !== null) throw error;

@@ -19,3 +19,4 @@ export {
   NodeError,
   HarnessTimeoutError,
 } from './errors';
+export { harnessRealm, plainLinkPort, realmCopier, RealmSlot, type NodeRealm, type LinkPort } from './NodeRealm';

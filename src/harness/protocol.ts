@@ -71,6 +71,8 @@ export interface RoleWorkerData {
   /** Serialized Jest configs for the role's own run of the file. */
   readonly globalConfig: unknown;
   readonly projectConfig: unknown;
+  /** The project's serialized module map (haste modules, `__mocks__`), as the lead's Jest has it. */
+  readonly moduleMap: unknown;
   /** Resolved absolute path of the NodeFactory module, or null for the embedded cluster. */
   readonly nodeModule: string | null;
   readonly nodeOptions: Record<string, unknown>;

@@ -1,9 +1,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import { createRng, type Clock } from '../util';
-import type { NodeFactory } from '../node';
 import type { FaultTable } from './FaultTable';
 import { LinkEndpoint } from './LinkEndpoint';
 import { NodeHost } from './NodeHost';
+import type { NodeRealm } from './NodeRealm';
 import type { TraceBuffer } from './TraceBuffer';
 
 /** What one role's node side is made of, on the lead and in a role thread alike. */
@@ -20,7 +20,8 @@ export interface RoleNodeOptions {
   readonly nodeTimeoutMs: number;
   /** Deadline of the first start, or null where the lead's start-up gate bounds it (see NodeHostOptions). */
   readonly setupTimeoutMs: number | null;
-  readonly loadFactory: () => Promise<NodeFactory>;
+  /** The realm the node is loaded into; asked for at its first start. */
+  readonly realm: () => NodeRealm;
 }
 
 /** Wires a role's end of the link mesh (with its own seeded RNG for drops and delays) to its node host. */
@@ -29,7 +30,7 @@ export function createRoleNode(options: RoleNodeOptions): { links: LinkEndpoint;
   const links = new LinkEndpoint(role, roles, options.ports, options.table, clock, createRng(seed).fork(`links:${role}`), trace);
   const host = new NodeHost(
     { role, roles, seed, nodeOptions: options.nodeOptions, nodeTimeoutMs: options.nodeTimeoutMs, setupTimeoutMs: options.setupTimeoutMs },
-    options.loadFactory,
+    options.realm,
     links,
     trace,
     clock,

@@ -6,6 +6,23 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Writes one line into the merged, per-test, role-tagged log of the harness. */
 export type NodeLogger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
 
+/** A timer set on a node's clock. */
+export interface NodeTimer {
+  /** Cancels the timer; a no-op once it ran or was cancelled. */
+  cancel(): void;
+}
+
+/**
+ * A node's time. Real in threads mode, virtual in simulation mode. Its timers are the harness's own,
+ * so they keep real time when the test calls `jest.useFakeTimers()`.
+ */
+export interface NodeClock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Runs `fn` once after `ms` milliseconds (clamped to >= 0). */
+  setTimeout(fn: () => void, ms: number): NodeTimer;
+}
+
 /** What the harness gives a `NodeFactory` when it starts a node for a role. */
 export interface NodeContext {
   /** This node's role, e.g. `'b'`. */
@@ -18,6 +35,8 @@ export interface NodeContext {
   readonly incarnation: number;
   /** `testEnvironmentOptions.multinode.nodeOptions`, passed through untouched. */
   readonly options: Readonly<Record<string, unknown>>;
+  /** This node's clock: take time and timers from it, not from `Date` or the global `setTimeout`. */
+  readonly clock: NodeClock;
   /** The node-to-node link of this role; faults apply here and every message is traced. */
   readonly transport: Transport;
   /** Logs into the harness log, tagged with role, test and time. */

@@ -5,7 +5,7 @@
 import { ActorSystem } from '../actors';
 import { Cluster, registerCluster, resolveClusterSettings, whyNotMembersUp, type ClusterLogger } from '../cluster';
 import { channel } from '../transport';
-import { systemClock, createRng } from '../util';
+import { createRng, type Clock } from '../util';
 import type { NodeContext, NodeFactory, NodeHandle } from './NodeFactory';
 
 /**
@@ -42,10 +42,12 @@ export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: Node
   const joinTimeoutMs = ctx.incarnation === 0 ? FIRST_JOIN_TIMEOUT_MS : RESTART_JOIN_TIMEOUT_MS;
   const overrides = given === undefined ? { joinTimeoutMs } : isObject ? { joinTimeoutMs, ...given } : given;
   const settings = resolveClusterSettings(overrides, 'nodeOptions.cluster');
+  // The node's clock, not the global timers: the test's jest.useFakeTimers() must not stop the cluster.
+  const clock: Clock = { now: () => ctx.clock.now(), schedule: (delayMs, fn) => ctx.clock.setTimeout(fn, delayMs) };
   const rng = createRng(ctx.seed).fork(`node:${ctx.role}#${ctx.incarnation}`);
   const system = ActorSystem.create(ctx.role, {
     transport: ctx.transport,
-    clock: systemClock,
+    clock,
     rng: rng.fork('actors'),
     log: ctx.log,
   });
@@ -57,7 +59,7 @@ export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: Node
       selfAddress: ctx.role,
       incarnation: ctx.incarnation,
       seedNodes: [ctx.roles[0], ...ctx.roles.filter((r) => r !== ctx.roles[0])],
-      clock: systemClock,
+      clock,
       rng: rng.fork('cluster'),
       log: clusterLog,
       settings,

@@ -1,2 +1,2 @@
-export type { NodeFactory, NodeContext, NodeHandle, NodeLogger, LogLevel } from './NodeFactory';
+export type { NodeFactory, NodeContext, NodeHandle, NodeLogger, LogLevel, NodeClock, NodeTimer } from './NodeFactory';
 export { embeddedNodeFactory, type EmbeddedSystem } from './embeddedNode';
