@@ -2,6 +2,7 @@ import type { Circus } from '@jest/types';
 import type { HarnessClient, RoleResult, TestPlanEntry, RoleOutcome } from '../src/harness';
 import { deserializeError, serializeError, MultinodeError, describeValue } from '../src/util';
 import { mergeErrors, primaryError, stampOutsideTest, tag } from './verdictErrors';
+import type { SnapshotExchange } from './snapshots';
 
 /** Options of `describe.multinode`. */
 export interface MultinodeDescribeOptions {
@@ -38,6 +39,7 @@ export class CircusBridge {
     private readonly isLead: boolean,
     private readonly testTimeoutMs: number,
     private readonly client: () => HarnessClient | null,
+    private readonly snapshots: SnapshotExchange,
     /** Called on the lead with each finished test, for the trace. */
     private readonly onTestFinished: (test: Circus.TestEntry, id: string, multinode: boolean, startedAt: number, results: Map<string, RoleResult>) => void,
   ) {}
@@ -247,6 +249,7 @@ export class CircusBridge {
       status: test.errors.length > 0 ? 'failed' : 'passed',
       durationMs: client.clock.now() - startedAt,
       errors: test.errors.map((e) => serializeError(primaryError(e))),
+      snapshots: this.snapshots.take(),
     };
     if (multinode) client.trace.testEnd(own.status);
     client.trace.currentTest = null;
@@ -259,6 +262,7 @@ export class CircusBridge {
     if (results === null) return;
     // The conductor may have marked the lead's own errors as consequences of another role.
     if (!results.has(this.role)) results.set(this.role, own);
+    this.snapshots.check(own.snapshots ?? [], results);
     test.errors.splice(0, test.errors.length, ...mergeErrors(this.role, test.errors, results));
     this.onTestFinished(test, id, true, startedAt, results);
   }

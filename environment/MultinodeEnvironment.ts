@@ -15,6 +15,8 @@ import { GRACE_MS, PING_INTERVAL_MS, UNRESPONSIVE_AFTER_MS, parseOptions, type M
 import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
 import { addRealmSetup, TestRealm } from './testRealm';
 import { projectModuleMap } from './userJest';
+import { mergeRoleCoverage } from './coverage';
+import { SnapshotExchange } from './snapshots';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
@@ -30,6 +32,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   private readonly options: MultinodeOptions | null;
   private readonly roleData: RoleWorkerData | null;
   private readonly bridge: CircusBridge;
+  private readonly snapshots: SnapshotExchange;
   private session: HarnessClient | null = null;
   private lead: LeadSession | null = null;
   private readonly config: JestEnvironmentConfig;
@@ -52,7 +55,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     }
     const identity = this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed };
     const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
-    this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, () => this.session, (test, id, multinode, startedAt, results) =>
+    this.snapshots = new SnapshotExchange(identity.role, identity.roles, this.roleData === null, config.projectConfig.rootDir);
+    this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, () => this.session, this.snapshots, (test, id, multinode, startedAt, results) =>
       this.recordTest(test, id, multinode, startedAt, results),
     );
     const globals = createGlobals(identity, () => this.session, systemClock, () => this.bridge.leadOnlyTest);
@@ -103,7 +107,10 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   }
 
   async handleTestEvent(event: Circus.Event, state: Circus.State): Promise<void> {
+    if (event.name === 'run_start') this.snapshots.install(this.global.expect as never);
     await this.bridge.handle(event, state);
+    // Every role's file is done once the lead's run_finish has been handled.
+    if (event.name === 'run_finish' && this.lead !== null) mergeRoleCoverage(this.global as unknown as Record<string, unknown>, this.lead.roleCoverage());
   }
 
   override async teardown(): Promise<void> {

@@ -1,4 +1,5 @@
 import { type HarnessClient, faultCommand, isolateCommand, type RoleSet, UnknownRoleError, type FaultCommand } from '../src/harness';
+import { inRoleScope } from './runOnScope';
 import { MultinodeError, describeValue, systemClock, type Clock } from '../src/util';
 
 /** Thrown when a harness call is made where it cannot work (no harness, wrong argument). */
@@ -146,7 +147,7 @@ export function createGlobals(
     async runOn(targets, fn) {
       const list = checkRoles(targets, 'runOn');
       if (typeof fn !== 'function') throw new HarnessUsageError(`runOn needs a function to run; it was given ${describeValue(fn)}.`);
-      return list.includes(role) ? await fn() : undefined;
+      return list.includes(role) ? await inRoleScope(list, fn) : undefined;
     },
     async barrier(name, opts = {}) {
       const callSite = captureCallSite(globals.barrier);

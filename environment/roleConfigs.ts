@@ -2,18 +2,20 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '@jest/types';
+import { rolesCollectCoverage } from './coverage';
 
 /**
- * The Jest configs a role thread runs the file with. Roles do not print, collect coverage or write
- * snapshots (the lead does, in Jest's own context), and ts-jest only transpiles there: the lead has
- * already type-checked the same file, and type-checking it again per role costs seconds.
+ * The Jest configs a role thread runs the file with. Roles do not print or write snapshots (the lead
+ * does, in Jest's own context), they collect coverage for the lead to merge (see coverage.ts), and
+ * ts-jest only transpiles there: the lead has already type-checked the same file, and type-checking
+ * it again per role costs seconds.
  */
 export function roleGlobalConfig(globalConfig: Config.GlobalConfig): Config.GlobalConfig {
   return {
     ...globalConfig,
     verbose: false,
     silent: false,
-    collectCoverage: false,
+    collectCoverage: rolesCollectCoverage(globalConfig),
     updateSnapshot: 'none',
     ci: true,
     json: false,

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', late);
 
   let fileError: SerializedError | null = null;
+  let coverage: unknown = null;
   try {
     // The lead's own Jest and module map: a role resolves and mocks modules exactly as the lead does.
     const { TestRunner, Runtime, moduleMapFromJSON } = loadUserJest(config);
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       fileError = fromJest(error);
     });
     runner.on('test-file-success', ([, result]) => {
+      coverage = result.coverage ?? null;
       // The environment reports each error outside tests as it happens; this is only a safety net.
       if (result.testExecError && session.reportedErrorCount === 0) session.roleError(fromJest(result.testExecError), systemClock.now());
     });
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   } catch (error) {
     fileError = { name: 'Error', message: `The role's test run failed: ${(error as Error)?.stack ?? String(error)}` };
   }
-  session.fileDone(fileError);
+  session.fileDone(fileError, coverage);
   await session.whenShutdownRequested();
   await session.close();
 }

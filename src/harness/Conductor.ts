@@ -42,7 +42,7 @@ const SETTLE_AFTER_SETUP_FAILURE_MS = 2_000;
 export class Conductor {
   readonly barriers: BarrierCoordinator;
   readonly lockstep: TestLockstep;
-  private readonly slots = new Map<string, RoleSlot>();
+  readonly slots = new Map<string, RoleSlot>();
   private readonly requests = new PendingRequests();
   private readonly faults: FaultApplier;
   private readonly errors: RoleErrorLog;
@@ -287,7 +287,7 @@ export class Conductor {
         this.failedEarly(role, message.testId, message.error);
         break;
       case 'test-done':
-        this.done(role, message.testId, { status: message.status, durationMs: message.durationMs, errors: message.errors });
+        this.done(role, message.testId, { status: message.status, durationMs: message.durationMs, errors: message.errors, snapshots: message.snapshots });
         break;
       case 'barrier-enter': {
         const { requestId, testId, name, roles, timeoutMs } = message;
@@ -314,6 +314,7 @@ export class Conductor {
           this.barriers.roleGone(role);
           this.lockstep.rolesChanged();
         }
+        slot.coverage = message.coverage;
         slot.nodeReady.resolve();
         slot.fileDone.resolve();
         break;

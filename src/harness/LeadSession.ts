@@ -145,6 +145,11 @@ export class LeadSession implements HarnessClient {
     return this.conductor.finish();
   }
 
+  /** The coverage each other role's run of the file collected (after `finish`), for the lead to merge. */
+  roleCoverage(): unknown[] {
+    return [...this.conductor.slots.values()].map((slot) => slot.coverage).filter((coverage) => coverage !== null && coverage !== undefined);
+  }
+
   /** Ends every role and node (if `finish` did not already) and returns the file's trace. */
   async shutdown(): Promise<FileTrace> {
     await this.conductor.finish();

@@ -103,7 +103,7 @@ export class RoleSession implements HarnessClient {
 
   async done(testId: string, result: RoleResult): Promise<null> {
     this.flushMessages();
-    this.post({ type: 'test-done', testId, status: result.status, durationMs: result.durationMs, errors: result.errors });
+    this.post({ type: 'test-done', testId, status: result.status, durationMs: result.durationMs, errors: result.errors, snapshots: result.snapshots });
     return null;
   }
 
@@ -130,10 +130,13 @@ export class RoleSession implements HarnessClient {
     return this.reportedErrors;
   }
 
-  /** Tells the conductor this role's file is done (with its file-level error, if any). */
-  fileDone(error: SerializedError | null): void {
+  /**
+   * Tells the conductor this role's file is done, with its file-level error (if any) and the coverage
+   * its run collected (Jest's `__coverage__`, or null), which the lead merges into its own.
+   */
+  fileDone(error: SerializedError | null, coverage: unknown = null): void {
     this.flushMessages();
-    this.post({ type: 'file-done', error });
+    this.post({ type: 'file-done', error, coverage });
   }
 
   /** Resolves when the conductor asks this role to shut down. */

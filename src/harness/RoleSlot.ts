@@ -21,6 +21,8 @@ export interface RoleSlot {
   failure: RoleErrorEntry | null;
   nodeStarted: boolean;
   currentTest: string | null;
+  /** The coverage the role's run of the file collected, once its file is done. */
+  coverage: unknown;
 }
 
 /** The record of a role whose thread is not attached yet. */
@@ -37,6 +39,7 @@ export function createSlot(role: string, index: number): RoleSlot {
     failure: null,
     nodeStarted: false,
     currentTest: null,
+    coverage: null,
   };
 }
 

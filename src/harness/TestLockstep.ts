@@ -8,6 +8,16 @@ export interface RoleResult {
   readonly status: RoleOutcome;
   readonly durationMs: number;
   readonly errors: readonly SerializedError[];
+  /** The snapshots the role took (see the environment's SnapshotExchange), for the lead to check. */
+  readonly snapshots?: readonly SnapshotRecordData[];
+}
+
+/** A snapshot a role took: its key, the name Jest keys it by, its serialized value, inline or not. */
+export interface SnapshotRecordData {
+  readonly testName: string;
+  readonly key: string;
+  readonly actual: string;
+  readonly inline: { readonly snapshot: string | undefined } | null;
 }
 
 /** What the lockstep needs from the conductor. */

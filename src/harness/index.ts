@@ -4,7 +4,7 @@
 export { LeadSession, type LeadSessionOptions } from './LeadSession';
 export { RoleSession } from './RoleSession';
 export type { HarnessClient, ClientSettings } from './HarnessClient';
-export type { RoleResult } from './TestLockstep';
+export type { RoleResult, SnapshotRecordData } from './TestLockstep';
 export { isRoleWorkerData, type RoleWorkerData, type TestPlanEntry } from './protocol';
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
 export { REPORT_DIR_ENV, traceFilePath } from './traceFile';

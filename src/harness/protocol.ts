@@ -3,6 +3,7 @@ import type { FaultCommand, RoleOutcome } from './traceTypes';
 import type { MessagePort } from 'node:worker_threads';
 import type { RawTraceEvent } from './TraceBuffer';
 import type { ClientSettings } from './HarnessClient';
+import type { SnapshotRecordData } from './TestLockstep';
 
 /**
  * The control channel between the lead (conductor) and one role thread. Control traffic is never
@@ -31,6 +32,7 @@ export type RoleToLead =
       readonly status: RoleOutcome;
       readonly durationMs: number;
       readonly errors: readonly SerializedError[];
+      readonly snapshots: readonly SnapshotRecordData[] | undefined;
     }
   | {
       readonly type: 'barrier-enter';
@@ -48,7 +50,7 @@ export type RoleToLead =
   /** An error of the role outside any test (a hook, its node, a timer between tests), with when it happened. */
   | { readonly type: 'role-error'; readonly time: number; readonly error: SerializedError }
   /** The role's file is done; `error` is set when the file could not run at all. */
-  | { readonly type: 'file-done'; readonly error: SerializedError | null };
+  | { readonly type: 'file-done'; readonly error: SerializedError | null; readonly coverage: unknown };
 
 /** Messages from the lead to a role thread. */
 export type LeadToRole =
