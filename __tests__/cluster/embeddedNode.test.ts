@@ -26,7 +26,7 @@ function start(network: InMemoryNetwork, role: string, incarnation = 0, options:
       incarnation,
       options,
       transport: network.transport(role),
-      clock: { now: () => systemClock.now(), setTimeout: (fn, ms) => systemClock.schedule(ms, fn) },
+      clock: { now: () => systemClock.now(), setTimeout: (fn, ms) => systemClock.schedule(ms, fn), setImmediate: (fn) => systemClock.schedule(0, fn) },
       log: (level, message) => logs.push(`${role}#${incarnation} ${level} ${message}`),
     }),
   ).then((handle) => {

@@ -6,6 +6,7 @@ describe('the node is loaded in the test realm', () => {
     const run = await runJest('realm');
     expect(statuses(run).sort()).toEqual([
       'the embedded cluster in the test realm is one copy of the actors module for the test and the node: passed',
+      'the embedded cluster in the test realm keeps its actors and cluster running while the test fakes timers: passed',
       'one realm for the node and the test shares classes with the node: passed',
       'one realm for the node and the test lets the test hand its own objects to the node: passed',
       'one realm for the node and the test shares module state with the node: passed',

@@ -115,7 +115,7 @@ describe('roleProjectConfig', () => {
 });
 
 describe('roleGlobalConfig', () => {
-  it('turns off coverage, verbose output, snapshot updates, reporters and open-handle detection', () => {
+  it('turns off verbose output, snapshot updates, reporters and open-handle detection, and keeps babel coverage on', () => {
     const global = {
       rootDir: '/repo',
       verbose: true,
@@ -133,7 +133,7 @@ describe('roleGlobalConfig', () => {
     expect(role).toMatchObject({
       verbose: false,
       silent: false,
-      collectCoverage: false,
+      collectCoverage: true,
       updateSnapshot: 'none',
       ci: true,
       json: false,
@@ -145,5 +145,7 @@ describe('roleGlobalConfig', () => {
     expect(role.testNamePattern).toBe('delivers');
     expect(role.rootDir).toBe('/repo');
     expect(global.collectCoverage).toBe(true);
+    // V8 coverage is the lead's process only.
+    expect(roleGlobalConfig({ ...global, coverageProvider: 'v8' }).collectCoverage).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { type Clock, serializeError, type SerializedError } from '../util';
+import { asError, type Clock, serializeError, type SerializedError } from '../util';
 import { Conductor, type ConductorSettings } from './Conductor';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
@@ -91,7 +91,7 @@ export class LeadSession implements HarnessClient {
   async startNode(): Promise<void> {
     await this.host.start(0).then(
       () => this.conductor.leadNodeReady(null),
-      (error: unknown) => this.conductor.leadNodeReady(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => this.conductor.leadNodeReady(asError(error)),
     );
     await this.conductor.awaitReady(this.options.awaitMembersUp);
   }

@@ -1,6 +1,6 @@
-import { assertNever, type Cancellable, type Clock, serializeError, withDeadline } from '../util';
+import { asError, assertNever, type Cancellable, type Clock, serializeError, withDeadline } from '../util';
 import type { NodeOp } from './protocol';
-import type { NodeClock, NodeContext, NodeHandle, NodeLogger } from '../node';
+import type { NodeClock, NodeContext, NodeHandle, NodeLogger, NodeTimer } from '../node';
 import type { LinkEndpoint } from './LinkEndpoint';
 import type { NodeRealm } from './NodeRealm';
 import type { TraceBuffer } from './TraceBuffer';
@@ -93,7 +93,7 @@ export class NodeHost {
       else handle = await this.withDeadline(started, what, this.options.setupTimeoutMs, 'setupTimeoutMs');
     } catch (error) {
       this.links.cut();
-      const cause = error instanceof Error ? error : new Error(String(error));
+      const cause = asError(error);
       const wrapped = new NodeError(`The node of role '${this.options.role}' (incarnation ${incarnation}) failed to start: ${cause.message}`);
       if (cause.stack) wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
       throw wrapped;
@@ -113,21 +113,23 @@ export class NodeHost {
   private nodeClock(): NodeClock {
     const timers = new Set<Cancellable>();
     this.timers = timers;
+    const track = (start: (run: () => void) => Cancellable, fn: () => void): NodeTimer => {
+      const timer = start(() => {
+        timers.delete(timer);
+        fn();
+      });
+      timers.add(timer);
+      return {
+        cancel: () => {
+          timers.delete(timer);
+          timer.cancel();
+        },
+      };
+    };
     return {
       now: () => this.clock.now(),
-      setTimeout: (fn, ms) => {
-        const timer = this.clock.schedule(ms, () => {
-          timers.delete(timer);
-          fn();
-        });
-        timers.add(timer);
-        return {
-          cancel: () => {
-            timers.delete(timer);
-            timer.cancel();
-          },
-        };
-      },
+      setTimeout: (fn, ms) => track((run) => this.clock.schedule(ms, run), fn),
+      setImmediate: (fn) => track((run) => (this.clock.defer ? this.clock.defer(run) : this.clock.schedule(0, run)), fn),
     };
   }
 

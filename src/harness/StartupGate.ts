@@ -1,4 +1,4 @@
-import { type Cancellable, type Clock, serializeError, type SerializedError } from '../util';
+import { asError, type Cancellable, type Clock, serializeError, type SerializedError } from '../util';
 import { HarnessTimeoutError, SetupFailedError, withoutFrames } from './errors';
 
 /** What the start-up gate needs from the conductor. */
@@ -130,7 +130,7 @@ export class StartupGate {
       for (const role of roles) {
         work(role).then(
           () => settled(role, null),
-          (error: unknown) => settled(role, error instanceof Error ? error : new Error(String(error))),
+          (error: unknown) => settled(role, asError(error)),
         );
       }
     });

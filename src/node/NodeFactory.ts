@@ -21,6 +21,8 @@ export interface NodeClock {
   now(): number;
   /** Runs `fn` once after `ms` milliseconds (clamped to >= 0). */
   setTimeout(fn: () => void, ms: number): NodeTimer;
+  /** Runs `fn` once the work already queued is done, like Node's `setImmediate`. */
+  setImmediate(fn: () => void): NodeTimer;
 }
 
 /** What the harness gives a `NodeFactory` when it starts a node for a role. */

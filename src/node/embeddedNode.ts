@@ -43,11 +43,13 @@ export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: Node
   const overrides = given === undefined ? { joinTimeoutMs } : isObject ? { joinTimeoutMs, ...given } : given;
   const settings = resolveClusterSettings(overrides, 'nodeOptions.cluster');
   // The node's clock, not the global timers: the test's jest.useFakeTimers() must not stop the cluster.
-  const clock: Clock = { now: () => ctx.clock.now(), schedule: (delayMs, fn) => ctx.clock.setTimeout(fn, delayMs) };
+  const clock: Clock = { now: () => ctx.clock.now(), schedule: (delayMs, fn) => ctx.clock.setTimeout(fn, delayMs), defer: (fn) => ctx.clock.setImmediate(fn) };
   const rng = createRng(ctx.seed).fork(`node:${ctx.role}#${ctx.incarnation}`);
   const system = ActorSystem.create(ctx.role, {
     transport: ctx.transport,
     clock,
+    // Mailboxes run on the node's own immediates: a test's jest.useFakeTimers() fakes the global ones.
+    dispatch: (task) => void ctx.clock.setImmediate(task),
     rng: rng.fork('actors'),
     log: ctx.log,
   });

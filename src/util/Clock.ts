@@ -15,6 +15,8 @@ export interface Clock {
   now(): number;
   /** Runs `fn` once after `delayMs` (clamped to >= 0). */
   schedule(delayMs: number, fn: () => void): Cancellable;
+  /** Runs `fn` as soon as the work already queued is done (after pending I/O); `schedule(0)` if absent. */
+  defer?(fn: () => void): Cancellable;
 }
 
 /** The real clock: `performance.timeOrigin + performance.now()` and Node timers. */
@@ -23,6 +25,10 @@ export const systemClock: Clock = {
   schedule(delayMs, fn) {
     const handle = setTimeout(fn, Math.max(0, delayMs));
     return { cancel: () => clearTimeout(handle) };
+  },
+  defer(fn) {
+    const handle = setImmediate(fn);
+    return { cancel: () => clearImmediate(handle) };
   },
 };
 

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 /**
  * The base of every typed error in the project. Each error has a stable `code` so that callers and
  * tests can tell errors apart without matching on message text.
@@ -89,4 +90,12 @@ export function describeValue(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/**
+ * `value` as an Error: itself when it is one, from any realm (a node loaded in a test's sandbox
+ * throws the sandbox's Errors, which `instanceof Error` does not recognise), else a new Error.
+ */
+export function asError(value: unknown): Error {
+  return types.isNativeError(value) || (typeof value === 'object' && value !== null && 'message' in value && 'stack' in value) ? (value as Error) : new Error(String(value));
 }

@@ -1,6 +1,6 @@
 export { systemClock, sleep, type Clock, type Cancellable } from './Clock';
 export { createRng, hashString, type Rng } from './Rng';
-export { MultinodeError, serializeError, deserializeError, describeValue, type SerializedError } from './errors';
+export { MultinodeError, serializeError, deserializeError, describeValue, asError, type SerializedError } from './errors';
 export { withDeadline } from './deadline';
 export { assertNever } from './assertNever';
 export { deferred, type Deferred } from './deferred';
