@@ -5,7 +5,7 @@ import { createPackedProject, type PackedProject } from './helpers/packedProject
 /**
  * Packs the package, installs the tarball into a fresh project next to jest, ts-jest, ts-node,
  * typescript and @types/jest, and checks the project as a user would meet it: its typings under
- * `skipLibCheck: false`, the packages they need, and its own tests run exactly as API.md shows.
+ * `skipLibCheck: false`, the source maps it ships, and its own tests run exactly as API.md shows.
  */
 const CONSUMER = path.join(__dirname, 'consumer');
 let project: PackedProject;
@@ -46,6 +46,31 @@ it('declares every package its typings reference, @types/node and @types/jest in
   const used = packagesTypingsReference(project.packageDir);
   expect(used).toContain('@types/node');
   expect([...used].filter((name) => !declared.has(name))).toEqual([]);
+});
+
+/** Every `sourceMappingURL` of a shipped file and every `sources` entry of a shipped map that names no shipped file. */
+function danglingSourceMapReferences(packageDir: string): string[] {
+  const dangling: string[] = [];
+  const files = (fs.readdirSync(packageDir, { recursive: true }) as string[]).filter((f) => !f.split(path.sep).includes('node_modules'));
+  for (const file of files) {
+    const full = path.join(packageDir, file);
+    const from = path.dirname(full);
+    const missing = (target: string): boolean => !fs.existsSync(path.resolve(from, target));
+    if (/\.[cm]?js$/.test(file)) {
+      const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(fs.readFileSync(full, 'utf8'))?.[1];
+      if (url !== undefined && !url.startsWith('data:') && missing(url)) dangling.push(`${file} -> ${url}`);
+    } else if (file.endsWith('.map')) {
+      const map = JSON.parse(fs.readFileSync(full, 'utf8')) as { sourceRoot?: string; sources: string[]; sourcesContent?: unknown[] };
+      map.sources.forEach((source, i) => {
+        if (map.sourcesContent?.[i] == null && missing(path.join(map.sourceRoot ?? '', source))) dangling.push(`${file} -> ${source}`);
+      });
+    }
+  }
+  return dangling;
+}
+
+it('ships no source map that points at a file the package does not ship', () => {
+  expect(danglingSourceMapReferences(project.packageDir)).toEqual([]);
 });
 
 it("runs the consumer project's multi-node tests from the tarball", () => {
