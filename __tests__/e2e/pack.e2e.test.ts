@@ -5,7 +5,8 @@ import { createPackedProject, type PackedProject } from './helpers/packedProject
 /**
  * Packs the package, installs the tarball into a fresh project next to jest, ts-jest, ts-node,
  * typescript and @types/jest, and checks the project as a user would meet it: its typings under
- * `skipLibCheck: false`, the source maps it ships, and its own tests run exactly as API.md shows.
+ * `skipLibCheck: false` and the packages they reference, the source maps it ships, and its own
+ * tests run exactly as API.md shows.
  */
 const CONSUMER = path.join(__dirname, 'consumer');
 let project: PackedProject;
