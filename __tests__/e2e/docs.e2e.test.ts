@@ -33,14 +33,13 @@ const folderOf = (doc: string): string => path.basename(doc, '.md').toLowerCase(
 const examples = BLOCKS.filter((block) => block.exampleFile !== undefined);
 const foldersWithExamples = [...new Set(examples.map((block) => folderOf(block.doc)))];
 
-/** The packages of the README's install line (the API.md line must be the same). */
+/** The packages of the README's install line (API.md's must be the same line). */
 function installedPackages(): string[] {
-  const lines = BLOCKS.flatMap((block) => (INSTALL_LINE.test(block.text) ? [`${block.doc}: ${block.text.trim()}`] : []));
-  const readme = lines.find((line) => line.startsWith('README.md: '));
-  if (readme === undefined) throw new Error(`README.md has no \`npm install --save-dev\` line; found ${JSON.stringify(lines)}.`);
-  const line = readme.slice('README.md: '.length);
-  for (const other of lines) expect(other.replace(/^[^:]+: /, '')).toBe(line);
-  return INSTALL_LINE.exec(line)![1]!.trim().split(/\s+/);
+  const lines = BLOCKS.filter((block) => INSTALL_LINE.test(block.text));
+  const readme = lines.find((block) => block.doc === 'README.md');
+  if (readme === undefined) throw new Error(`README.md has no \`npm install --save-dev\` line; the docs have ${JSON.stringify(lines.map((b) => b.text))}.`);
+  for (const other of lines) expect(`${other.doc}: ${other.text.trim()}`).toBe(`${other.doc}: ${readme.text.trim()}`);
+  return INSTALL_LINE.exec(readme.text)![1]!.trim().split(/\s+/);
 }
 
 it('marks every code block of the README and docs as a runnable example, or says here why it is not run', () => {
