@@ -1,7 +1,13 @@
+/// <reference types="jest" preserve="true" />
 /**
  * Global typings of the multi-node test API. Adding "jest-environment-multinode" to
  * `compilerOptions.types` brings these in: the globals, and `describe.multinode` on the global
- * `describe` (of @types/jest, when present) and on `describe` from `@jest/globals`.
+ * `describe` and on `describe` from `@jest/globals`.
+ *
+ * Jest's own globals (`describe`, `it`, `expect`, `jest`, ...) are typed by @types/jest, a
+ * dependency of this package, through the reference above: a project with its own @types/jest (or
+ * `types: ["jest", ...]`) gets the same single declaration instead of a second, conflicting one,
+ * and a project without it still has its globals typed.
  */
 import type { BarrierOptions, EventuallyOptions, FaultApi, MultinodeInfo } from './globalsApi';
 import type { MultinodeDescribeOptions } from './CircusBridge';

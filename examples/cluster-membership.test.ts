@@ -1,7 +1,7 @@
 /**
  * Example 1: cluster membership.
  *
- * This file runs once per role (a, b and c, from jest.config.js), each role in its own thread with
+ * This file runs once per role (a, b and c, from jest.config.ts), each role in its own thread with
  * its own node. With no `node` option, every role's node is the embedded actor cluster:
  * `multinode.system` is that role's `ActorSystem`, and `Cluster.get(system)` is its membership.
  *

@@ -1,56 +1,82 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from './helpers/runJest';
+import { createPackedProject, type PackedProject } from './helpers/packedProject';
 
 /**
- * Packs the package, installs the tarball into a fresh project next to jest, ts-jest and
- * typescript, and runs that project's own tests (type-checked by ts-jest) exactly as API.md shows.
+ * Packs the package, installs the tarball into a fresh project next to jest, ts-jest, ts-node,
+ * typescript and @types/jest, and checks the project as a user would meet it: its typings under
+ * `skipLibCheck: false` and the packages they reference, the source maps it ships, and its own
+ * tests run exactly as API.md shows.
  */
 const CONSUMER = path.join(__dirname, 'consumer');
-let workDir: string;
+let project: PackedProject;
 
 beforeAll(() => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-pack-'));
-}, 30_000);
+  project = createPackedProject(CONSUMER, ['jest', 'ts-jest', 'ts-node', 'typescript', '@types/jest']);
+}, 300_000);
 
-afterAll(() => {
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+afterAll(() => project?.remove());
+
+it('type-checks with skipLibCheck off: the package alone, next to @types/jest, and with @jest/globals imports', () => {
+  // tsconfig.json: types ["jest-environment-multinode"]; test/kv.test.ts uses the globals,
+  // test/cluster.test.ts imports from @jest/globals and jest-environment-multinode/globals.
+  project.typeCheck('tsconfig.json');
+  // The same files with types ["jest", "jest-environment-multinode"].
+  project.typeCheck('tsconfig.types-jest.json');
+}, 120_000);
+
+/** The package each bare specifier of a shipped .d.ts comes from: `node:*` from @types/node, `/// <reference types="x" />` from @types/x. */
+function packagesTypingsReference(packageDir: string): Set<string> {
+  const used = new Set<string>();
+  const packageOf = (specifier: string): string => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2) : specifier.split('/').slice(0, 1)).join('/');
+  for (const file of fs.readdirSync(path.join(packageDir, 'dist'), { recursive: true }) as string[]) {
+    if (!file.endsWith('.d.ts')) continue;
+    const text = fs.readFileSync(path.join(packageDir, 'dist', file), 'utf8');
+    for (const [, name] of text.matchAll(/^\/\/\/ <reference types="([^"]+)"/gm)) used.add(`@types/${name}`);
+    const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    for (const [, specifier] of code.matchAll(/(?:from |import\(|declare module )'([^'.][^']*)'/g)) {
+      used.add(specifier!.startsWith('node:') ? '@types/node' : packageOf(specifier!));
+    }
+  }
+  return used;
+}
+
+it('declares every package its typings reference, @types/node and @types/jest included', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(project.packageDir, 'package.json'), 'utf8')) as { dependencies?: object; peerDependencies?: object };
+  const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+  const used = packagesTypingsReference(project.packageDir);
+  expect(used).toContain('@types/node');
+  expect([...used].filter((name) => !declared.has(name))).toEqual([]);
 });
 
-const npm = (args: string[], cwd: string): string =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' }, timeout: 240_000 });
-
-it('installs from an npm pack tarball and works in a fresh TypeScript project', () => {
-  const packDir = path.join(workDir, 'pack');
-  const project = path.join(workDir, 'project');
-  fs.mkdirSync(packDir);
-  fs.cpSync(CONSUMER, project, { recursive: true });
-  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  // dist/ is already built by npm test; rebuilding it here would race the suites that use it.
-  npm(['pack', '--ignore-scripts', '--pack-destination', packDir], PROJECT_ROOT);
-  const [tarball] = fs.readdirSync(packDir);
-  const versions = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
-  npm(
-    ['install', '--save-dev', '--no-audit', '--no-fund', '--prefer-offline', path.join(packDir, tarball!), `jest@${versions.jest}`, `ts-jest@${versions['ts-jest']}`, `typescript@${versions.typescript}`, 'ts-node@10'],
-    project,
-  );
-
-  // The typings: the whole project type-checks, globals and describe.multinode included.
-  execFileSync(process.execPath, [path.join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', project], { encoding: 'utf8' });
-
-  const jest = path.join(project, 'node_modules', 'jest', 'bin', 'jest.js');
-  const result = path.join(workDir, 'result.json');
-  let output = '';
-  try {
-    output = execFileSync(process.execPath, [jest, '--json', '--outputFile', result], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string };
-    throw new Error(`The consumer's tests failed:\n${failed.stderr ?? ''}\n${failed.stdout ?? ''}`);
+/** Every `sourceMappingURL` of a shipped file and every `sources` entry of a shipped map that names no shipped file. */
+function danglingSourceMapReferences(packageDir: string): string[] {
+  const dangling: string[] = [];
+  const files = (fs.readdirSync(packageDir, { recursive: true }) as string[]).filter((f) => !f.split(path.sep).includes('node_modules'));
+  for (const file of files) {
+    const full = path.join(packageDir, file);
+    const from = path.dirname(full);
+    const missing = (target: string): boolean => !fs.existsSync(path.resolve(from, target));
+    if (/\.[cm]?js$/.test(file)) {
+      const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(fs.readFileSync(full, 'utf8'))?.[1];
+      if (url !== undefined && !url.startsWith('data:') && missing(url)) dangling.push(`${file} -> ${url}`);
+    } else if (file.endsWith('.map')) {
+      const map = JSON.parse(fs.readFileSync(full, 'utf8')) as { sourceRoot?: string; sources: string[]; sourcesContent?: unknown[] };
+      map.sources.forEach((source, i) => {
+        if (map.sourcesContent?.[i] == null && missing(path.join(map.sourceRoot ?? '', source))) dangling.push(`${file} -> ${source}`);
+      });
+    }
   }
-  const json = JSON.parse(fs.readFileSync(result, 'utf8')) as { numPassedTests: number; numFailedTests: number };
-  expect({ passed: json.numPassedTests, failed: json.numFailedTests }).toEqual({ passed: 4, failed: 0 });
-  expect(fs.readdirSync(path.join(project, 'multinode-report')).sort()).toEqual(['test__cluster.test.ts.trace.json', 'test__kv.test.ts.trace.json']);
-  expect(output).toBeDefined();
+  return dangling;
+}
+
+it('ships no source map that points at a file the package does not ship', () => {
+  expect(danglingSourceMapReferences(project.packageDir)).toEqual([]);
+});
+
+it("runs the consumer project's multi-node tests from the tarball", () => {
+  const run = project.runJest([]);
+  if (run.json.numFailedTests > 0 || run.exitCode !== 0) throw new Error(`The consumer's tests failed (exit ${run.exitCode}):\n${run.output}`);
+  expect({ passed: run.json.numPassedTests, failed: run.json.numFailedTests }).toEqual({ passed: 4, failed: 0 });
+  expect(fs.readdirSync(path.join(project.dir, 'multinode-report')).sort()).toEqual(['test__cluster.test.ts.trace.json', 'test__kv.test.ts.trace.json']);
 }, 300_000);

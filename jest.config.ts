@@ -1,7 +1,12 @@
-/** Unit and runtime tests of the project itself; e2e and multi-node suites are separate projects. */
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+/**
+ * Unit and runtime tests of the project itself; e2e and multi-node suites are separate projects.
+ * Jest loads this file with ts-node, as it loads a user's jest.config.ts (see the README).
+ */
+import type { Config } from 'jest';
 
-module.exports = {
+const tsJest: [string, Record<string, unknown>] = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+
+export default {
   projects: [
     {
       // Our own multi-node suites, through the built environment, on the embedded cluster.
@@ -24,4 +29,4 @@ module.exports = {
       testMatch: ['<rootDir>/__tests__/e2e/**/*.e2e.test.ts'],
     },
   ],
-};
+} satisfies Config;

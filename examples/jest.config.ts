@@ -6,9 +6,10 @@
  * `node_modules`. In your own project you would write `testEnvironment: 'jest-environment-multinode'`
  * and `reporters: ['default', 'jest-environment-multinode/reporter']`.
  */
-const path = require('node:path');
+import type { Config } from 'jest';
+import * as path from 'node:path';
 
-module.exports = {
+export default {
   rootDir: __dirname,
   testMatch: ['<rootDir>/*.test.ts'],
   transform: {
@@ -20,4 +21,4 @@ module.exports = {
     multinode: { roles: ['a', 'b', 'c'] },
   },
   reporters: ['default', [path.resolve(__dirname, '../dist/reporter/index.js'), { logs: 'failed' }]],
-};
+} satisfies Config;
