@@ -13,6 +13,7 @@ import { createGlobals } from './globalsApi';
 import { factoryLoader, resolveNodeModule } from './nodeModule';
 import { GRACE_MS, PING_INTERVAL_MS, UNRESPONSIVE_AFTER_MS, parseOptions, type MultinodeOptions } from './options';
 import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
+import { explicitJestTimeoutMs } from './timeouts';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
@@ -44,7 +45,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     }
     const identity = this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed };
     const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
-    this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, () => this.session, (test, id, multinode, startedAt, results) =>
+    const jestTimeoutMs = (): number | null => explicitJestTimeoutMs(this.global, config.globalConfig);
+    this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, jestTimeoutMs, () => this.session, (test, id, multinode, startedAt, results) =>
       this.recordTest(test, id, multinode, startedAt, results),
     );
     const globals = createGlobals(identity, () => this.session, systemClock, () => this.bridge.leadOnlyTest);
