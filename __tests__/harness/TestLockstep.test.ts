@@ -206,6 +206,8 @@ describe('TestLockstep', () => {
       ]);
       const results = await collected.promise;
       expect(results.get('c')?.status).toBe('terminated');
+      // It ran the test from its start until it was terminated.
+      expect(results.get('c')?.durationMs).toBe(2_000 + GRACE_MS);
       expect(results.get('b')).toEqual(passed());
     });
 
