@@ -28,7 +28,8 @@ const KNOWN_OPTIONS = ['timeoutMs'];
  */
 export class MultinodeBlocks {
   private readonly options = new WeakMap<Circus.DescribeBlock, MultinodeDescribeOptions>();
-  private pending: { options: MultinodeDescribeOptions; parent: Circus.DescribeBlock; label: string; concurrent: string[] } | null = null;
+  /** The `describe.multinode` call being defined: its options, the block it was called in, the concurrent tests found. */
+  private pending: { options: MultinodeDescribeOptions; parent: Circus.DescribeBlock; concurrent: string[] } | null = null;
   private state: Circus.State | null = null;
 
   /** circus's `setup` event: installs `describe.multinode` with `.only`, `.skip` and their `.each` forms. */
@@ -81,7 +82,7 @@ export class MultinodeBlocks {
     const outer = this.pending;
     const parent = this.state?.currentDescribeBlock;
     if (parent === undefined) throw new MultinodeDescribeError(`${label} was called before Jest set up the test file.`);
-    const current = { options, parent, label, concurrent: [] as string[] };
+    const current = { options, parent, concurrent: [] as string[] };
     this.pending = current;
     try {
       define();
