@@ -1,23 +1,13 @@
 import type { Circus } from '@jest/types';
 import type { HarnessClient, RoleResult, TestPlanEntry, RoleOutcome } from '../src/harness';
-import { deserializeError, serializeError, MultinodeError, describeValue } from '../src/util';
+import { deserializeError, serializeError } from '../src/util';
+import { MultinodeBlocks, type RuntimeDescribe } from './describeMultinode';
+import { failingTestErrors, followVerdict, isFailingTestPassed } from './testVerdict';
+import { applyMultinodeTimeouts } from './timeouts';
 import { mergeErrors, primaryError, stampOutsideTest, tag } from './verdictErrors';
 import type { SnapshotExchange } from './snapshots';
 
-/** Options of `describe.multinode`. */
-export interface MultinodeDescribeOptions {
-  /** Default timeout of the block's tests (a test's own timeout argument still wins). */
-  timeoutMs?: number;
-}
-
-/** Bad arguments to `describe.multinode`. */
-export class MultinodeDescribeError extends MultinodeError {
-  constructor(message: string) {
-    super('MULTINODE_DESCRIBE', message);
-  }
-}
-
-type DescribeFn = (name: unknown, fn: () => void) => void;
+export { MultinodeDescribeError, type MultinodeDescribeOptions } from './describeMultinode';
 
 /**
  * Connects jest-circus's events to the harness for one role: marks `describe.multinode` blocks,
@@ -25,8 +15,7 @@ type DescribeFn = (name: unknown, fn: () => void) => void;
  * role's result, and on the lead merges every role's result into the test's one verdict.
  */
 export class CircusBridge {
-  private readonly blocks = new WeakMap<Circus.DescribeBlock, MultinodeDescribeOptions>();
-  private pending: MultinodeDescribeOptions | null = null;
+  private readonly blocks = new MultinodeBlocks();
   private readonly started = new WeakMap<Circus.TestEntry, number>();
   private readonly multinodeTests = new WeakSet<Circus.TestEntry>();
   /** The lead-only test (outside describe.multinode) running now, if any. */
@@ -38,6 +27,8 @@ export class CircusBridge {
     private readonly role: string,
     private readonly isLead: boolean,
     private readonly testTimeoutMs: number,
+    /** The user's explicit Jest timeout (see `explicitJestTimeoutMs`), read at run_start. */
+    private readonly explicitJestTimeoutMs: () => number | null,
     private readonly client: () => HarnessClient | null,
     private readonly snapshots: SnapshotExchange,
     /** Called on the lead with each finished test, for the trace. */
@@ -48,18 +39,16 @@ export class CircusBridge {
   async handle(event: Circus.Event, state: Circus.State): Promise<void> {
     switch (event.name) {
       case 'setup':
-        this.installDescribe(event.runtimeGlobals.describe as unknown as Record<string, unknown>);
+        this.blocks.install(event.runtimeGlobals.describe as unknown as RuntimeDescribe, state);
         return;
       case 'start_describe_definition':
-        if (this.pending !== null) {
-          this.blocks.set(state.currentDescribeBlock, this.pending);
-          this.pending = null;
-        }
+        this.blocks.blockStarted(state.currentDescribeBlock);
         return;
       case 'add_test':
         this.addTest(state);
         return;
       case 'run_start': {
+        applyMultinodeTimeouts(state.rootDescribeBlock, (block) => this.blocks.optionsOf(block), this.explicitJestTimeoutMs(), this.testTimeoutMs);
         // The file is loaded and its tests are collected: only now start the nodes (see startNode).
         const client = this.client();
         if (client === null) return;
@@ -67,13 +56,12 @@ export class CircusBridge {
         await client.startNode();
         return;
       }
-      case 'add_hook':
-        this.addHook(state);
-        return;
       case 'test_started':
         return this.testStarted(event.test);
       case 'test_fn_failure':
-        if (this.multinodeTests.has(event.test)) this.client()?.failedEarly(testId(event.test), serializeError(event.error));
+        if (this.multinodeTests.has(event.test) && !isFailingTestPassed(event.test, event.error)) {
+          this.client()?.failedEarly(testId(event.test), serializeError(event.error));
+        }
         return;
       case 'test_done':
         return this.testDone(event.test);
@@ -131,71 +119,17 @@ export class CircusBridge {
     }
   }
 
-  private installDescribe(describe: Record<string, unknown>): void {
-    const bridge = this;
-    const multinode = function multinode(name: unknown, optionsOrFn: unknown, maybeFn?: unknown): void {
-      const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
-      const options = typeof optionsOrFn === 'function' ? {} : optionsOrFn;
-      if (typeof fn !== 'function') {
-        throw new MultinodeDescribeError(`describe.multinode(${describeValue(name)}, ...) needs a function that defines the tests; it was given ${describeValue(fn)}.`);
-      }
-      if (typeof options !== 'object' || options === null) {
-        throw new MultinodeDescribeError(`describe.multinode options must be an object like { timeoutMs: 60000 }; it was given ${describeValue(options)}.`);
-      }
-      const timeoutMs = (options as MultinodeDescribeOptions).timeoutMs;
-      if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
-        throw new MultinodeDescribeError(`describe.multinode timeoutMs must be a positive number of milliseconds; it was ${describeValue(timeoutMs)}.`);
-      }
-      bridge.pending = { timeoutMs };
-      try {
-        (describe as unknown as DescribeFn)(name, fn as () => void);
-      } finally {
-        bridge.pending = null;
-      }
-    };
-    const variant = (key: 'only' | 'skip') =>
-      function (name: unknown, optionsOrFn: unknown, maybeFn?: unknown): void {
-        const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
-        const options = typeof optionsOrFn === 'function' ? {} : (optionsOrFn as MultinodeDescribeOptions);
-        bridge.pending = { timeoutMs: options?.timeoutMs };
-        try {
-          (describe[key] as DescribeFn)(name, fn as () => void);
-        } finally {
-          bridge.pending = null;
-        }
-      };
-    Object.assign(multinode, { only: variant('only'), skip: variant('skip') });
-    describe.multinode = multinode;
-  }
-
-  private isMultinode(block: Circus.DescribeBlock | undefined): MultinodeDescribeOptions | null {
-    for (let b = block; b !== undefined; b = b.parent) {
-      const options = this.blocks.get(b);
-      if (options !== undefined) return options;
-    }
-    return null;
-  }
-
   private addTest(state: Circus.State): void {
     const block = state.currentDescribeBlock;
     const test = block.children[block.children.length - 1];
     if (test === undefined || test.type !== 'test') return;
-    const options = this.isMultinode(block);
-    if (options !== null) {
+    if (this.blocks.optionsOf(block) !== null) {
       this.multinodeTests.add(test);
-      if (test.timeout === undefined) test.timeout = options.timeoutMs ?? this.testTimeoutMs;
+      this.blocks.testAdded(test);
     } else if (!this.isLead) {
       // Tests outside describe.multinode run on the lead only; skipping them here also skips their hooks.
       test.mode = 'skip';
     }
-  }
-
-  private addHook(state: Circus.State): void {
-    const block = state.currentDescribeBlock;
-    const hook = block.hooks[block.hooks.length - 1];
-    const options = this.isMultinode(block);
-    // Hooks of a multi-node block wait for other roles too: give them the block's timeout, not Jest's 5 s.
-    if (hook !== undefined && options !== null && hook.timeout === undefined) hook.timeout = options.timeoutMs ?? this.testTimeoutMs;
   }
 
   /** The multi-node tests this role will run, in order, with circus's own selection rules. */
@@ -259,11 +193,20 @@ export class CircusBridge {
       return;
     }
     const results = await client.done(id, own);
-    if (results === null) return;
-    // The conductor may have marked the lead's own errors as consequences of another role.
-    if (!results.has(this.role)) results.set(this.role, own);
-    this.snapshots.check(own.snapshots ?? [], results);
-    test.errors.splice(0, test.errors.length, ...mergeErrors(this.role, test.errors, results));
+    if (results === null) {
+      // Another role: its errors follow the merged verdict, so circus retries it with the lead.
+      followVerdict(test.errors, await client.awaitVerdict(id), this.role);
+      return;
+    }
+    try {
+      // The conductor may have marked the lead's own errors as consequences of another role.
+      if (!results.has(this.role)) results.set(this.role, own);
+      this.snapshots.check(own.snapshots ?? [], results);
+      const merged = mergeErrors(this.role, test.errors, results);
+      test.errors.splice(0, test.errors.length, ...(test.failing ? failingTestErrors(test, merged, results) : merged));
+    } finally {
+      client.publishVerdict(id, test.errors.length > 0);
+    }
     this.onTestFinished(test, id, true, startedAt, results);
   }
 }

@@ -17,6 +17,7 @@ import { addRealmSetup, TestRealm } from './testRealm';
 import { projectModuleMap } from './userJest';
 import { mergeRoleCoverage } from './coverage';
 import { SnapshotExchange } from './snapshots';
+import { explicitJestTimeoutMs } from './timeouts';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
@@ -56,7 +57,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     const identity = this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed };
     const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
     this.snapshots = new SnapshotExchange(identity.role, identity.roles, this.roleData === null, config.projectConfig.rootDir);
-    this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, () => this.session, this.snapshots, (test, id, multinode, startedAt, results) =>
+    const jestTimeoutMs = (): number | null => explicitJestTimeoutMs(this.global, config.globalConfig);
+    this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, jestTimeoutMs, () => this.session, this.snapshots, (test, id, multinode, startedAt, results) =>
       this.recordTest(test, id, multinode, startedAt, results),
     );
     const globals = createGlobals(identity, () => this.session, systemClock, () => this.bridge.leadOnlyTest);

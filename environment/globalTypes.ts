@@ -10,22 +10,43 @@
  * and a project without it still has its globals typed.
  */
 import type { BarrierOptions, EventuallyOptions, FaultApi, MultinodeInfo } from './globalsApi';
-import type { MultinodeDescribeOptions } from './CircusBridge';
+import type { MultinodeDescribeOptions } from './describeMultinode';
 
-/** `describe.multinode(name, fn)` / `describe.multinode(name, options, fn)`, with `.only` and `.skip`. */
-export interface MultinodeDescribe {
-  (name: string | number | Function, fn: () => void): void;
-  (name: string | number | Function, options: MultinodeDescribeOptions, fn: () => void): void;
+type BlockName = string | number | Function;
+
+/** `describe.multinode(name, fn)` / `describe.multinode(name, options, fn)`, with `.only`, `.skip` and `.each`. */
+export interface MultinodeDescribe extends MultinodeDescribeBase {
   /** Like `describe.only`, for a multi-node block. */
   only: MultinodeDescribeBase;
   /** Like `describe.skip`, for a multi-node block. */
   skip: MultinodeDescribeBase;
 }
 
-/** The call signatures of `describe.multinode`. */
+/** The call signatures of `describe.multinode` (and of its `.only` and `.skip`). */
 export interface MultinodeDescribeBase {
-  (name: string | number | Function, fn: () => void): void;
-  (name: string | number | Function, options: MultinodeDescribeOptions, fn: () => void): void;
+  (name: BlockName, fn: () => void): void;
+  (name: BlockName, options: MultinodeDescribeOptions, fn: () => void): void;
+  /**
+   * Like `describe.each`: one multi-node block per row of a table or tagged template, named with
+   * Jest's `%s`/`$variable` formatting; every role defines every row. Options go after the name.
+   */
+  each: MultinodeEach;
+}
+
+/** What `describe.multinode.each(table)` returns: `(name, fn)` or `(name, options, fn)`, `fn` taking a row. */
+export interface MultinodeEachBlock<Args extends readonly unknown[]> {
+  (name: BlockName, fn: (...args: Args) => void): void;
+  (name: BlockName, options: MultinodeDescribeOptions, fn: (...args: Args) => void): void;
+}
+
+/** `describe.multinode.each`, typed as `describe.each` is by @jest/types. */
+export interface MultinodeEach {
+  <T extends Record<string, unknown>>(table: ReadonlyArray<T>): MultinodeEachBlock<[T]>;
+  <T extends readonly [unknown, ...Array<unknown>]>(table: ReadonlyArray<T>): MultinodeEachBlock<[...T]>;
+  <T extends ReadonlyArray<unknown>>(table: ReadonlyArray<T>): MultinodeEachBlock<T>;
+  <T>(table: ReadonlyArray<T>): MultinodeEachBlock<[T]>;
+  <T extends Array<unknown>>(strings: TemplateStringsArray, ...expressions: T): MultinodeEachBlock<[Record<string, T[number]>]>;
+  <T extends Record<string, unknown>>(strings: TemplateStringsArray, ...expressions: Array<unknown>): MultinodeEachBlock<[T]>;
 }
 
 declare global {

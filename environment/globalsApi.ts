@@ -24,6 +24,12 @@ export interface MultinodeInfo<S = unknown> {
   /** This role's node (`NodeHandle.system`); after `fault.restart`, the new one; while dead, the last one. */
   readonly system: S;
   /**
+   * `system`, typed by the caller: `multinode.systemAs<KvSystem>()`. The type is not checked at run
+   * time; it saves a cast where `system` (typed `any` on the global) would otherwise spread untyped.
+   * Throws while Jest only collects tests, when there is no node.
+   */
+  systemAs<T = S>(): T;
+  /**
    * Resolves when this node sees exactly `count` members Up and reachable (default: roles whose node
    * is neither crashed nor departed). Needs a node whose handle has `membersUp()`.
    */
@@ -112,6 +118,9 @@ export function createGlobals(
     seed: identity.seed,
     get system() {
       return client()?.host.system;
+    },
+    systemAs<T>(): T {
+      return need('multinode.systemAs').host.system as T;
     },
     async awaitMembersUp(count, opts) {
       const harness = need('multinode.awaitMembersUp');
@@ -248,8 +257,10 @@ function explainEventually(error: unknown, elapsedMs: number, attempts: number, 
   if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
     const e = error as Error;
     const original = String(e.message);
+    // Read the stack first: V8 may format it lazily, and would then print the new message already.
+    const stack = e.stack;
     e.message = `${original}\n\n${note}`;
-    if (typeof e.stack === 'string' && e.stack.includes(original)) e.stack = e.stack.replace(original, e.message);
+    if (typeof stack === 'string' && stack.includes(original)) e.stack = stack.replace(original, e.message);
     return e;
   }
   return new Error(`${note} It threw ${describeValue(error)}.`);

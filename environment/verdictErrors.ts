@@ -8,13 +8,21 @@ import { deserializeError, serializeError, type SerializedError, describeValue }
  * when it happened.
  */
 
-/** The thrown value of a circus error entry (`[thrown, asyncError]` for hooks and timeouts), as an Error where it was not one. */
+/**
+ * The thrown value of a circus error entry (`[thrown, asyncError]` for hooks and timeouts), as an
+ * Error where it was not one, worded as Jest words it: `thrown: "Exceeded timeout of 500 ms for a
+ * test.` with the string's own line breaks, and the frames of where the test or hook was defined.
+ */
 export function primaryError(error: Circus.TestError): unknown {
   if (!Array.isArray(error)) return error;
   const [thrown, asyncError] = error;
   if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown)) return thrown;
-  const wrapped = new Error(`thrown: ${describeValue(thrown)}`);
-  if (asyncError?.stack) wrapped.stack = `Error: ${wrapped.message}\n${asyncError.stack.split('\n').slice(1).join('\n')}`;
+  // pretty-format's string form, which Jest uses here: quoted, only quotes and backslashes escaped.
+  const shown = typeof thrown === 'string' ? `"${thrown.replace(/["\\]/g, '\\$&')}"` : describeValue(thrown);
+  const wrapped = new Error(`thrown: ${shown}`);
+  // The async error's own message may span lines (circus puts the timeout text there): keep only its frames.
+  const frames = String(asyncError?.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  if (frames.length > 0) wrapped.stack = `Error: ${wrapped.message}\n${frames.join('\n')}`;
   return wrapped;
 }
 
@@ -68,10 +76,10 @@ export function tag(error: Error, role: string): Error {
   if (original.startsWith(prefix)) return error;
   const tagged = prefix + original;
   try {
+    // Read the stack first: V8 may format it lazily, and would then print the new message already.
+    const stack = error.stack;
     error.message = tagged;
-    if (typeof error.stack === 'string') {
-      error.stack = error.stack.includes(original) && original !== '' ? error.stack.replace(original, tagged) : `${prefix}${error.stack}`;
-    }
+    if (typeof stack === 'string') error.stack = stack.includes(original) && original !== '' ? stack.replace(original, tagged) : `${prefix}${stack}`;
     Object.defineProperty(error, 'role', { value: role, enumerable: true, configurable: true, writable: true });
   } catch {
     // A frozen error keeps its message; the verdict is still right.

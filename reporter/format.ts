@@ -33,16 +33,42 @@ export function stripAnsi(text: string): string {
 // A stack frame line, `    at fn (file.ts:1:2)`: Jest prints stacks already, the report does not repeat them.
 const STACK_FRAME = /^\s+at \S/;
 
+// A changed line of a Jest diff (`-   "line 15"`, `+   "the new line"`): what matters in a long message.
+const DIFF_CHANGE = /^\s*[-+] /;
+
+/** At most this many lines of a long diff's changes (with their context) are kept past `maxLines`. */
+const MAX_CHANGE_LINES = 40;
+
 /**
  * The first `maxLines` non-empty lines of `text` (ANSI codes and stack frames removed, trailing
- * spaces trimmed), each cut to `maxLength` characters; a last line says how many lines were left out.
+ * spaces trimmed), each cut to `maxLength` characters, plus the changed lines of a diff further down
+ * (with a line of context either side), so a long `toEqual` diff still shows what differs. Lines
+ * left out are counted where they were.
  */
 export function excerpt(text: string, maxLines: number, maxLength = 200): string[] {
   const lines = stripAnsi(text)
     .split('\n')
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== '' && !STACK_FRAME.test(line));
-  const shown = lines.slice(0, maxLines).map((line) => (line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line));
-  if (lines.length > maxLines) shown.push(`… ${lines.length - maxLines} more ${lines.length - maxLines === 1 ? 'line' : 'lines'}`);
+  const keep = new Set(lines.slice(0, maxLines).map((_line, index) => index));
+  lines.forEach((line, index) => {
+    if (index < maxLines || !DIFF_CHANGE.test(line) || keep.size >= maxLines + MAX_CHANGE_LINES) return;
+    for (const near of [index - 1, index, index + 1]) if (near < lines.length) keep.add(near);
+  });
+  const shown: string[] = [];
+  let leftOut = 0;
+  const countLeftOut = (): void => {
+    if (leftOut > 0) shown.push(`… ${leftOut} more ${leftOut === 1 ? 'line' : 'lines'}`);
+    leftOut = 0;
+  };
+  lines.forEach((line, index) => {
+    if (!keep.has(index)) {
+      leftOut++;
+      return;
+    }
+    countLeftOut();
+    shown.push(line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line);
+  });
+  countLeftOut();
   return shown.length > 0 ? shown : ['(empty message)'];
 }

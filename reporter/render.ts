@@ -79,7 +79,8 @@ function renderOutcome(outcome: RoleOutcomeReport, colors: Colors): string {
     case 'failed':
       return `${role} ${colors.red('✕')} ${duration}`;
     case 'terminated':
-      return `${role} ${colors.red('✕ terminated')} after ${duration}`;
+      // A role terminated before the test started has no time in it.
+      return outcome.durationMs > 0 ? `${role} ${colors.red('✕ terminated')} after ${duration}` : `${role} ${colors.red('✕ terminated')}`;
     case 'skipped':
       return `${role} ${colors.yellow('○ skipped')}`;
     case 'missing':

@@ -20,8 +20,9 @@ function reportedCauses(title: string): string[] {
   const causes: string[] = [];
   for (const line of lines.slice(at + 1)) {
     const match = /^\s+(root cause|consequence)\s+(\S+)\s/.exec(line);
-    if (match === null) break;
-    causes.push(`${match[1]} ${match[2]}`);
+    if (match !== null) causes.push(`${match[1]} ${match[2]}`);
+    // Past the causes and the further lines of their messages (indented under the first).
+    else if (!/^ {12,}\S/.test(line)) break;
   }
   return causes;
 }
@@ -43,6 +44,8 @@ describe('a role stuck in a synchronous loop', () => {
     expect(rest).toHaveLength(2);
     for (const message of rest) expect(message).toMatch(/^(Error|BarrierFailedError): \[[ab]\] .*consequence of role c's failure/s);
     expect(reportedCauses('not the timeouts of the roles that waited')).toEqual(['root cause c', 'consequence a', 'consequence b']);
+    // The role ran the test from its start until it was ended, not 0 ms.
+    expect(run.stderr).toMatch(/✕ hung with a short test timeout › .* c ✕ terminated after \d+\.\d\d s\n/);
   });
 });
 

@@ -44,6 +44,8 @@ class FakeHarness {
       begin: async () => null,
       failedEarly: () => undefined,
       done: async () => null,
+      publishVerdict: () => undefined,
+      awaitVerdict: async () => null,
       roleError: () => undefined,
       finish: async () => [],
       barrier: this.barrier,

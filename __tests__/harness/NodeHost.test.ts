@@ -101,7 +101,7 @@ describe('NodeHost', () => {
       const started = host.start(0).catch((e: unknown) => e);
       const error = (await runUntilSettled(clock, started, 10)) as Error;
       expect(error).toBeInstanceOf(NodeError);
-      expect(error.message).toBe("The node of role 'b' (incarnation 0) failed to start: The node factory for role 'b' (incarnation 0) did not finish within 1000 ms (setupTimeoutMs).");
+      expect(error.message).toBe("The node of role 'b' (incarnation 0) failed to start: The node factory for role 'b' (incarnation 0) did not finish within 1000 ms; raise the setupTimeoutMs option if it needs longer.");
       expect(clock.now() - 1_000_000).toBe(1_000);
       expect(links.cut).toHaveBeenCalledTimes(1);
     });
@@ -110,7 +110,7 @@ describe('NodeHost', () => {
       factory.mockImplementationOnce(() => new Promise<NodeHandle>(() => undefined));
       const started = host.start(1).catch((e: unknown) => e);
       const error = (await runUntilSettled(clock, started, 10)) as Error;
-      expect(error.message).toBe("The node of role 'b' (incarnation 1) failed to start: The node factory for role 'b' (incarnation 1) did not finish within 100 ms (nodeTimeoutMs).");
+      expect(error.message).toBe("The node of role 'b' (incarnation 1) failed to start: The node factory for role 'b' (incarnation 1) did not finish within 100 ms; raise the nodeTimeoutMs option if it needs longer.");
       expect(clock.now() - 1_000_000).toBe(100);
     });
   });

@@ -77,7 +77,7 @@ describe('StartupGate', () => {
     up.get('b')!.resolve();
     clock.advance(30_000);
     await runUntilSettled(clock, run, 20);
-    expect(terminated).toEqual(["c: its node was not started within 30000 ms (setupTimeoutMs); was it stuck while loading the test file?"]);
+    expect(terminated).toEqual(["c: its node was not started within 30000 ms (its factory had not resolved, or the role was stuck loading the test file); raise the setupTimeoutMs option if it needs longer"]);
     expect(told.get('b')).toBeNull();
   });
 

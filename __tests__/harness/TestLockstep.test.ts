@@ -17,6 +17,7 @@ class FakeHost implements LockstepHost {
   readonly absent = new Map<string, RoleResult>();
   readonly gos: Array<{ role: string; testId: string; error: Error | null }> = [];
   readonly terminated: Array<{ role: string; reason: string }> = [];
+  readonly verdicts: Array<{ role: string; testId: string; failed: boolean | null }> = [];
   lockstep: TestLockstep | null = null;
 
   activeRoles(): readonly string[] {
@@ -34,6 +35,10 @@ class FakeHost implements LockstepHost {
 
   go(role: string, testId: string, error: Error | null): void {
     this.gos.push({ role, testId, error });
+  }
+
+  verdict(role: string, testId: string, failed: boolean | null): void {
+    this.verdicts.push({ role, testId, failed });
   }
 
   /** A role stops being active (finished, file failed, terminated) with the result it stands for. */
@@ -201,6 +206,8 @@ describe('TestLockstep', () => {
       ]);
       const results = await collected.promise;
       expect(results.get('c')?.status).toBe('terminated');
+      // It ran the test from its start until it was terminated.
+      expect(results.get('c')?.durationMs).toBe(2_000 + GRACE_MS);
       expect(results.get('b')).toEqual(passed());
     });
 
@@ -392,6 +399,35 @@ describe('TestLockstep', () => {
       const before = host.gos.length;
       lockstep.halt(new Error('halted'));
       expect(host.gos.length).toBe(before);
+    });
+  });
+  describe('verdicts', () => {
+    it('tells every non-lead role that reported the test its merged verdict when the lead publishes it', async () => {
+      for (const r of host.roles) lockstep.begin(r, 't1', 5_000);
+      lockstep.result('b', 't1', passed());
+      lockstep.result('c', 't1', { status: 'failed', durationMs: 1, errors: [{ name: 'Error', message: 'c broke' }] });
+      lockstep.result('a', 't1', passed());
+      await lockstep.collect('t1');
+      expect(host.verdicts).toEqual([]);
+      lockstep.publish('t1', true);
+      expect(host.verdicts).toEqual([
+        { role: 'b', testId: 't1', failed: true },
+        { role: 'c', testId: 't1', failed: true },
+      ]);
+      lockstep.forget('t1');
+      expect(host.verdicts).toHaveLength(2);
+    });
+
+    it('answers roles with no verdict when the test is forgotten unpublished, or lockstep has halted', () => {
+      for (const r of host.roles) lockstep.begin(r, 't1', 5_000);
+      lockstep.result('b', 't1', passed());
+      lockstep.forget('t1');
+      lockstep.halt(new Error('halted'));
+      lockstep.result('c', 't2', passed());
+      expect(host.verdicts).toEqual([
+        { role: 'b', testId: 't1', failed: null },
+        { role: 'c', testId: 't2', failed: null },
+      ]);
     });
   });
 });

@@ -35,6 +35,21 @@ describe('excerpt', () => {
     expect(excerpt('\u001b[31mfirst\u001b[39m\n\n second  \nthird\nfourth', 2)).toEqual(['first', ' second', '… 2 more lines']);
   });
 
+  it("keeps a long diff's changed lines, with a line of context, and counts what it left out", () => {
+    const expected = Array.from({ length: 20 }, (_, i) => `    "line ${i}",`);
+    const diff = ['expect(received).toEqual(expected)', '- Expected  - 1', '+ Received  + 1', '  Array ['];
+    const body = [...expected.slice(0, 15), '-   "line 15",', '+   "changed",', ...expected.slice(16), '  ]'];
+    expect(excerpt([...diff, ...body].join('\n'), 4)).toEqual([
+      ...diff,
+      '… 14 more lines',
+      '    "line 14",',
+      '-   "line 15",',
+      '+   "changed",',
+      '    "line 16",',
+      '… 4 more lines',
+    ]);
+  });
+
   it('leaves out stack frames', () => {
     expect(excerpt('boom\n    at fn (a.ts:1:2)\n    at other (b.ts:3:4)', 4)).toEqual(['boom']);
   });

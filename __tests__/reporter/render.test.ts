@@ -27,10 +27,12 @@ describe('renderFileReport', () => {
       tests: [
         makeTest(['t'], { a: passed(5), c: result('terminated', 31_000) }),
         makeTest(['s'], { a: result('skipped', 0), b: result('skipped', 0), c: result('skipped', 0) }),
+        makeTest(['u'], { a: passed(5), b: passed(5), c: result('terminated', 0) }),
       ],
     });
     const lines = render(trace);
     expect(lines).toContain('  ✕ t   a ✓ 5.0 ms · b ? no result · c ✕ terminated after 31.00 s');
+    expect(lines).toContain('  ✕ u   a ✓ 5.0 ms · b ✓ 5.0 ms · c ✕ terminated');
     expect(lines).toContain('  ○ s   a ○ skipped · b ○ skipped · c ○ skipped');
   });
 

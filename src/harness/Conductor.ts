@@ -74,6 +74,7 @@ export class Conductor {
         absentResult: (role, testId) => absentResult(this.slot(role), testId),
         terminate: (role, reason) => this.terminate(role, reason),
         go: (role, testId, error) => this.go(role, testId, error),
+        verdict: (role, testId, failed) => this.post(role, { type: 'test-verdict', testId, failed }),
       },
       clock,
     );

@@ -43,6 +43,16 @@ export interface HarnessClient {
   failedEarly(testId: string, error: SerializedError): void;
   /** Reports this role's result; the lead gets every role's result back, other roles get null. */
   done(testId: string, result: RoleResult): Promise<Map<string, RoleResult> | null>;
+  /**
+   * On the lead: tells every other role that reported `testId` the test's merged verdict, and ends
+   * the test's lockstep. Call it once per `done` that returned results. Other roles: nothing to do.
+   */
+  publishVerdict(testId: string, failed: boolean): void;
+  /**
+   * On a non-lead role, after `done`: resolves with the lead's merged verdict of `testId` (whether it
+   * failed on any role), or null when the lead ended the file without one. The lead resolves null.
+   */
+  awaitVerdict(testId: string): Promise<boolean | null>;
   /** Enters a barrier; rejects with the barrier's error. */
   barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void>;
   /**

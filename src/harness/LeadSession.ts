@@ -113,9 +113,16 @@ export class LeadSession implements HarnessClient {
 
   async done(testId: string, result: RoleResult): Promise<Map<string, RoleResult>> {
     this.conductor.done(this.role, testId, result);
-    const results = await this.conductor.lockstep.collect(testId);
+    return this.conductor.lockstep.collect(testId);
+  }
+
+  publishVerdict(testId: string, failed: boolean): void {
+    this.conductor.lockstep.publish(testId, failed);
     this.conductor.forgetTest(testId);
-    return results;
+  }
+
+  async awaitVerdict(): Promise<null> {
+    return null;
   }
 
   barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void> {

@@ -206,6 +206,8 @@ export class NodeHost {
   }
 
   private withDeadline<T>(promise: Promise<T>, what: string, timeoutMs = this.options.nodeTimeoutMs, setting = 'nodeTimeoutMs'): Promise<T> {
-    return withDeadline(this.clock, promise, timeoutMs, () => withoutFrames(new HarnessTimeoutError(`${what} did not finish within ${timeoutMs} ms (${setting}).`)));
+    return withDeadline(this.clock, promise, timeoutMs, () =>
+      withoutFrames(new HarnessTimeoutError(`${what} did not finish within ${timeoutMs} ms; raise the ${setting} option if it needs longer.`)),
+    );
   }
 }

@@ -34,6 +34,7 @@ export class RoleSession implements HarnessClient {
   private readonly control: MessagePort;
   private readonly waiters = new Map<number, Waiter>();
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
+  private readonly verdictWaiters = new Map<string, (failed: boolean | null) => void>();
   private nextRequest = 1;
   private reportedErrors = 0;
   private readonly readyPromise: Promise<void>;
@@ -105,6 +106,14 @@ export class RoleSession implements HarnessClient {
     this.flushMessages();
     this.post({ type: 'test-done', testId, status: result.status, durationMs: result.durationMs, errors: result.errors, snapshots: result.snapshots });
     return null;
+  }
+
+  publishVerdict(): void {
+    // The lead decides verdicts.
+  }
+
+  awaitVerdict(testId: string): Promise<boolean | null> {
+    return new Promise((resolve) => this.verdictWaiters.set(testId, resolve));
   }
 
   barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void> {
@@ -195,6 +204,10 @@ export class RoleSession implements HarnessClient {
         waiter?.(message.error === null ? null : deserializeError(message.error));
         break;
       }
+      case 'test-verdict':
+        this.verdictWaiters.get(message.testId)?.(message.failed);
+        this.verdictWaiters.delete(message.testId);
+        break;
       case 'reply': {
         const waiter = this.waiters.get(message.requestId);
         this.waiters.delete(message.requestId);

@@ -58,9 +58,9 @@ export class StartupGate {
     const failures = started.failures;
     for (const role of started.pending) {
       if (role === lead) {
-        failures.set(role, withoutFrames(new HarnessTimeoutError(`The lead role '${lead}''s node did not start within ${timeoutMs} ms (setupTimeoutMs).`)));
+        failures.set(role, withoutFrames(new HarnessTimeoutError(`The lead role '${lead}''s node did not start within ${timeoutMs} ms; raise the setupTimeoutMs option if it needs longer.`)));
       } else {
-        this.host.terminate(role, `its node was not started within ${timeoutMs} ms (setupTimeoutMs); was it stuck while loading the test file?`);
+        this.host.terminate(role, `its node was not started within ${timeoutMs} ms (its factory had not resolved, or the role was stuck loading the test file); raise the setupTimeoutMs option if it needs longer`);
       }
     }
     if (failures.size === 0 && membersUp) {

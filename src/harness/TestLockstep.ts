@@ -33,6 +33,8 @@ export interface LockstepHost {
   terminate(role: string, reason: string): void;
   /** Tells a role to start a test (or fail it at once with `error`). */
   go(role: string, testId: string, error: Error | null): void;
+  /** Tells a role that reported a test the test's merged verdict (null: there will be none). */
+  verdict(role: string, testId: string, failed: boolean | null): void;
   /** Graceful extra time after a test's own timeout before a role is terminated. */
   readonly graceMs: number;
 }
@@ -43,9 +45,13 @@ interface Run {
   readonly begun: Set<string>;
   leadBegun: boolean;
   went: boolean;
+  /** When every role was told to start (clock time); a role that drops out later ran until then. */
+  wentAt: number;
   expected: Set<string>;
   readonly results: Map<string, RoleResult>;
   readonly waiters: Array<() => void>;
+  /** Non-lead roles that reported their result and wait for the merged verdict. */
+  readonly verdictWaiters: Set<string>;
   timer: Cancellable | null;
 }
 
@@ -124,11 +130,24 @@ export class TestLockstep {
     this.goIfReady(run);
   }
 
-  /** Stores a role's result for a test. */
+  /** Stores a role's result for a test; a non-lead role then waits for the verdict (see `publish`). */
   result(role: string, testId: string, result: RoleResult): void {
     const run = this.run(testId);
     if (!run.results.has(role)) run.results.set(role, result);
+    if (role !== this.host.lead) {
+      if (this.halted === null) run.verdictWaiters.add(role);
+      else this.host.verdict(role, testId, null);
+    }
     this.completeIfReady(run);
+  }
+
+  /**
+   * Tells every role that reported `testId` its merged verdict, so that each role retries it
+   * (jest.retryTimes) exactly when the lead does. Call it before `forget`.
+   */
+  publish(testId: string, failed: boolean): void {
+    const run = this.runs.get(testId);
+    if (run !== undefined) this.release(run, failed);
   }
 
   /** Resolves with every role's result for `testId`, in role order (the lead's first). */
@@ -162,20 +181,26 @@ export class TestLockstep {
 
   /** Forgets a test whose verdict is final and cancels its timers. */
   forget(testId: string): void {
-    this.runs.get(testId)?.timer?.cancel();
+    const run = this.runs.get(testId);
+    if (run === undefined) return;
+    run.timer?.cancel();
+    this.release(run, null);
     this.runs.delete(testId);
   }
 
   /** Cancels every timer (teardown). */
   close(): void {
-    for (const run of this.runs.values()) run.timer?.cancel();
+    for (const run of this.runs.values()) {
+      run.timer?.cancel();
+      this.release(run, null);
+    }
     this.runs.clear();
   }
 
   private run(testId: string): Run {
     let run = this.runs.get(testId);
     if (run === undefined) {
-      run = { id: testId, timeoutMs: 0, begun: new Set(), leadBegun: false, went: false, expected: new Set(), results: new Map(), waiters: [], timer: null };
+      run = { id: testId, timeoutMs: 0, begun: new Set(), leadBegun: false, went: false, expected: new Set(), results: new Map(), waiters: [], verdictWaiters: new Set(), timer: null, wentAt: 0 };
       this.runs.set(testId, run);
     }
     return run;
@@ -186,6 +211,7 @@ export class TestLockstep {
     const active = this.host.activeRoles();
     if (!active.every((r) => run.begun.has(r))) return;
     run.went = true;
+    run.wentAt = this.clock.now();
     run.timer?.cancel();
     run.expected = new Set(active);
     for (const role of this.host.roles) {
@@ -212,7 +238,8 @@ export class TestLockstep {
       if (!active.has(role)) {
         const absent = this.host.absentResult(role, run.id);
         if (absent !== null) {
-          run.results.set(role, absent);
+          // It started the test with the others and ran it until it dropped out (now).
+          run.results.set(role, { ...absent, durationMs: this.clock.now() - run.wentAt });
           continue;
         }
       }
@@ -239,9 +266,14 @@ export class TestLockstep {
       }
       const waiters = run.waiters.splice(0);
       for (const waiter of waiters) waiter();
+      this.release(run, null);
     }
   }
 
+  private release(run: Run, failed: boolean | null): void {
+    for (const role of run.verdictWaiters) this.host.verdict(role, run.id, failed);
+    run.verdictWaiters.clear();
+  }
 }
 
 function findDuplicate(ids: readonly string[]): string | null {

@@ -47,6 +47,9 @@ export class TraceCollector {
 
   /** Adds a finished test with its per-role results. */
   addTest(test: TestTrace): void {
+    // A retried test (jest.retryTimes) is recorded once per attempt; Jest reports the last one.
+    const earlier = this.tests.findIndex((t) => t.id === test.id);
+    if (earlier >= 0) this.tests.splice(earlier, 1);
     this.tests.push(test);
   }
 

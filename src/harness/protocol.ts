@@ -56,6 +56,8 @@ export type RoleToLead =
 export type LeadToRole =
   | { readonly type: 'all-ready'; readonly error: SerializedError | null }
   | { readonly type: 'test-go'; readonly testId: string; readonly error: SerializedError | null }
+  /** The merged verdict of a test the role reported (null: the lead ended the file without deciding one). */
+  | { readonly type: 'test-verdict'; readonly testId: string; readonly failed: boolean | null }
   | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
   | { readonly type: 'node-op'; readonly requestId: number; readonly op: NodeOp; readonly incarnation: number }
   | { readonly type: 'await-members-up'; readonly requestId: number; readonly count: number; readonly timeoutMs: number }
