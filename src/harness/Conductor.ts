@@ -11,7 +11,7 @@ import { StartupGate } from './StartupGate';
 import type { TraceCollector } from './TraceCollector';
 import { PendingRequests } from './PendingRequests';
 import { RoleErrorLog } from './RoleErrorLog';
-import { absentResult, createSlot, type RoleSlot } from './RoleSlot';
+import { absentResult, createSlot, unknownSlot, type RoleSlot } from './RoleSlot';
 import { asConsequence, failureOf, firstLine, hungFailure } from './consequences';
 import type { FaultCommand, RoleError } from './traceTypes';
 import { HarnessTimeoutError, LeadFinishedError, RoleTerminatedError, withoutFrames } from './errors';
@@ -394,8 +394,6 @@ export class Conductor {
   }
 
   private slot(role: string): RoleSlot {
-    const slot = this.slots.get(role);
-    if (slot === undefined) throw new Error(`Unknown role '${role}'.`);
-    return slot;
+    return this.slots.get(role) ?? unknownSlot(role);
   }
 }

@@ -72,3 +72,8 @@ const role = slot.role;
       return assertNever(slot.status, 'role status');
   }
 }
+
+/** A role the conductor has no slot for: a harness bug, never a user's mistake (roles are validated). */
+export function unknownSlot(role: string): never {
+  throw new Error(`Unknown role '${role}'.`);
+}
