@@ -102,7 +102,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
         const trace = await this.lead.shutdown();
         const reportDir = process.env[REPORT_DIR_ENV];
         if (reportDir) {
-          const file = traceFilePath(reportDir, this.config.projectConfig.rootDir, this.testPath);
+          const file = traceFilePath(reportDir, this.config.globalConfig, this.config.projectConfig, this.testPath);
           fs.mkdirSync(path.dirname(file), { recursive: true });
           fs.writeFileSync(file, JSON.stringify(trace));
         }

@@ -51,6 +51,6 @@ it('installs from an npm pack tarball and works in a fresh TypeScript project', 
   }
   const json = JSON.parse(fs.readFileSync(result, 'utf8')) as { numPassedTests: number; numFailedTests: number };
   expect({ passed: json.numPassedTests, failed: json.numFailedTests }).toEqual({ passed: 4, failed: 0 });
-  expect(fs.readdirSync(path.join(project, 'multinode-report')).sort()).toEqual(['test__cluster.test.ts.trace.json', 'test__kv.test.ts.trace.json']);
+  expect(fs.readdirSync(path.join(project, 'multinode-report')).sort()).toEqual(['test__cluster.test.ts.mntrace', 'test__kv.test.ts.mntrace']);
   expect(output).toBeDefined();
 }, 300_000);
