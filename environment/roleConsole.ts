@@ -48,14 +48,18 @@ export class RoleConsole {
   }
 }
 
+/** How many frames of a role's console call travel to the lead (and stay in the trace). */
+const ORIGIN_FRAMES = 10;
+
 /**
  * The stack of the code that called `fn`, one frame a line, as Jest's consoles record a call's
- * origin (without the `Error` header line).
+ * origin (without the `Error` header line), cut to its first `ORIGIN_FRAMES` frames: Jest shows the
+ * first frame of a log line and the stack of a warning or error, and every line goes into the trace.
  */
-export function callerStack(fn: Function): string {
+export function callerStack(fn: (...args: never[]) => unknown): string {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, fn);
-  return (holder.stack ?? '').split('\n').slice(1).join('\n');
+  return (holder.stack ?? '').split('\n').slice(1, 1 + ORIGIN_FRAMES).join('\n');
 }
 
 /**
