@@ -5,7 +5,7 @@ import { workerData } from 'node:worker_threads';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus, Config } from '@jest/types';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
-import { type HarnessClient, LeadSession, isRoleWorkerData, type RoleWorkerData, type RoleSession, type RoleResult, REPORT_DIR_ENV, traceFilePath } from '../src/harness';
+import { type ConsoleMethod, type HarnessClient, LeadSession, isRoleWorkerData, type RoleWorkerData, type RoleSession, type RoleResult, REPORT_DIR_ENV, traceFilePath } from '../src/harness';
 import type { LogLevel } from '../src/node';
 import { systemClock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
@@ -18,11 +18,12 @@ import { projectModuleMap } from './userJest';
 import { mergeRoleCoverage } from './coverage';
 import { SnapshotExchange } from './snapshots';
 import { explicitJestTimeoutMs } from './timeouts';
+import { callerStack, RoleConsole } from './roleConsole';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
 
-const CONSOLE_LEVELS: Record<string, LogLevel> = { log: 'info', info: 'info', debug: 'debug', warn: 'warn', error: 'error' };
+const CONSOLE_LEVELS: Record<ConsoleMethod, LogLevel> = { log: 'info', info: 'info', debug: 'debug', warn: 'warn', error: 'error' };
 
 /**
  * The multi-node Jest environment. In Jest's own context it is the lead role: it starts one worker
@@ -36,6 +37,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   private readonly snapshots: SnapshotExchange;
   private session: HarnessClient | null = null;
   private lead: LeadSession | null = null;
+  private roleConsole: RoleConsole | null = null;
   private readonly config: JestEnvironmentConfig;
   private readonly testPath: string;
   private realm: TestRealm | null = null;
@@ -75,6 +77,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     const options = this.options!;
     const projectConfig = this.config.projectConfig;
     const nodeModule = options.node === null ? null : resolveNodeModule(options.node, projectConfig);
+    const silent = projectConfig.silent ?? this.config.globalConfig.silent ?? false;
+    this.roleConsole = silent ? null : new RoleConsole(this.global.console, options.roles[0]!);
     this.lead = new LeadSession({
       roles: options.roles,
       seed: options.seed,
@@ -100,11 +104,12 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       roleModuleMap: await projectModuleMap(projectConfig, this.config.globalConfig),
       roleMemoryMb: options.roleMemoryMb,
       awaitMembersUp: nodeModule === null,
+      onEvent: this.roleConsole?.forward,
     });
     this.realm = new TestRealm(this.getVmContext()!, this.global, nodeModule);
     this.lead.realm.set(this.realm);
     this.session = this.lead;
-    this.captureConsole(true);
+    this.captureConsole(!silent);
     // Role threads boot while Jest loads the lead's copy of the file; nodes start at circus's run_start.
   }
 
@@ -117,11 +122,12 @@ export default class MultinodeEnvironment extends NodeEnvironment {
 
   override async teardown(): Promise<void> {
     try {
+      this.roleConsole?.close();
       if (this.lead !== null) {
         const trace = await this.lead.shutdown();
         const reportDir = process.env[REPORT_DIR_ENV];
         if (reportDir) {
-          const file = traceFilePath(reportDir, this.config.projectConfig.rootDir, this.testPath);
+          const file = traceFilePath(reportDir, this.config.globalConfig, this.config.projectConfig, this.testPath);
           fs.mkdirSync(path.dirname(file), { recursive: true });
           fs.writeFileSync(file, JSON.stringify(trace));
         }
@@ -157,13 +163,15 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
       const sink = (method === 'error' || method === 'warn') && typeof original._logError === 'function' ? '_logError' : '_log';
       const direct = typeof original[sink] === 'function';
-      wrapped[method] = (...args: unknown[]) => {
+      const write = (...args: unknown[]): void => {
         const text = format(...args);
-        this.session?.trace.log(level, text);
+        const call = { method: method as ConsoleMethod, origin: this.roleData === null ? '' : callerStack(write) };
+        this.session?.trace.record({ type: 'log', level, message: text, console: call });
         if (!keepPrinting) return;
         if (direct) original[sink]!.call(original, method, text);
         else original[method]?.apply(original, args);
       };
+      wrapped[method] = write;
     }
     this.global.console = wrapped as unknown as Console;
   }

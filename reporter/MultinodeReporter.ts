@@ -11,6 +11,7 @@ import type { ReporterOptions, ResolvedReporterOptions } from './options';
 import { resolveReporterOptions } from './options';
 import { readTrace } from './readTrace';
 import { renderFileReport } from './render';
+import { rerunSelection, runScope, type RunScope } from './rerunScope';
 
 /**
  * The Jest reporter of `jest-environment-multinode`: after each test file it prints one line per
@@ -26,9 +27,13 @@ export default class MultinodeReporter implements Reporter {
   /** The validated options; `outputDir` is absolute. */
   readonly options: ResolvedReporterOptions;
   private readonly failedFiles = new Set<string>();
+  private readonly globalConfig: Config.GlobalConfig;
+  private readonly scope: RunScope;
 
   constructor(globalConfig: Config.GlobalConfig, options?: ReporterOptions, _reporterContext?: ReporterContext) {
     this.options = resolveReporterOptions(options, globalConfig.rootDir);
+    this.globalConfig = globalConfig;
+    this.scope = runScope(globalConfig, process.argv.slice(2));
     try {
       fs.mkdirSync(this.options.outputDir, { recursive: true });
     } catch (error) {
@@ -46,12 +51,12 @@ export default class MultinodeReporter implements Reporter {
    * stale trace. Jest awaits this before it hands the file to a worker.
    */
   onTestFileStart(test: Test): void {
-    fs.rmSync(this.tracePathOf(test.context.config.rootDir, test.path), { force: true });
+    fs.rmSync(this.tracePathOf(test.context.config, test.path), { force: true });
   }
 
   /** Prints the multi-node report of a finished test file, if its environment wrote a trace. */
   onTestFileResult(test: Test, testResult: TestResult): void {
-    const tracePath = this.tracePathOf(test.context.config.rootDir, testResult.testFilePath);
+    const tracePath = this.tracePathOf(test.context.config, testResult.testFilePath);
     let trace;
     try {
       trace = readTrace(tracePath);
@@ -66,6 +71,7 @@ export default class MultinodeReporter implements Reporter {
       logs: this.options.logs,
       jestResult: testResult,
       tracePath: displayPath(tracePath),
+      rerun: rerunSelection(this.scope, test.context.config, testResult.testFilePath),
     });
     if (report.tests.length === 0 && report.roleErrors.length === 0) return;
     // A file Jest failed outside its tests (an error of some role outside any test) failed here too.
@@ -88,8 +94,8 @@ export default class MultinodeReporter implements Reporter {
     return undefined;
   }
 
-  private tracePathOf(rootDir: string, testPath: string): string {
-    return traceFilePath(this.options.outputDir, rootDir, testPath);
+  private tracePathOf(project: Config.ProjectConfig, testPath: string): string {
+    return traceFilePath(this.options.outputDir, this.globalConfig, project, testPath);
   }
 
   // Looks up process.stderr.write on every call: Jest's default reporter wraps it to keep its status

@@ -3,7 +3,7 @@ import type { FileTrace, TestTrace } from '../src/harness';
 import { excerpt, offsetMs } from './format';
 import type { FileReport, TestReport } from './model';
 import type { LogsOption } from './options';
-import { rerunCommand } from './rerunCommand';
+import { rerunCommand, type RerunTarget } from './rerunCommand';
 import { DEFAULT_MAX_TIMELINE_LINES, buildTimeline } from './timeline';
 import { mergeVerdict, orderFailures, roleOutcomes } from './verdict';
 
@@ -22,6 +22,8 @@ export interface BuildFileReportOptions {
   readonly jestResult?: JestFileResult;
   /** The trace file's path, for the report to point at. */
   readonly tracePath?: string;
+  /** How rerun lines select the run's config and the test's project (see `rerunSelection`); none by default. */
+  readonly rerun?: Pick<RerunTarget, 'config' | 'project' | 'runRelativePath'>;
 }
 
 /**
@@ -76,6 +78,6 @@ function buildTestReport(
           maxLines: options.maxTimelineLines ?? DEFAULT_MAX_TIMELINE_LINES,
         })
       : null,
-    rerunCommand: verdict === 'failed' ? rerunCommand({ seed: trace.seed, relativePath, fullName: test.id }) : null,
+    rerunCommand: verdict === 'failed' ? rerunCommand({ ...options.rerun, seed: trace.seed, relativePath, fullName: test.id }) : null,
   };
 }

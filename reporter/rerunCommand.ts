@@ -32,26 +32,42 @@ export function escapePathPattern(relativePath: string): string {
   return relativePath.replace(/[\\^$*+?()[\]{}|]/g, '\\$&');
 }
 
-/** What `rerunCommand` needs to know about the test. */
+/** What `rerunCommand` needs to know about the test and the run it failed in. */
 export interface RerunTarget {
   readonly seed: number;
-  /** The test file relative to `rootDir`, with `/` separators. */
+  /** The test file relative to its project's `rootDir`, with `/` separators. */
   readonly relativePath: string;
   /** Jest's full test name: describe titles and the test title joined by spaces. */
   readonly fullName: string;
+  /** The `--config` argument the run was given, if any, so that the rerun reads the same config. */
+  readonly config?: string | null;
+  /** In a run of several projects, the test's project's `displayName`, for `--selectProjects`. */
+  readonly project?: string | null;
+  /**
+   * In a run of several projects where the test's project has no `displayName` (so that
+   * `--selectProjects` cannot name it) and its own `rootDir`: the test file relative to the run's
+   * `rootDir`, with `/` separators. The path pattern then matches the file's absolute path, which
+   * the same relative path in another project does not.
+   */
+  readonly runRelativePath?: string | null;
 }
 
 /**
- * The command that reruns exactly one test with the same seed, meant to be run from `rootDir`:
- * `MULTINODE_SEED=42 npx jest __tests__/kv.test.ts -t '^kv replicates a write$'`.
- * The name pattern is anchored so that a test whose name extends this one's is not selected as well.
+ * The command that reruns exactly one test, in its project, with the same seed, meant to be run where
+ * Jest was run: `MULTINODE_SEED=42 npx jest './__tests__/kv.test.ts$' -t '^kv replicates a write$'`.
+ * The path pattern starts with `./`, which Jest anchors at the project's `rootDir`, and ends with `$`,
+ * so no other file matches; the name pattern is anchored so that a test whose name extends this one's
+ * is not selected as well. `--config` and `--selectProjects` come first when the run needs them.
  */
 export function rerunCommand(target: RerunTarget): string {
   const namePattern = `^${escapeRegExp(target.fullName)}$`;
+  const pathPattern = target.runRelativePath ? `${escapePathPattern(target.runRelativePath)}$` : `./${escapePathPattern(target.relativePath)}$`;
   return [
     `MULTINODE_SEED=${target.seed}`,
     'npx jest',
-    shellQuote(escapePathPattern(target.relativePath)),
+    ...(target.config ? ['--config', shellQuote(target.config)] : []),
+    ...(target.project ? ['--selectProjects', shellQuote(target.project)] : []),
+    shellQuote(pathPattern),
     '-t',
     `'${namePattern.replace(/'/g, `'\\''`)}'`,
   ].join(' ');

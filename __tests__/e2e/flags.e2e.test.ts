@@ -47,7 +47,7 @@ it('replays the same seeded drops with the same MULTINODE_SEED, and writes a tra
     try {
       await runJest('small', ['one.test.ts', '-t', 'drops seeded'], { env: { MULTINODE_SEED: '4242', MULTINODE_REPORT_DIR: dir } });
       const files = fs.readdirSync(dir);
-      expect(files).toEqual(['one.test.ts.trace.json']);
+      expect(files).toEqual(['one.test.ts.mntrace']);
       const trace = JSON.parse(fs.readFileSync(path.join(dir, files[0]!), 'utf8')) as { seed: number; events: Array<{ type: string; dropped: string | null; seq: number; role: string; to: string }> };
       expect(trace.seed).toBe(4242);
       return trace.events.filter((e) => e.type === 'message' && e.role === 'a' && e.to === 'b' && e.dropped === 'drop').map((e) => e.seq);

@@ -78,5 +78,5 @@ it("runs the consumer project's multi-node tests from the tarball", () => {
   const run = project.runJest([]);
   if (run.json.numFailedTests > 0 || run.exitCode !== 0) throw new Error(`The consumer's tests failed (exit ${run.exitCode}):\n${run.output}`);
   expect({ passed: run.json.numPassedTests, failed: run.json.numFailedTests }).toEqual({ passed: 4, failed: 0 });
-  expect(fs.readdirSync(path.join(project.dir, 'multinode-report')).sort()).toEqual(['test__cluster.test.ts.trace.json', 'test__kv.test.ts.trace.json']);
+  expect(fs.readdirSync(path.join(project.dir, 'multinode-report')).sort()).toEqual(['test__cluster.test.ts.mntrace', 'test__kv.test.ts.mntrace']);
 }, 300_000);

@@ -21,12 +21,12 @@ it('prints one line per multi-node test with every role outcome', () => {
 it('prints the root cause, the timeline and a rerun line for a failed test', () => {
   expect(run.stderr).toMatch(/root cause +b +expect\(received\)\.toBe\(expected\)/);
   expect(run.stderr).toMatch(/\+ +[\d.]+ ms +b +test +end \(failed\)/);
-  expect(run.stderr).toContain("rerun: MULTINODE_SEED=777 npx jest one.test.ts -t '^one fails on b$'");
+  expect(run.stderr).toContain(`rerun: MULTINODE_SEED=777 npx jest --config ${path.join(FIXTURES, 'small', 'jest.config.js')} './one.test.ts$' -t '^one fails on b$'`);
 });
 
 it('writes one trace per test file under outputDir', () => {
-  expect(fs.readdirSync(reportDir).sort()).toEqual(['one.test.ts.trace.json', 'two.test.ts.trace.json']);
-  const trace = JSON.parse(fs.readFileSync(path.join(reportDir, 'two.test.ts.trace.json'), 'utf8'));
+  expect(fs.readdirSync(reportDir).sort()).toEqual(['one.test.ts.mntrace', 'two.test.ts.mntrace']);
+  const trace = JSON.parse(fs.readFileSync(path.join(reportDir, 'two.test.ts.mntrace'), 'utf8'));
   expect(trace.roles).toEqual(['a', 'b']);
   expect(trace.seed).toBe(777);
   expect(trace.tests[0].results.b.status).toBe('passed');
@@ -37,6 +37,6 @@ it('writes one trace per test file under outputDir', () => {
 });
 
 it('reruns exactly the failed test with the printed command', async () => {
-  const rerun = await runJest('small', ['one.test.ts', '-t', '^one fails on b$'], { env: { MULTINODE_SEED: '777' } });
+  const rerun = await runJest('small', ['./one.test.ts$', '-t', '^one fails on b$'], { env: { MULTINODE_SEED: '777' } });
   expect(statuses(rerun)).toEqual(['one drops seeded messages: pending', 'one selected by name: pending', 'one fails on b: failed']);
 }, 120_000);

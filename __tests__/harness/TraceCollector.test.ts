@@ -20,6 +20,13 @@ describe('TraceCollector', () => {
   const messagesOf = (events: readonly TraceEvent[]): Array<Extract<TraceEvent, { type: 'message' }>> =>
     events.filter((e): e is Extract<TraceEvent, { type: 'message' }> => e.type === 'message');
 
+  it('shows every event but message halves to its listener as it arrives', () => {
+    const seen: TraceEvent[] = [];
+    const collector = new TraceCollector(HEADER, (event) => seen.push(event));
+    collector.add([log('b', 100, 1, 'one'), send('b', 1, 101, 2, { to: 'a' }), recv('a', 'b', 1, 102, 3), log('a', 103, 4, 'two')]);
+    expect(seen.map((e) => e.type === 'log' && `${e.role}: ${e.message}`)).toEqual(['b: one', 'a: two']);
+  });
+
   it('pairs the send and receive halves of a message by sender and sequence number', () => {
     const collector = new TraceCollector(HEADER);
     collector.add([send('a', 1, 100, 1, { to: 'b', preview: 'hello', delayMs: 20 })]);

@@ -19,6 +19,8 @@ const savedReportDir = process.env[REPORT_DIR_ENV];
 beforeEach(() => {
   rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-reporter-'));
   stderr = [];
+  // The reporter reads Jest's command line for --config; this test's own must not leak into it.
+  jest.replaceProperty(process, 'argv', ['node', 'jest']);
   jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stderr.push(String(chunk));
     return true;
@@ -34,13 +36,13 @@ afterEach(() => {
 
 const globalConfig = (): Config.GlobalConfig => ({ rootDir }) as Config.GlobalConfig;
 const testFile = (): string => path.join(rootDir, '__tests__', 'cluster.test.ts');
-const jestTest = (): Test => ({ path: testFile(), context: { config: { rootDir } } }) as unknown as Test;
+const jestTest = (): Test => ({ path: testFile(), context: { config: { rootDir, id: 'project-id' } } }) as unknown as Test;
 const jestResult = (): TestResult => ({ testFilePath: testFile(), testResults: [] }) as unknown as TestResult;
 const output = (): string => stripAnsi(stderr.join(''));
 
 /** Writes `trace` where the environment would, rebased onto this test's rootDir. */
 function writeTrace(reporter: MultinodeReporter, trace: FileTrace): string {
-  const file = traceFilePath(reporter.options.outputDir, rootDir, testFile());
+  const file = traceFilePath(reporter.options.outputDir, globalConfig(), jestTest().context.config, testFile());
   fs.writeFileSync(file, JSON.stringify({ ...trace, rootDir, testPath: testFile() }));
   return file;
 }
@@ -68,7 +70,7 @@ describe('MultinodeReporter', () => {
   it('removes a stale trace of a file before the file runs, and only that one', () => {
     const reporter = new MultinodeReporter(globalConfig());
     const stale = writeTrace(reporter, FAILING_TRACE);
-    const other = path.join(reporter.options.outputDir, 'other.test.ts.trace.json');
+    const other = path.join(reporter.options.outputDir, 'other.test.ts.mntrace');
     fs.writeFileSync(other, '{}');
     reporter.onTestFileStart(jestTest());
     expect(fs.existsSync(stale)).toBe(false);
@@ -84,7 +86,7 @@ describe('MultinodeReporter', () => {
     expect(text).toMatch(/^multinode __tests__\/cluster\.test\.ts \(roles a, b, c · seed 42\)\n/);
     expect(text).toContain('  ✕ cluster › forms a cluster   a ✕ 120 ms · b ✕ 131 ms · c ✕ 80 ms\n');
     expect(text).toContain('      root cause   c  expect(received).toBe(expected)\n');
-    expect(text).toContain("rerun: MULTINODE_SEED=42 npx jest __tests__/cluster.test.ts -t '^cluster forms a cluster$'\n");
+    expect(text).toContain("rerun: MULTINODE_SEED=42 npx jest './__tests__/cluster.test.ts$' -t '^cluster forms a cluster$'\n");
     expect(text.endsWith('\n\n')).toBe(true);
   });
 
@@ -111,7 +113,7 @@ describe('MultinodeReporter', () => {
 
   it('warns about an unreadable trace instead of failing the run', () => {
     const reporter = new MultinodeReporter(globalConfig());
-    const file = traceFilePath(reporter.options.outputDir, rootDir, testFile());
+    const file = traceFilePath(reporter.options.outputDir, globalConfig(), jestTest().context.config, testFile());
     fs.writeFileSync(file, 'not json');
     expect(() => reporter.onTestFileResult(jestTest(), jestResult())).not.toThrow();
     expect(output()).toMatch(/^multinode: The trace file .* is not valid JSON/);

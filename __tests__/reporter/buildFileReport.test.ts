@@ -27,7 +27,7 @@ describe('buildFileReport', () => {
     const failed = buildFileReport(FAILING_TRACE, { logs: 'failed' }).tests[1];
     expect(failed.failures.map((failure) => failure.role)).toEqual(['c', 'a', 'b']);
     expect(failed.timeline?.lines.length).toBeGreaterThan(0);
-    expect(failed.rerunCommand).toBe("MULTINODE_SEED=42 npx jest __tests__/cluster.test.ts -t '^cluster forms a cluster$'");
+    expect(failed.rerunCommand).toBe("MULTINODE_SEED=42 npx jest './__tests__/cluster.test.ts$' -t '^cluster forms a cluster$'");
   });
 
   it('gives a passed test no failures and no rerun command', () => {

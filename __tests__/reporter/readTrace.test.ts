@@ -27,16 +27,16 @@ function readError(file: string): TraceReadError {
 
 describe('readTrace', () => {
   it('returns null when there is no trace file', () => {
-    expect(readTrace(path.join(dir, 'absent.trace.json'))).toBeNull();
+    expect(readTrace(path.join(dir, 'absent.mntrace'))).toBeNull();
   });
 
   it('reads a trace written as JSON', () => {
-    const file = write('ok.trace.json', JSON.stringify(FAILING_TRACE));
+    const file = write('ok.mntrace', JSON.stringify(FAILING_TRACE));
     expect(readTrace(file)).toEqual(FAILING_TRACE);
   });
 
   it('rejects a file that is not JSON, naming the file', () => {
-    const file = write('cut.trace.json', '{"version": 1, "tes');
+    const file = write('cut.mntrace', '{"version": 1, "tes');
     const error = readError(file);
     expect(error.code).toBe('TRACE_UNREADABLE');
     expect(error.tracePath).toBe(file);
@@ -44,7 +44,7 @@ describe('readTrace', () => {
   });
 
   it('rejects another format version and says what to do', () => {
-    const file = write('v2.trace.json', JSON.stringify({ ...FAILING_TRACE, version: 2 }));
+    const file = write('v2.mntrace', JSON.stringify({ ...FAILING_TRACE, version: 2 }));
     expect(readError(file).message).toMatch(
       /has format version 2, but this reporter reads version 1; install the environment and the reporter from the same version/,
     );
@@ -52,11 +52,11 @@ describe('readTrace', () => {
 
   it('names the fields that are missing or of the wrong type', () => {
     const { events: _events, ...withoutEvents } = FAILING_TRACE;
-    const file = write('shape.trace.json', JSON.stringify({ ...withoutEvents, seed: '42' }));
+    const file = write('shape.mntrace', JSON.stringify({ ...withoutEvents, seed: '42' }));
     expect(readError(file).message).toMatch(/lacks or has a wrong type for 'seed' \(expected a number\), 'events' \(expected an array\)\.$/);
   });
 
   it('rejects JSON that is not an object', () => {
-    expect(readError(write('array.trace.json', '[]')).message).toMatch(/does not hold a JSON object/);
+    expect(readError(write('array.mntrace', '[]')).message).toMatch(/does not hold a JSON object/);
   });
 });

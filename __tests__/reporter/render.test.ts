@@ -70,12 +70,12 @@ describe('renderFileReport', () => {
 
   it('ends a failed test with its rerun command', () => {
     const lines = render(FAILING_TRACE);
-    expect(lines).toContain("      rerun: MULTINODE_SEED=42 npx jest __tests__/cluster.test.ts -t '^cluster forms a cluster$'");
+    expect(lines).toContain("      rerun: MULTINODE_SEED=42 npx jest './__tests__/cluster.test.ts$' -t '^cluster forms a cluster$'");
   });
 
   it('says how many timeline lines were left out and where the whole trace is', () => {
-    const lines = render(FAILING_TRACE, { logs: 'failed', maxTimelineLines: 3, tracePath: 'multinode-report/x.trace.json' });
-    expect(lines).toContain('        … 9 earlier lines left out; the whole trace is in multinode-report/x.trace.json');
+    const lines = render(FAILING_TRACE, { logs: 'failed', maxTimelineLines: 3, tracePath: 'multinode-report/x.test.ts.mntrace' });
+    expect(lines).toContain('        … 9 earlier lines left out; the whole trace is in multinode-report/x.test.ts.mntrace');
   });
 
   it('prints no timeline for passed tests unless logs is all', () => {

@@ -63,20 +63,30 @@ describe('escapePathPattern', () => {
 });
 
 describe('rerunCommand', () => {
-  it('sets the seed, names the file and anchors the escaped test name', () => {
+  it('sets the seed, anchors the file at rootDir and anchors the escaped test name', () => {
     expect(rerunCommand({ seed: 42, relativePath: '__tests__/cluster.test.ts', fullName: 'cluster forms a cluster' })).toBe(
-      "MULTINODE_SEED=42 npx jest __tests__/cluster.test.ts -t '^cluster forms a cluster$'",
+      "MULTINODE_SEED=42 npx jest './__tests__/cluster.test.ts$' -t '^cluster forms a cluster$'",
     );
   });
 
   it.each(TRICKY_NAMES)('gives Jest a -t pattern that selects exactly %j', (fullName) => {
     const { env, args } = parseRerun(rerunCommand({ seed: 7, relativePath: '__tests__/a b.test.ts', fullName }));
     expect(env).toBe('MULTINODE_SEED=7');
-    expect(args[0]).toBe('__tests__/a b.test.ts');
+    expect(args[0]).toBe('./__tests__/a b.test.ts$');
     expect(args[1]).toBe('-t');
     const pattern = new RegExp(args[2], 'i');
     expect(pattern.test(fullName)).toBe(true);
     expect(pattern.test(`${fullName} again`)).toBe(false);
     expect(pattern.test(`outer ${fullName}`)).toBe(false);
+  });
+
+  it('passes the config on and selects the project by its displayName', () => {
+    const { args } = parseRerun(rerunCommand({ seed: 1, relativePath: 't/a.test.ts', fullName: 'a', config: 'jest config.js', project: 'my app' }));
+    expect(args).toEqual(['--config', 'jest config.js', '--selectProjects', 'my app', './t/a.test.ts$', '-t', '^a$']);
+  });
+
+  it("matches a project without a displayName by the file's path from the run's rootDir", () => {
+    const { args } = parseRerun(rerunCommand({ seed: 1, relativePath: 't/a.test.ts', fullName: 'a', runRelativePath: 'packages/b/t/a.test.ts' }));
+    expect(args).toEqual(['packages/b/t/a.test.ts$', '-t', '^a$']);
   });
 });

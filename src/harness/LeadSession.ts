@@ -11,7 +11,7 @@ import type { RoleWorkerData, TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
 import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import { TraceCollector } from './TraceCollector';
-import type { FaultCommand, FileTrace, RoleError } from './traceTypes';
+import type { FaultCommand, FileTrace, RoleError, TraceEvent } from './traceTypes';
 
 /** Everything the lead needs to start a file's roles. */
 export interface LeadSessionOptions {
@@ -33,6 +33,8 @@ export interface LeadSessionOptions {
   readonly roleMemoryMb: number;
   /** Whether to wait for every node to see all members Up before the first test. */
   readonly awaitMembersUp: boolean;
+  /** Sees each trace event but node messages as it reaches the lead, the lead's own included (see `TraceCollector`). */
+  readonly onEvent?: (event: TraceEvent) => void;
 }
 
 /**
@@ -63,7 +65,7 @@ export class LeadSession implements HarnessClient {
     this.clock = clock;
     this.settings = options.settings;
     this.table = new FaultTable(roles.length);
-    this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: clock.now() });
+    this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: clock.now() }, options.onEvent ?? null);
     this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]), messageCapPerRole(roles.length));
     const mesh = createMesh(roles);
     ({ links: this.links, host: this.host } = createRoleNode({

@@ -22,7 +22,14 @@ export class TraceCollector {
   private readonly roleErrors: RoleError[] = [];
   private readonly omittedByRole = new Map<string, number>();
 
-  constructor(private readonly header: TraceHeader) {}
+  /**
+   * @param onEvent sees every event but message halves as it arrives, from every role (the lead's
+   *   own too), for views of the run while it runs; it must not throw.
+   */
+  constructor(
+    private readonly header: TraceHeader,
+    private readonly onEvent: ((event: TraceEvent) => void) | null = null,
+  ) {}
 
   /** Adds raw events from one role. */
   add(events: readonly RawTraceEvent[]): void {
@@ -36,6 +43,7 @@ export class TraceCollector {
           break;
         default:
           this.events.push(event);
+          this.onEvent?.(event);
       }
     }
   }

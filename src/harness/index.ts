@@ -7,8 +7,8 @@ export type { HarnessClient, ClientSettings } from './HarnessClient';
 export type { RoleResult, SnapshotRecordData } from './TestLockstep';
 export { isRoleWorkerData, type RoleWorkerData, type TestPlanEntry } from './protocol';
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
-export { REPORT_DIR_ENV, traceFilePath } from './traceFile';
-export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, FaultCommand } from './traceTypes';
+export { REPORT_DIR_ENV, TRACE_FILE_EXTENSION, traceFilePath, traceProjectFolder } from './traceFile';
+export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, FaultCommand, ConsoleCall, ConsoleMethod } from './traceTypes';
 export {
   UnknownRoleError,
   InvalidFaultError,

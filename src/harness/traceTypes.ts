@@ -84,9 +84,26 @@ export type FaultCommand =
   | { readonly kind: 'restart'; readonly role: string }
   | { readonly kind: 'leave'; readonly role: string };
 
+/** The `console` methods whose lines the trace records. */
+export type ConsoleMethod = 'log' | 'info' | 'warn' | 'error' | 'debug';
+
+/** Where a log line written with `console.*` (by a role's test or node code) came from. */
+export interface ConsoleCall {
+  readonly method: ConsoleMethod;
+  /** The call's stack, from the caller of the console method down, as Jest's consoles record it; empty on the lead. */
+  readonly origin: string;
+}
+
 /** Everything the trace records. */
 export type TraceEvent =
-  | (EventBase & { readonly type: 'log'; readonly level: LogLevel; readonly message: string; readonly fields?: Record<string, unknown> })
+  | (EventBase & {
+      readonly type: 'log';
+      readonly level: LogLevel;
+      readonly message: string;
+      readonly fields?: Record<string, unknown>;
+      /** Set on lines written with `console.*`; absent on `ctx.log` lines. */
+      readonly console?: ConsoleCall;
+    })
   | (EventBase & { readonly type: 'barrier-enter'; readonly name: string })
   | (EventBase & { readonly type: 'barrier-leave'; readonly name: string; readonly outcome: 'passed' | 'failed' })
   | (EventBase & { readonly type: 'fault'; readonly fault: FaultCommand })
