@@ -35,7 +35,8 @@ const PACKAGE = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json
   devDependencies: Record<string, string>;
 };
 
-const npm = (args: string[], cwd: string): string =>
+/** Runs npm in `cwd` with a deadline, quietly; throws with npm's output when it fails. */
+export const npm = (args: readonly string[], cwd: string): string =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' }, timeout: 240_000 });
 
 /** `name@version` with the version this repository develops and tests with (its devDependencies, else its dependencies). */
@@ -48,9 +49,10 @@ export function packageSpec(name: string): string {
 /**
  * Copies `template` (a folder, or nothing) into a fresh project, packs this package (dist/ as
  * built: rebuilding here would race the suites that use it) and installs the tarball there with
- * `packages` (names, installed at the versions of this repository's devDependencies).
+ * `packages` (names, installed at the versions of this repository's devDependencies). `installedBefore`
+ * (full specs such as `jest@30.2.0`) are installed first, as a project that already has them.
  */
-export function createPackedProject(template: string | undefined, packages: readonly string[]): PackedProject {
+export function createPackedProject(template: string | undefined, packages: readonly string[], installedBefore: readonly string[] = []): PackedProject {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-pack-'));
   const dir = path.join(workDir, 'project');
   const packDir = path.join(workDir, 'pack');
@@ -58,6 +60,7 @@ export function createPackedProject(template: string | undefined, packages: read
   if (template === undefined) fs.mkdirSync(dir);
   else fs.cpSync(template, dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  if (installedBefore.length > 0) npm(['install', '--save-dev', '--no-audit', '--no-fund', '--prefer-offline', ...installedBefore], dir);
   npm(['pack', '--ignore-scripts', '--pack-destination', packDir], PROJECT_ROOT);
   const [tarball] = fs.readdirSync(packDir);
   npm(['install', '--save-dev', '--no-audit', '--no-fund', '--prefer-offline', path.join(packDir, tarball!), ...packages.map(packageSpec)], dir);
