@@ -105,8 +105,9 @@ export class CircusBridge {
   private async runFinish(state: Circus.State): Promise<void> {
     this.sweepUnhandled(state);
     const client = this.client();
-    if (client === null || !this.isLead) return;
+    if (client === null) return;
     const others = await client.finish();
+    if (!this.isLead) return;
     for (const raw of state.unhandledErrors) {
       const error = primaryError(raw) as Error;
       const time = this.reported.get(error);

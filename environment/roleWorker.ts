@@ -6,7 +6,9 @@
 import { workerData } from 'node:worker_threads';
 import type { Config } from '@jest/types';
 import type { SerializableError, Test } from '@jest/test-result';
-import type { SerializableModuleMap } from 'jest-haste-map';
+import type { IModuleMap } from 'jest-haste-map';
+import type TestRunnerClass from 'jest-runner';
+import type RuntimeClass from 'jest-runtime';
 import { RoleSession, isRoleWorkerData } from '../src/harness';
 import { serializeError, systemClock, type SerializedError } from '../src/util';
 import { ROLE_SESSION_KEY } from './MultinodeEnvironment';
@@ -29,8 +31,10 @@ async function main(): Promise<void> {
   let coverage: unknown = null;
   try {
     // The lead's own Jest and module map: a role resolves and mocks modules exactly as the lead does.
-    const { TestRunner, Runtime, moduleMapFromJSON } = loadUserJest(config);
-    const moduleMap = moduleMapFromJSON(data.moduleMap as SerializableModuleMap);
+    const jest = loadUserJest(config);
+    const TestRunner = jest.TestRunner as typeof TestRunnerClass;
+    const Runtime = jest.Runtime as typeof RuntimeClass;
+    const moduleMap = jest.moduleMapFromJSON(data.moduleMap) as IModuleMap;
     const resolver = Runtime.createResolver(config, moduleMap);
     const runner = new TestRunner(globalConfig, { changedFiles: undefined, sourcesRelatedToTestsInChangedFiles: undefined });
     runner.on('test-file-failure', ([, error]) => {

@@ -1,18 +1,28 @@
 import { createRequire } from 'node:module';
 import type { Config } from '@jest/types';
-import type TestRunnerClass from 'jest-runner';
 import type RuntimeClass from 'jest-runtime';
 import type HasteMap from 'jest-haste-map';
-import type { IModuleMap, SerializableModuleMap } from 'jest-haste-map';
+import type { SerializableModuleMap } from 'jest-haste-map';
+import { MultinodeError } from '../src/util';
 
-/** The Jest packages a role runs its file with. */
+/**
+ * The Jest packages a role runs its file with. Opaque here, typed where they are used (the role
+ * worker): the package's typings must not reference Jest packages it does not depend on.
+ */
 export interface UserJest {
-  readonly TestRunner: typeof TestRunnerClass;
-  readonly Runtime: typeof RuntimeClass;
-  /** Rebuilds a module map sent by the lead, as jest-runner's own workers do. */
-  moduleMapFromJSON(json: SerializableModuleMap): IModuleMap;
-  /** Where jest-runner was found, for messages. */
-  readonly runnerPath: string;
+  /** jest-runner's `TestRunner` class. */
+  readonly TestRunner: unknown;
+  /** jest-runtime's `Runtime` class. */
+  readonly Runtime: unknown;
+  /** Rebuilds a module map sent by the lead (jest-haste-map's `IModuleMap`), as jest-runner's own workers do. */
+  moduleMapFromJSON(json: unknown): unknown;
+}
+
+/** The project's Jest could not be found. */
+export class UserJestNotFoundError extends MultinodeError {
+  constructor(message: string) {
+    super('USER_JEST_NOT_FOUND', message);
+  }
 }
 
 /**
@@ -22,13 +32,21 @@ export interface UserJest {
  * A project with a custom `runner` falls back to the jest-runner its rootDir resolves.
  */
 export function loadUserJest(config: Config.ProjectConfig): UserJest {
-  const runnerPath = isJestRunner(config.runner) ? config.runner : createRequire(`${config.rootDir}/`).resolve('jest-runner');
+  let runnerPath = config.runner;
+  if (!isJestRunner(runnerPath)) {
+    try {
+      runnerPath = createRequire(`${config.rootDir}/`).resolve('jest-runner');
+    } catch {
+      throw new UserJestNotFoundError(
+        `The project's runner is '${config.runner}', and jest-runner cannot be resolved from rootDir ${config.rootDir}; multi-node roles run their file with the project's own jest-runner, so install jest in the project.`,
+      );
+    }
+  }
   const fromRunner = createRequire(runnerPath);
   return {
-    TestRunner: interop<typeof TestRunnerClass>(fromRunner(runnerPath)),
-    Runtime: interop<typeof RuntimeClass>(fromRunner('jest-runtime')),
-    moduleMapFromJSON: (json) => interop<typeof HasteMap>(fromRunner('jest-haste-map')).getStatic(config).getModuleMapFromJSON(json),
-    runnerPath,
+    TestRunner: interop(fromRunner(runnerPath)),
+    Runtime: interop(fromRunner('jest-runtime')),
+    moduleMapFromJSON: (json) => interop<typeof HasteMap>(fromRunner('jest-haste-map')).getStatic(config).getModuleMapFromJSON(json as SerializableModuleMap),
   };
 }
 
@@ -36,7 +54,7 @@ function isJestRunner(runner: string): boolean {
   return /[\\/]jest-runner[\\/]/.test(runner);
 }
 
-function interop<T>(module: unknown): T {
+function interop<T = unknown>(module: unknown): T {
   const value = module as { __esModule?: boolean; default?: T };
   return (value.__esModule === true || typeof value !== 'function') && value.default !== undefined ? value.default : (module as T);
 }
@@ -47,11 +65,11 @@ const moduleMaps = new Map<string, Promise<SerializableModuleMap>>();
  * The project's module map (haste modules and `__mocks__`), as Jest's own workers receive it: built
  * once per project and process from Jest's haste map cache, serialized for the role threads.
  */
-export function projectModuleMap(config: Config.ProjectConfig, globalConfig: Config.GlobalConfig): Promise<SerializableModuleMap> {
+export function projectModuleMap(config: Config.ProjectConfig, globalConfig: Config.GlobalConfig): Promise<unknown> {
   const key = `${config.id}\0${config.rootDir}`;
   let map = moduleMaps.get(key);
   if (map === undefined) {
-    const { Runtime } = loadUserJest(config);
+    const Runtime = loadUserJest(config).Runtime as typeof RuntimeClass;
     map = Runtime.createHasteMap(config, { maxWorkers: 1, resetCache: false, watch: false, watchman: globalConfig.watchman })
       .then((hasteMap) => hasteMap.build())
       .then(({ moduleMap }) => (moduleMap as unknown as { toJSON(): SerializableModuleMap }).toJSON());

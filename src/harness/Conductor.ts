@@ -11,7 +11,8 @@ import { StartupGate } from './StartupGate';
 import type { TraceCollector } from './TraceCollector';
 import { PendingRequests } from './PendingRequests';
 import { RoleErrorLog } from './RoleErrorLog';
-import { absentResult, createSlot, unknownSlot, type RoleSlot } from './RoleSlot';
+import { describeRole } from './describeRole';
+import { absentResult, createSlot, finishRun, unknownSlot, type RoleSlot } from './RoleSlot';
 import { asConsequence, failureOf, firstLine, hungFailure } from './consequences';
 import type { FaultCommand, RoleError } from './traceTypes';
 import { HarnessTimeoutError, LeadFinishedError, RoleTerminatedError, withoutFrames } from './errors';
@@ -64,7 +65,9 @@ export class Conductor {
     // The lead's slot stays running: its file's end is the file's end.
     const running = (): string[] => roles.filter((r) => this.slot(r).status === 'running');
     const isTerminated = (role: string): boolean => this.slot(role).status === 'terminated';
-    this.barriers = new BarrierCoordinator(roles, clock, (role) => this.describeRole(role));
+    this.barriers = new BarrierCoordinator(roles, clock, (role) =>
+      describeRole({ slot: this.slot(role), waitingAt: this.barriers.waitingAt(role), lastLog: this.trace.lastLog(role), clock }),
+    );
     this.lockstep = new TestLockstep(
       {
         lead,
@@ -239,7 +242,7 @@ export class Conductor {
         const slot = this.slot(role);
         if (slot.status !== 'running') return;
         try {
-          await withDeadline(this.clock, slot.fileDone.promise, finish, () => new HarnessTimeoutError('finish'));
+          await withDeadline(this.clock, slot.runFinished.promise, finish, () => new HarnessTimeoutError('finish'));
         } catch {
           this.terminate(role, `it did not finish its test file within ${finish} ms after the lead finished`);
         }
@@ -308,17 +311,19 @@ export class Conductor {
       case 'role-error':
         this.roleError(role, message.time, message.error);
         break;
-      case 'file-done':
-        if (slot.status === 'running') {
-          slot.status = message.error === null ? 'finished' : 'file-failed';
-          slot.failure = message.error === null ? null : this.errors.record(role, this.clock.now(), message.error);
+      case 'run-finished':
+      case 'file-done': {
+        const failure = message.type === 'file-done' && message.error !== null ? this.errors.record(role, this.clock.now(), message.error) : null;
+        if (finishRun(slot, failure)) {
           this.barriers.roleGone(role);
           this.lockstep.rolesChanged();
         }
+        if (message.type === 'run-finished') break;
         slot.coverage = message.coverage;
         slot.nodeReady.resolve();
         slot.fileDone.resolve();
         break;
+      }
       default:
         assertNever(message, 'message from a role');
     }
@@ -378,19 +383,6 @@ export class Conductor {
     this.requests.rejectAll(role, new RoleTerminatedError(`Role '${role}' was terminated: ${reason}.`));
     this.barriers.roleGone(role);
     if (wasRunning) this.lockstep.rolesChanged();
-  }
-
-  private describeRole(role: string): string {
-    const slot = this.slot(role);
-    const parts: string[] = [];
-    if (slot.status !== 'running') parts.push(`is ${slot.status}`);
-    parts.push(slot.currentTest === null ? 'was between tests' : `was running "${slot.currentTest}"`);
-    const waiting = this.barriers.waitingAt(role);
-    if (waiting.length > 0) parts.push(`was waiting at barrier ${waiting.map((b) => `'${b}'`).join(', ')}`);
-    const last = this.trace.lastLog(role);
-    if (last !== null) parts.push(`last logged "${firstLine(last.message)}" ${((this.clock.now() - last.time) / 1000).toFixed(1)} s ago`);
-    else parts.push('has logged nothing');
-    return parts.join(', ');
   }
 
   private slot(role: string): RoleSlot {

@@ -62,7 +62,8 @@ export interface HarnessClient {
   roleError(error: unknown, time: number): void;
   /**
    * Ends the file (circus's run_finish). On the lead: waits for every role, stops every node, and
-   * returns the errors of other roles that no test result reported. On other roles: nothing to do.
+   * returns the errors of other roles that no test result reported. On other roles: reports the end
+   * of its run and stops its node once the lead ends the file; returns nothing.
    */
   finish(): Promise<RoleError[]>;
   /** Applies a fault on every role. */

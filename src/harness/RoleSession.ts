@@ -129,8 +129,20 @@ export class RoleSession implements HarnessClient {
     this.post({ type: 'role-error', time, error: serializeError(error) });
   }
 
-  /** A role has nothing to wait for at the end of its file: the lead ends it. */
+  /**
+   * The end of this role's tests and hooks (circus's run_finish): tells the lead, waits until the lead
+   * ends the file, and stops the node while the role's Jest environment still stands (the node lives
+   * in the test's realm). A `stop()` that fails or takes too long is this role's error.
+   */
   async finish(): Promise<RoleError[]> {
+    this.flushMessages();
+    this.post({ type: 'run-finished' });
+    await this.shutdownPromise;
+    try {
+      await this.host.stop();
+    } catch (error) {
+      this.roleError(error, this.clock.now());
+    }
     return [];
   }
 

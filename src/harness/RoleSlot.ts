@@ -15,6 +15,8 @@ export interface RoleSlot {
   readonly worker: Worker | null;
   readonly port: MessagePort | null;
   nodeReady: Deferred<void>;
+  /** Resolved when the role's tests and hooks are done (or its file ended without running them). */
+  runFinished: Deferred<void>;
   fileDone: Deferred<void>;
   closed: Promise<void>;
   /** Why the role's file failed or its thread ended; marked reported once a test result carries it. */
@@ -34,6 +36,7 @@ export function createSlot(role: string, index: number): RoleSlot {
     worker: null,
     port: null,
     nodeReady: deferred<void>(),
+    runFinished: deferred<void>(),
     fileDone: deferred<void>(),
     closed: Promise.resolve(),
     failure: null,
@@ -76,4 +79,16 @@ const role = slot.role;
 /** A role the conductor has no slot for: a harness bug, never a user's mistake (roles are validated). */
 export function unknownSlot(role: string): never {
   throw new Error(`Unknown role '${role}'.`);
+}
+
+/**
+ * A role is done with its tests and hooks; `failure` is its file's error outside them, if any.
+ * Returns whether the role just stopped running (its barriers and lockstep must let it go).
+ */
+export function finishRun(slot: RoleSlot, failure: RoleErrorEntry | null): boolean {
+  slot.runFinished.resolve();
+  if (failure !== null) slot.failure ??= failure;
+  if (slot.status !== 'running') return false;
+  slot.status = failure === null ? 'finished' : 'file-failed';
+  return true;
 }

@@ -50,6 +50,8 @@ export type RoleToLead =
   /** An error of the role outside any test (a hook, its node, a timer between tests), with when it happened. */
   | { readonly type: 'role-error'; readonly time: number; readonly error: SerializedError }
   /** The role's file is done; `error` is set when the file could not run at all. */
+  /** The role's tests and hooks are done (circus's run_finish); it stops its node when told to shut down. */
+  | { readonly type: 'run-finished' }
   | { readonly type: 'file-done'; readonly error: SerializedError | null; readonly coverage: unknown };
 
 /** Messages from the lead to a role thread. */
