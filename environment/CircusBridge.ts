@@ -202,7 +202,7 @@ export class CircusBridge {
     try {
       // The conductor may have marked the lead's own errors as consequences of another role.
       if (!results.has(this.role)) results.set(this.role, own);
-      this.snapshots.check(own.snapshots ?? [], results);
+      this.snapshots.check(own.snapshots ?? [], results, test);
       const merged = mergeErrors(this.role, test.errors, results);
       test.errors.splice(0, test.errors.length, ...(test.failing ? failingTestErrors(test, merged, results) : merged));
     } finally {

@@ -35,6 +35,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   private readonly roleData: RoleWorkerData | null;
   private readonly bridge: CircusBridge;
   private readonly snapshots: SnapshotExchange;
+  private expect: unknown = undefined;
   private session: HarnessClient | null = null;
   private lead: LeadSession | null = null;
   private roleConsole: RoleConsole | null = null;
@@ -114,7 +115,10 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   }
 
   async handleTestEvent(event: Circus.Event, state: Circus.State): Promise<void> {
-    if (event.name === 'run_start') this.snapshots.install(this.global.expect as never);
+    // circus hands over its `expect` at setup (also without injectGlobals) and its snapshot state later.
+    if (event.name === 'setup') this.expect = event.runtimeGlobals.expect;
+    if (event.name === 'run_start') this.snapshots.install(this.expect as never);
+    if (event.name === 'test_retry') this.snapshots.retry(event.test);
     await this.bridge.handle(event, state);
     // Every role's file is done once the lead's run_finish has been handled.
     if (event.name === 'run_finish' && this.lead !== null) mergeRoleCoverage(this.global as unknown as Record<string, unknown>, this.lead.roleCoverage());

@@ -4,7 +4,8 @@
  * that the role's node is loaded there, next to the role's copy of the test file. A no-op in a
  * sandbox that no multi-node environment created.
  */
-const REALM_HOOK = Symbol.for('jest-environment-multinode.realm-require');
+/** The sandbox global through which the environment receives the test registry's `require`. */
+export const REALM_HOOK = Symbol.for('jest-environment-multinode.realm-require');
 
 const hook = (globalThis as Record<symbol, unknown>)[REALM_HOOK];
 if (typeof hook === 'function') (hook as (load: NodeJS.Require) => void)(require);

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { diff } from 'jest-diff';
 import type { RoleResult, SnapshotRecordData } from '../src/harness';
-import { serializeError, type SerializedError } from '../src/util';
+import { MultinodeError, serializeError, type SerializedError } from '../src/util';
 import { inRoleOnlyCode } from './runOnScope';
 
 /**
@@ -29,6 +29,7 @@ interface MatchResult {
 }
 interface SnapshotStateLike {
   match(args: MatchArgs): MatchResult;
+  clear(testIdentity?: object): void;
   readonly snapshotFormat: unknown;
 }
 type SnapshotStateClass = new (snapshotPath: string, options: { updateSnapshot: 'none'; snapshotFormat: unknown; rootDir: string; prettierPath: null }) => SnapshotStateLike;
@@ -50,6 +51,8 @@ const serializerAdded = new WeakSet<object>();
  */
 export class SnapshotExchange {
   private records: SnapshotRecord[] = [];
+  /** Serializes each snapshot as jest-snapshot does; never saved. */
+  private scratch: SnapshotStateLike | null = null;
   /** The lead's own snapshot state's `match`, before it was hooked. */
   private leadMatch: ((args: MatchArgs) => MatchResult) | null = null;
 
@@ -67,12 +70,12 @@ export class SnapshotExchange {
     const original = state.match.bind(state);
     if (this.isLead) this.leadMatch = original;
     // A state with no file and no updates: every match "fails" and so returns the serialized value.
-    const scratch = new (state.constructor as SnapshotStateClass)(path.join(os.tmpdir(), `multinode-scratch-${process.pid}-${this.role}.snap`), {
+    const scratch = (this.scratch = new (state.constructor as SnapshotStateClass)(path.join(os.tmpdir(), `multinode-scratch-${process.pid}-${this.role}.snap`), {
       updateSnapshot: 'none',
       snapshotFormat: state.snapshotFormat,
       rootDir: this.rootDir,
       prettierPath: null,
-    });
+    }));
     state.match = (args: MatchArgs): MatchResult => {
       const named = inRoleOnlyCode(this.roles) ? { ...args, testName: roleKeyed(args.testName, expect.getState().currentTestName, this.role) } : args;
       const serialized = scratch.match({ ...named, isInline: false, inlineSnapshot: undefined });
@@ -88,6 +91,12 @@ export class SnapshotExchange {
     }
   }
 
+  /** A test is retried: its earlier attempt's snapshots are forgotten, as jest-circus does with the real state. */
+  retry(test: object): void {
+    this.records.length = 0;
+    this.scratch?.clear(test);
+  }
+
   /** This role's snapshots of the test that just ended; the next test starts with none. */
   take(): SnapshotRecord[] {
     return this.records.splice(0);
@@ -97,16 +106,16 @@ export class SnapshotExchange {
    * On the lead, after a test: checks every other role's snapshots against the lead's own (taken by
    * `take()` first) and writes the ones taken inside runOn. Failures join the role's result.
    */
-  check(lead: readonly SnapshotRecord[], results: Map<string, RoleResult>): void {
+  check(lead: readonly SnapshotRecord[], results: Map<string, RoleResult>, test: object & { failing?: boolean }): void {
     const leadByKey = new Map(lead.map((record) => [record.key, record]));
     for (const [role, result] of results) {
       if (role === this.role || result.snapshots === undefined) continue;
-      const errors = result.snapshots.map((record) => this.checkOne(role, record, leadByKey.get(record.key))).filter((e): e is SerializedError => e !== null);
+      const errors = result.snapshots.map((record) => this.checkOne(role, record, leadByKey.get(record.key), test)).filter((e): e is SerializedError => e !== null);
       if (errors.length > 0) results.set(role, { ...result, status: 'failed', errors: [...result.errors, ...errors] });
     }
   }
 
-  private checkOne(role: string, record: SnapshotRecord, lead: SnapshotRecord | undefined): SerializedError | null {
+  private checkOne(role: string, record: SnapshotRecord, lead: SnapshotRecord | undefined, test: object & { failing?: boolean }): SerializedError | null {
     if (lead !== undefined) {
       if (lead.actual === record.actual) return null;
       return failure(`Snapshot \`${record.key}\` on role '${role}' differs from the lead's ('${this.role}'), which Jest compares with the snapshot file:\n\n${differences(lead.actual, record.actual, role, this.role)}`);
@@ -121,7 +130,8 @@ export class SnapshotExchange {
       );
     }
     if (this.leadMatch === null) return null;
-    const result = this.leadMatch({ testName: record.testName, received: { [SERIALIZED]: record.actual }, isInline: false });
+    // The test entry is jest-snapshot's identity of the attempt: a retry rolls back what this wrote.
+    const result = this.leadMatch({ testName: record.testName, received: { [SERIALIZED]: record.actual }, isInline: false, testIdentity: test, testFailing: test.failing === true });
     if (result.pass) return null;
     if (result.expected === undefined) {
       return failure(`New snapshot \`${record.key}\` of role '${role}' was not written: the update flag must be passed explicitly to write a new snapshot (--ci is on).`);
@@ -144,9 +154,15 @@ function differences(expected: string, received: string, role: string, against: 
   return diff(expected, received, { aAnnotation: against === 'snapshot' || against === 'source' ? `Snapshot (${against})` : `Lead '${against}'`, bAnnotation: `Role '${role}'`, expand: false }) ?? '';
 }
 
-/** A snapshot failure; it has no frames of its own (the harness found it, not a line of the test). */
+/** A role's snapshot that differs from the lead's, from the snapshot file or from its inline snapshot. */
+export class SnapshotMismatchError extends MultinodeError {
+  constructor(message: string) {
+    super('SNAPSHOT_MISMATCH', message);
+    // No frames of its own: the harness found it, not a line of the test.
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
 function failure(message: string): SerializedError {
-  const error = Object.assign(new Error(message), { name: 'SnapshotError' });
-  error.stack = `${error.name}: ${message}`;
-  return serializeError(error);
+  return serializeError(new SnapshotMismatchError(message));
 }

@@ -6,9 +6,8 @@ import { NodeError, realmCopier, type LinkPort, type NodeRealm } from '../src/ha
 import type { NodeFactory } from '../src/node';
 import { describeValue } from '../src/util';
 import { EMBEDDED_NODE_MODULE } from './nodeModule';
+import { REALM_HOOK } from './realmSetup';
 
-/** The global through which `realmSetup` hands over the test registry's `require` (see realmSetup.ts). */
-const REALM_HOOK = Symbol.for('jest-environment-multinode.realm-require');
 
 /** The setup module every multi-node file runs last among its `setupFilesAfterEnv`. */
 export const REALM_SETUP_FILE = path.join(__dirname, 'realmSetup.js');

@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIXTURES, PROJECT_ROOT } from './helpers/runJest';
+import { FIXTURES, JEST_BIN, PROJECT_ROOT } from './helpers/runJest';
 import { ensureTmux, TmuxSession } from './helpers/tmux';
 
 /**
  * Jest's watch mode on a project that uses the environment and the reporter, in a real terminal
  * (tmux) inside a temporary git repository: the traces written under rootDir must not start runs.
  */
-const JEST_BIN = path.join(path.dirname(require.resolve('jest/package.json', { paths: [PROJECT_ROOT] })), 'bin', 'jest.js');
 const RUN_DONE = /Ran all test suites/g;
 /** Jest prints its watch usage (or the prompt to show it) when a run is over and it takes keys again. */
 const IDLE = /Watch Usage/g;

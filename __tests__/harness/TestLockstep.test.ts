@@ -1,57 +1,8 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { TestMismatchError } from '../../src/harness/errors';
-import { TestLockstep, type LockstepHost, type RoleResult } from '../../src/harness/TestLockstep';
+import { TestLockstep, type RoleResult } from '../../src/harness/TestLockstep';
+import { FakeHost, GRACE_MS, passed } from './helpers/lockstepHost';
 import { FakeClock, flush, track } from './helpers';
-
-const GRACE_MS = 1_000;
-
-const passed = (durationMs = 5): RoleResult => ({ status: 'passed', durationMs, errors: [] });
-
-/** A conductor stand-in: it records go/terminate calls and, like the real one, re-evaluates after a termination. */
-class FakeHost implements LockstepHost {
-  readonly lead = 'a';
-  readonly roles = ['a', 'b', 'c'] as const;
-  readonly graceMs = GRACE_MS;
-  readonly active = new Set<string>(this.roles);
-  /** Synthetic results of roles that cannot run tests any more. */
-  readonly absent = new Map<string, RoleResult>();
-  readonly gos: Array<{ role: string; testId: string; error: Error | null }> = [];
-  readonly terminated: Array<{ role: string; reason: string }> = [];
-  readonly verdicts: Array<{ role: string; testId: string; failed: boolean | null }> = [];
-  lockstep: TestLockstep | null = null;
-
-  activeRoles(): readonly string[] {
-    return this.roles.filter((r) => this.active.has(r));
-  }
-
-  absentResult(role: string): RoleResult | null {
-    return this.absent.get(role) ?? null;
-  }
-
-  terminate(role: string, reason: string): void {
-    this.terminated.push({ role, reason });
-    this.leave(role, { status: 'terminated', durationMs: 0, errors: [{ name: 'RoleTerminatedError', message: `Role '${role}' was terminated: ${reason}.` }] });
-  }
-
-  go(role: string, testId: string, error: Error | null): void {
-    this.gos.push({ role, testId, error });
-  }
-
-  verdict(role: string, testId: string, failed: boolean | null): void {
-    this.verdicts.push({ role, testId, failed });
-  }
-
-  /** A role stops being active (finished, file failed, terminated) with the result it stands for. */
-  leave(role: string, result: RoleResult): void {
-    this.active.delete(role);
-    this.absent.set(role, result);
-    this.lockstep?.rolesChanged();
-  }
-
-  goneTo(testId: string): string[] {
-    return this.gos.filter((g) => g.testId === testId).map((g) => g.role);
-  }
-}
 
 describe('TestLockstep', () => {
   let clock: FakeClock;
@@ -358,76 +309,4 @@ describe('TestLockstep', () => {
     });
   });
 
-  describe('halt', () => {
-    it('releases roles waiting to begin with the error, and makes later begins fail at once', async () => {
-      const reason = new Error('the lead finished the file');
-      lockstep.begin('b', 't1', 5_000);
-      lockstep.begin('a', 't1', 5_000);
-      const collected = track(lockstep.collect('t1'));
-      lockstep.halt(reason);
-      expect(host.gos).toEqual([
-        { role: 'b', testId: 't1', error: reason },
-        { role: 'a', testId: 't1', error: reason },
-      ]);
-      await collected.promise;
-      lockstep.begin('c', 't1', 5_000);
-      lockstep.begin('b', 't2', 5_000);
-      expect(host.gos.slice(2)).toEqual([
-        { role: 'c', testId: 't1', error: reason },
-        { role: 'b', testId: 't2', error: reason },
-      ]);
-      expect(clock.pending()).toBe(0);
-    });
-
-    it('keeps the first reason when halted twice', () => {
-      const first = new Error('first');
-      lockstep.halt(first);
-      lockstep.halt(new Error('second'));
-      lockstep.begin('a', 't1', 5_000);
-      expect(host.gos[0]?.error).toBe(first);
-    });
-
-    it('resolves a collection asked for after halting at once, with what it has', async () => {
-      lockstep.halt(new Error('halted'));
-      lockstep.result('b', 't1', passed());
-      const results = await lockstep.collect('t1');
-      expect([...results.keys()]).toEqual(['b']);
-    });
-
-    it('does not tell roles of a test that already went to start again', () => {
-      for (const r of host.roles) lockstep.begin(r, 't1', 5_000);
-      const before = host.gos.length;
-      lockstep.halt(new Error('halted'));
-      expect(host.gos.length).toBe(before);
-    });
-  });
-  describe('verdicts', () => {
-    it('tells every non-lead role that reported the test its merged verdict when the lead publishes it', async () => {
-      for (const r of host.roles) lockstep.begin(r, 't1', 5_000);
-      lockstep.result('b', 't1', passed());
-      lockstep.result('c', 't1', { status: 'failed', durationMs: 1, errors: [{ name: 'Error', message: 'c broke' }] });
-      lockstep.result('a', 't1', passed());
-      await lockstep.collect('t1');
-      expect(host.verdicts).toEqual([]);
-      lockstep.publish('t1', true);
-      expect(host.verdicts).toEqual([
-        { role: 'b', testId: 't1', failed: true },
-        { role: 'c', testId: 't1', failed: true },
-      ]);
-      lockstep.forget('t1');
-      expect(host.verdicts).toHaveLength(2);
-    });
-
-    it('answers roles with no verdict when the test is forgotten unpublished, or lockstep has halted', () => {
-      for (const r of host.roles) lockstep.begin(r, 't1', 5_000);
-      lockstep.result('b', 't1', passed());
-      lockstep.forget('t1');
-      lockstep.halt(new Error('halted'));
-      lockstep.result('c', 't2', passed());
-      expect(host.verdicts).toEqual([
-        { role: 'b', testId: 't1', failed: null },
-        { role: 'c', testId: 't2', failed: null },
-      ]);
-    });
-  });
 });

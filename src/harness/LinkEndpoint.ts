@@ -133,6 +133,7 @@ export class LinkEndpoint {
     try {
       return this.realm!.copy(message);
     } catch (error) {
+      if (error instanceof NodeError) throw error;
       throw toUncloneableError(this.role, message, error);
     }
   }

@@ -32,8 +32,8 @@ export class NodeHost {
   private handle: NodeHandle | null = null;
   private running = false;
   private incarnationValue = -1;
-  /** The pending `ctx.clock` timers of the current incarnation: a crash stops them. */
-  private timers = new Set<Cancellable>();
+  /** Ends the current incarnation's `ctx.clock`: pending timers are cancelled, new ones never run. */
+  private stopTimers: () => void = () => undefined;
 
   constructor(
     private readonly options: NodeHostOptions,
@@ -109,11 +109,17 @@ export class NodeHost {
     this.trace.record({ type: 'node', event: 'started', incarnation });
   }
 
-  /** `ctx.clock` of a new incarnation: the harness's clock, with timers a crash cancels. */
+  /** `ctx.clock` of a new incarnation: the harness's clock, whose timers end with a crash or a stop. */
   private nodeClock(): NodeClock {
     const timers = new Set<Cancellable>();
-    this.timers = timers;
+    let ended = false;
+    this.stopTimers = () => {
+      ended = true;
+      for (const timer of timers) timer.cancel();
+      timers.clear();
+    };
     const track = (start: (run: () => void) => Cancellable, fn: () => void): NodeTimer => {
+      if (ended) return { cancel: () => undefined };
       const timer = start(() => {
         timers.delete(timer);
         fn();
@@ -138,8 +144,7 @@ export class NodeHost {
     if (!this.running || this.handle === null) return;
     this.running = false;
     this.links.cut();
-    for (const timer of this.timers) timer.cancel();
-    this.timers.clear();
+    this.stopTimers();
     this.trace.record({ type: 'node', event: 'crashed', incarnation: this.incarnationValue });
     try {
       if (this.handle.crash) await this.withDeadline(Promise.resolve(this.handle.crash()), `crash() of role '${this.options.role}'`);
@@ -156,6 +161,7 @@ export class NodeHost {
       await this.withDeadline(Promise.resolve(this.handle.stop()), `stop() of role '${this.options.role}'`);
     } finally {
       this.links.cut();
+      this.stopTimers();
       this.trace.record({ type: 'node', event: 'stopped', incarnation: this.incarnationValue });
     }
   }

@@ -48,12 +48,17 @@ export function realmCopier(moveIntoRealm: (port: MessagePort) => MessagePort): 
   const inside = moveIntoRealm(channel.port2);
   // Nothing waits on this channel: it must not keep the thread alive.
   channel.port1.unref();
+  let closed = false;
   return {
     copy<T>(value: T): T {
+      if (closed) throw new NodeError('A value was sent into a test realm that was already closed (the role\'s file has ended); nothing can be delivered to its node any more.');
       channel.port1.postMessage(value);
       return (receiveMessageOnPort(inside) as { message: T }).message;
     },
-    close: () => channel.port1.close(),
+    close: () => {
+      closed = true;
+      channel.port1.close();
+    },
   };
 }
 

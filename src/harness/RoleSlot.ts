@@ -1,6 +1,6 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { assertNever, deferred, type Deferred, serializeError } from '../util';
-import { RoleTerminatedError, withoutFrames } from './errors';
+import { NodeError, RoleTerminatedError, withoutFrames } from './errors';
 import type { RoleErrorEntry } from './RoleErrorLog';
 import type { RoleResult } from './TestLockstep';
 
@@ -78,7 +78,7 @@ const role = slot.role;
 
 /** A role the conductor has no slot for: a harness bug, never a user's mistake (roles are validated). */
 export function unknownSlot(role: string): never {
-  throw new Error(`Unknown role '${role}'.`);
+  throw new NodeError(`The conductor has no role '${role}'; this is a bug in the harness, please report it.`);
 }
 
 /**

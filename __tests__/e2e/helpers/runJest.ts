@@ -35,7 +35,8 @@ export interface JestJson {
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
-const JEST_BIN = path.join(path.dirname(require.resolve('jest/package.json', { paths: [PROJECT_ROOT] })), 'bin', 'jest.js');
+/** This repository's Jest command line script. */
+export const JEST_BIN = path.join(path.dirname(require.resolve('jest/package.json', { paths: [PROJECT_ROOT] })), 'bin', 'jest.js');
 
 /**
  * Runs real Jest on `fixtures/<project>` with --json and returns its output and exit code. The run

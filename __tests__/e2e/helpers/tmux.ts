@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { shellQuote } from '../../../reporter/rerunCommand';
 import * as path from 'node:path';
 
 /**
@@ -43,10 +44,10 @@ export class TmuxSession {
   static start(dir: string, cwd: string, command: readonly string[], env: Record<string, string>, unset: readonly string[]): TmuxSession {
     const session = new TmuxSession(dir);
     const words = ['env', ...unset.flatMap((name) => ['-u', name]), ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...command];
-    const script = `read _ && ${words.map(quote).join(' ')}; echo $? > ${quote(session.statusFile)}`;
-    session.tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '50', '-c', cwd, `sh -c ${quote(script)}`);
+    const script = `read _ && ${words.map(shellQuote).join(' ')}; echo $? > ${shellQuote(session.statusFile)}`;
+    session.tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '50', '-c', cwd, `sh -c ${shellQuote(script)}`);
     fs.writeFileSync(session.logFile, '');
-    session.tmux('pipe-pane', '-t', 'main', '-o', `cat >> ${quote(session.logFile)}`);
+    session.tmux('pipe-pane', '-t', 'main', '-o', `cat >> ${shellQuote(session.logFile)}`);
     session.tmux('send-keys', '-t', 'main', 'Enter');
     return session;
   }
@@ -84,8 +85,4 @@ export class TmuxSession {
   private tmux(...args: string[]): string {
     return execFileSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8', cwd: this.dir });
   }
-}
-
-function quote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
