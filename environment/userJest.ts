@@ -63,18 +63,22 @@ const moduleMaps = new Map<string, Promise<SerializableModuleMap>>();
 
 /**
  * The project's module map (haste modules and `__mocks__`), as Jest's own workers receive it: built
- * once per project and process from Jest's haste map cache, serialized for the role threads.
+ * from Jest's haste map cache and serialized for the role threads, once per project and process. In
+ * watch mode every file gets a fresh one, so that a `__mocks__` file added while Jest watches counts.
  */
 export function projectModuleMap(config: Config.ProjectConfig, globalConfig: Config.GlobalConfig): Promise<unknown> {
+  const watching = globalConfig.watch || globalConfig.watchAll;
   const key = `${config.id}\0${config.rootDir}`;
-  let map = moduleMaps.get(key);
+  let map = watching ? undefined : moduleMaps.get(key);
   if (map === undefined) {
     const Runtime = loadUserJest(config).Runtime as typeof RuntimeClass;
     map = Runtime.createHasteMap(config, { maxWorkers: 1, resetCache: false, watch: false, watchman: globalConfig.watchman })
       .then((hasteMap) => hasteMap.build())
       .then(({ moduleMap }) => (moduleMap as unknown as { toJSON(): SerializableModuleMap }).toJSON());
-    map.catch(() => moduleMaps.delete(key));
-    moduleMaps.set(key, map);
+    if (!watching) {
+      map.catch(() => moduleMaps.delete(key));
+      moduleMaps.set(key, map);
+    }
   }
   return map;
 }

@@ -60,6 +60,7 @@ describe('TestLockstep: halt and verdicts', () => {
       expect(host.gos.length).toBe(before);
     });
   });
+
   describe('verdicts', () => {
     it('tells every non-lead role that reported the test its merged verdict when the lead publishes it', async () => {
       for (const r of host.roles) lockstep.begin(r, 't1', 5_000);
@@ -87,6 +88,24 @@ describe('TestLockstep: halt and verdicts', () => {
         { role: 'b', testId: 't1', failed: null },
         { role: 'c', testId: 't2', failed: null },
       ]);
+    });
+
+    it('answers a late result for a test already decided with no verdict, and does not start that test again', async () => {
+      for (const r of host.roles) lockstep.begin(r, 't1', 5_000);
+      for (const r of host.roles) lockstep.result(r, 't1', passed());
+      await lockstep.collect('t1');
+      lockstep.publish('t1', false);
+      lockstep.forget('t1');
+      lockstep.result('b', 't1', passed());
+      expect(host.verdicts.at(-1)).toEqual({ role: 'b', testId: 't1', failed: null });
+      // A fresh attempt of t1 starts from nothing: the late result is not in it.
+      for (const r of host.roles) lockstep.begin(r, 't1', 5_000);
+      lockstep.result('a', 't1', passed());
+      lockstep.result('c', 't1', passed());
+      let collected = false;
+      void lockstep.collect('t1').then(() => (collected = true));
+      await Promise.resolve();
+      expect(collected).toBe(false);
     });
   });
 });

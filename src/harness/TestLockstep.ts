@@ -132,6 +132,11 @@ export class TestLockstep {
 
   /** Stores a role's result for a test; a non-lead role then waits for the verdict (see `publish`). */
   result(role: string, testId: string, result: RoleResult): void {
+    if (!this.runs.has(testId) && this.halted === null) {
+      // Every role begins a test before its result: this one is late, for a test already decided.
+      if (role !== this.host.lead) this.host.verdict(role, testId, null);
+      return;
+    }
     const run = this.run(testId);
     if (!run.results.has(role)) run.results.set(role, result);
     if (role !== this.host.lead) {
