@@ -46,8 +46,8 @@ export interface RerunTarget {
   /**
    * In a run of several projects where the test's project has no `displayName` (so that
    * `--selectProjects` cannot name it) and its own `rootDir`: the test file relative to the run's
-   * `rootDir`, with `/` separators. The path pattern then matches the file's absolute path, which
-   * the same relative path in another project does not.
+   * `rootDir`, with `/` separators. The path pattern (`/` + that path + `$`) then matches the file's
+   * absolute path, which the same relative path in another project (or `xpackages/...`) does not.
    */
   readonly runRelativePath?: string | null;
 }
@@ -61,7 +61,7 @@ export interface RerunTarget {
  */
 export function rerunCommand(target: RerunTarget): string {
   const namePattern = `^${escapeRegExp(target.fullName)}$`;
-  const pathPattern = target.runRelativePath ? `${escapePathPattern(target.runRelativePath)}$` : `./${escapePathPattern(target.relativePath)}$`;
+  const pathPattern = target.runRelativePath ? `/${escapePathPattern(target.runRelativePath)}$` : `./${escapePathPattern(target.relativePath)}$`;
   return [
     `MULTINODE_SEED=${target.seed}`,
     'npx jest',

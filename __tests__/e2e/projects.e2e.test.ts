@@ -76,7 +76,7 @@ it("keeps each project's trace in its own folder: the displayName, or the projec
 
 it.each([
   ['alpha', /--selectProjects alpha '\.\/same\.test\.ts\$'/],
-  ['beta', / 'beta\/same\.test\.ts\$'/],
+  ['beta', / '\/beta\/same\.test\.ts\$'/],
 ])('prints a rerun line that runs exactly the failed test of project %s', async (dir, selection) => {
   const line = rerunLines().find((l) => selection.test(l));
   if (line === undefined) throw new Error(`No rerun line selects project ${dir}; the lines are:\n${rerunLines().join('\n')}`);

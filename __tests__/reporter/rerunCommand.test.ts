@@ -87,6 +87,6 @@ describe('rerunCommand', () => {
 
   it("matches a project without a displayName by the file's path from the run's rootDir", () => {
     const { args } = parseRerun(rerunCommand({ seed: 1, relativePath: 't/a.test.ts', fullName: 'a', runRelativePath: 'packages/b/t/a.test.ts' }));
-    expect(args).toEqual(['packages/b/t/a.test.ts$', '-t', '^a$']);
+    expect(args).toEqual(['/packages/b/t/a.test.ts$', '-t', '^a$']);
   });
 });
