@@ -52,6 +52,19 @@ describe('snapshots in multi-node tests', () => {
     expect(updated.exitCode).toBe(0);
   }, 240_000);
 
+  it('writes each snapshot of a retried test once, and matches it under --ci', async () => {
+    const first = await run(['retry.test.ts', '--ci=false']);
+    expect(statuses(first)).toEqual(['snapshots and retries keeps one copy of each snapshot when a test is retried: passed']);
+    const written = fs.readFileSync(path.join(dir, '__snapshots__', 'retry.test.ts.snap'), 'utf8');
+    expect([...written.matchAll(/^exports\[`(.*)`\]/gm)].map((m) => m[1]).sort()).toEqual([
+      'snapshots and retries keeps one copy of each snapshot when a test is retried 1',
+      'snapshots and retries keeps one copy of each snapshot when a test is retried [b] 1',
+    ]);
+    const again = await run(['retry.test.ts', '--ci']);
+    expect(statuses(again)).toEqual(['snapshots and retries keeps one copy of each snapshot when a test is retried: passed']);
+    expect(snapshotSummary(again)).toMatchObject({ unchecked: 0, failure: false });
+  }, 240_000);
+
   it('fails the role whose value differs from the lead, naming it', async () => {
     const differs = await run(['differs.test.ts', '--ci=false']);
     const [test] = differs.json.testResults[0]!.assertionResults;
