@@ -8,7 +8,6 @@ import { describeValue } from '../src/util';
 import { EMBEDDED_NODE_MODULE } from './nodeModule';
 import { REALM_HOOK } from './realmSetup';
 
-
 /** The setup module every multi-node file runs last among its `setupFilesAfterEnv`. */
 export const REALM_SETUP_FILE = path.join(__dirname, 'realmSetup.js');
 
