@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { TestLockstep } from '../../src/harness/TestLockstep';
-import { FakeHost, passed } from './helpers/lockstepHost';
-import { FakeClock, track } from './helpers';
+import type { TestLockstep } from '../../src/harness/TestLockstep';
+import { createLockstep, type FakeHost, passed } from './helpers/lockstepHost';
+import { type FakeClock, track } from './helpers';
 
 describe('TestLockstep: halt and verdicts', () => {
   let clock: FakeClock;
@@ -9,13 +9,8 @@ describe('TestLockstep: halt and verdicts', () => {
   let lockstep: TestLockstep;
 
   beforeEach(() => {
-    clock = new FakeClock();
-    host = new FakeHost();
-    lockstep = new TestLockstep(host, clock);
-    host.lockstep = lockstep;
+    ({ clock, host, lockstep } = createLockstep());
   });
-
-  const plan = (role: string, ids: readonly string[]): void => lockstep.plan(role, ids.map((id) => ({ id, timeoutMs: 5_000 })));
 
   describe('halt', () => {
     it('releases roles waiting to begin with the error, and makes later begins fail at once', async () => {

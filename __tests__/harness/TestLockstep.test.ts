@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { TestMismatchError } from '../../src/harness/errors';
-import { TestLockstep, type RoleResult } from '../../src/harness/TestLockstep';
-import { FakeHost, GRACE_MS, passed } from './helpers/lockstepHost';
-import { FakeClock, flush, track } from './helpers';
+import type { RoleResult, TestLockstep } from '../../src/harness/TestLockstep';
+import { createLockstep, type FakeHost, GRACE_MS, passed } from './helpers/lockstepHost';
+import { type FakeClock, flush, track } from './helpers';
 
 describe('TestLockstep', () => {
   let clock: FakeClock;
@@ -10,10 +10,7 @@ describe('TestLockstep', () => {
   let lockstep: TestLockstep;
 
   beforeEach(() => {
-    clock = new FakeClock();
-    host = new FakeHost();
-    lockstep = new TestLockstep(host, clock);
-    host.lockstep = lockstep;
+    ({ clock, host, lockstep } = createLockstep());
   });
 
   const plan = (role: string, ids: readonly string[]): void => lockstep.plan(role, ids.map((id) => ({ id, timeoutMs: 5_000 })));

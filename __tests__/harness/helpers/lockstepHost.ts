@@ -1,4 +1,5 @@
-import type { TestLockstep, LockstepHost, RoleResult } from '../../../src/harness/TestLockstep';
+import { TestLockstep, type LockstepHost, type RoleResult } from '../../../src/harness/TestLockstep';
+import { FakeClock } from './FakeClock';
 
 export const GRACE_MS = 1_000;
 
@@ -50,3 +51,12 @@ export class FakeHost implements LockstepHost {
   }
 }
 
+
+/** A lockstep on a fake clock and a fake host, wired to each other as the conductor wires them. */
+export function createLockstep(): { clock: FakeClock; host: FakeHost; lockstep: TestLockstep } {
+  const clock = new FakeClock();
+  const host = new FakeHost();
+  const lockstep = new TestLockstep(host, clock);
+  host.lockstep = lockstep;
+  return { clock, host, lockstep };
+}
