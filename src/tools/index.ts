@@ -2,5 +2,7 @@
  * The embedded cluster's tools, on top of `Cluster.get(system)`. Each takes its time from the
  * node's clock and its randomness from the node's seeded stream.
  */
+// Cluster singleton
+export * from './singleton';
 // Cluster sharding
 export * from './sharding';
