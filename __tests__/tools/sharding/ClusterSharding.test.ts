@@ -14,6 +14,9 @@ class Counter extends Actor<Msg> {
   override preStart(ctx: ActorContext<Msg>): void {
     this.starts.push(`${this.id}@${ctx.system.address}`);
   }
+  override postStop(ctx: ActorContext<Msg>): void {
+    this.starts.push(`-${this.id}@${ctx.system.address}`);
+  }
   receive(message: Msg, ctx: ActorContext<Msg>): void {
     if (message.op === 'add') this.count++;
     else if (message.op === 'get') ctx.reply({ node: ctx.system.address, count: this.count });
@@ -28,6 +31,8 @@ afterEach(() => {
 });
 
 const NODES = ['a', 'b', 'c'];
+/** The entity starts in a log of `id@node` starts and `-id@node` stops. */
+const startsIn = (log: readonly string[]): string[] => log.filter((x) => !x.startsWith('-'));
 const IDS = Array.from({ length: 20 }, (_, i) => `e-${i}`);
 
 async function cluster(settings: Partial<ShardingStartOptions> = {}, starts: string[] = []): Promise<{ s: SingletonSim; regions: Record<string, ActorRef> }> {
@@ -129,26 +134,49 @@ describe('ClusterSharding', () => {
     const starts: string[] = [];
     const { s, regions } = await cluster({ passivateIdleAfterMs: 1000 }, starts);
     await askIn(s, regions.a!, { id: 'p', op: 'get' });
-    expect(starts).toEqual([expect.stringMatching(/^p@/)]);
+    expect(startsIn(starts)).toEqual([expect.stringMatching(/^p@/)]);
     await s.run(2000);
     await askIn(s, regions.a!, { id: 'p', op: 'get' });
-    expect(starts).toHaveLength(2);
+    expect(startsIn(starts)).toHaveLength(2);
     regions.a!.tell({ id: 'p', op: 'add' });
     regions.a!.tell({ id: 'p', op: 'stop' });
     await s.run(100);
     const answer = await askIn<{ count: number }>(s, regions.a!, { id: 'p', op: 'get' });
     expect(answer.count).toBe(0);
-    expect(starts).toHaveLength(3);
+    expect(startsIn(starts)).toHaveLength(3);
   });
 
   it('remembered entities start again where their shard lands after a crash', async () => {
     const starts: string[] = [];
     const { s, regions } = await cluster({ rememberEntities: true }, starts);
     for (const id of IDS) await askIn(s, regions.a!, { id, op: 'get' });
-    const onC = starts.filter((x) => x.endsWith('@c')).map((x) => x.split('@')[0]!);
+    const onC = startsIn(starts).filter((x) => x.endsWith('@c')).map((x) => x.split('@')[0]!);
     expect(onC.length).toBeGreaterThan(0);
     s.crash('c');
     await s.runUntil(() => onC.every((id) => starts.includes(`${id}@a`) || starts.includes(`${id}@b`)), 10_000, `c's entities restarted on a or b without a message`);
+  });
+
+  it('a minority that downs itself stops its entities before the majority starts them again: never two at once', async () => {
+    const log: string[] = [];
+    const { s, regions } = await cluster({}, log);
+    for (const id of IDS) await askIn(s, regions.a!, { id, op: 'get' });
+    const onC = startsIn(log).filter((x) => x.endsWith('@c')).map((x) => x.split('@')[0]!);
+    expect(onC.length).toBeGreaterThan(0);
+    s.network.partition('c', ['a', 'b']);
+    for (const id of onC) {
+      let answer: { node: string } | undefined;
+      while (answer === undefined) answer = await askIn<{ node: string }>(s, regions.a!, { id, op: 'get' }, 500).catch(() => undefined);
+      expect(answer.node).not.toBe('c');
+    }
+    expect(ClusterSharding.get(s.system('c')).regionState('counter')).toMatchObject({ stopped: true, hosted: [] });
+    // Per entity, the starts and stops in the order they happened: never two running at once.
+    for (const id of onC) {
+      let running = 0;
+      for (const entry of log.filter((x) => x.replace(/^-/, '').split('@')[0] === id)) {
+        running += entry.startsWith('-') ? -1 : 1;
+        expect(running).toBeLessThanOrEqual(1);
+      }
+    }
   });
 
   it('rejects invalid options with a sentence naming the option and what is allowed', async () => {

@@ -82,6 +82,13 @@ describe('CoordinatorState', () => {
     expect(summary(state.tick(60))).toEqual(['a HostShard 2']);
   });
 
+  it('ends the recovery wait early when the last awaited member is downed', () => {
+    const state = new CoordinatorState(7, settings, ['a', 'b'], 0);
+    state.receive(register('a'), 0);
+    state.receive(get('a', 2), 0);
+    expect(summary(state.memberGone(id('b'), 10))).toEqual(['a HostShard 2']);
+  });
+
   it('ShardStarted twice or for an older version changes nothing; HostShard is re-sent until confirmed', () => {
     const state = started();
     const out = state.receive(get('a', 1), 0);

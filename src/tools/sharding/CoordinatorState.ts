@@ -38,8 +38,6 @@ interface HandOffProgress {
   /** Regions whose `BeginHandOffAck` is still missing. */
   readonly awaiting: Set<string>;
   deadline: number;
-  /** `HandOff` was sent this many times (re-sent after each `handOffTimeoutMs` without `ShardStopped`). */
-  attempts: number;
   /** Started by a periodic rebalance (counts against `maxSimultaneousRebalance`). */
   readonly rebalance: boolean;
 }
@@ -132,8 +130,12 @@ export class CoordinatorState {
   memberGone(member: RegionId, now: number): Outgoing[] {
     const key = regionKey(member);
     this.dead.add(key);
-    if (this.latestIncarnation.get(member.address) === member.incarnation || !this.latestIncarnation.has(member.address)) this.awaiting.delete(member.address);
-    return this.dropRegion(key, now);
+    const latest = this.latestIncarnation.get(member.address);
+    const wasAwaited = (latest === undefined || latest === member.incarnation) && this.awaiting.delete(member.address);
+    const out = this.dropRegion(key, now);
+    // The recovery may have been waiting for this member only.
+    if (wasAwaited && this.awaiting.size === 0) out.push(...this.allocatePending(now));
+    return out;
   }
 
   /** A member started leaving: allocate nothing more to it and move its shards away. */
@@ -186,7 +188,6 @@ export class CoordinatorState {
       phase: 'begin',
       awaiting: new Set(this.regions.keys()),
       deadline: now + this.settings.handOffTimeoutMs,
-      attempts: 0,
       rebalance,
     };
     this.handOffs.set(shard, progress);
@@ -303,7 +304,6 @@ export class CoordinatorState {
     progress.phase = 'handoff';
     progress.awaiting.clear();
     progress.deadline = now + this.settings.handOffTimeoutMs;
-    progress.attempts++;
     return [{ to: owner.ref, message: { type: 'sharding.HandOff', epoch: this.epoch, shard, version: progress.version } }];
   }
 
