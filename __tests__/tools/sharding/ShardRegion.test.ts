@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { Props, type ActorRef, type ActorSystem } from '../../../src/actors';
+import { Props, type ActorRef, type ActorSystem, type DeadLetter } from '../../../src/actors';
 import type { ToCoordinator, ToRegion } from '../../../src/tools/sharding/protocol';
 import { RegionTable } from '../../../src/tools/sharding/RegionTable';
 import { regionProps } from '../../../src/tools/sharding/ShardRegion';
@@ -31,11 +31,11 @@ beforeEach(async () => {
   region = system.systemSpawn(
     regionProps({
       typeName: 't',
-      settings: resolveShardingSettings({ numShards: 1, retryIntervalMs: 1000 }),
+      settings: resolveShardingSettings({ numShards: 1, retryIntervalMs: 1000, bufferSize: 2 }),
       factory: {
         entityProps: (id) => {
           entityStarts.push(id);
-          return Props.fromReceive<{ id: string }>((m) => void received.push(`${id}:${m.id}`));
+          return Props.fromReceive<{ id: string; n?: string }>((m) => void received.push(`${id}:${m.n ?? m.id}`));
         },
         extractEntityId: (m) => (m as { id: string }).id,
       },
@@ -122,5 +122,22 @@ describe('ShardRegion, each coordinator message twice and late', () => {
     expect(table.snapshot().buffered).toEqual({ 0: 1 });
     await deliver(host(5, 2));
     expect(table.snapshot().hosted).toEqual([]);
+  });
+
+  it('holds messages while the home is unknown, delivers them in order once known, and dead-letters past bufferSize with a clear reason', async () => {
+    const dead: DeadLetter[] = [];
+    system.eventStream.subscribe('DeadLetter', (d) => void dead.push(d));
+    for (const n of ['1', '2', '3']) region.tell({ id: 'x', n });
+    region.tell({ id: '' });
+    await sim.run(20);
+    expect(table.snapshot().buffered).toEqual({ 0: 2 });
+    expect(dead.map((d) => d.reason)).toEqual([
+      "the 't' shard region's buffer is full (bufferSize 2 messages held while shard homes are unknown or moving)",
+      `extractEntityId of 't' gave "", not a non-empty string`,
+    ]);
+    expect(types()).toContain('GetShardHome');
+    received.length = 0;
+    await deliver(host(5, 1));
+    expect(received).toEqual(['x:1', 'x:2']);
   });
 });

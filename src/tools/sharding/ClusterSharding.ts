@@ -1,7 +1,7 @@
-import { Props, type ActorRef, type ActorSystem } from '../../actors';
+import type { ActorRef, ActorSystem, Props } from '../../actors';
 import { Cluster } from '../../cluster';
 import { MultinodeError, describeValue } from '../../util';
-import { startCoordinatorSingleton } from './coordinatorSingleton';
+import { ClusterSingleton } from '../singleton';
 import type { CoordinatorSnapshot, CoordinatorState } from './CoordinatorState';
 import { shardOfId } from './protocol';
 import { RegionTable, type RegionSnapshot } from './RegionTable';
@@ -33,7 +33,8 @@ interface EntityType {
   readonly settings: ShardingSettings;
   readonly region: ActorRef;
   readonly table: RegionTable;
-  readonly coordinator: CoordinatorState | undefined;
+  /** The coordinator's state while it runs on this node. */
+  readonly coordinator: () => CoordinatorState | undefined;
 }
 
 const EXTENSION = 'cluster-sharding';
@@ -67,7 +68,8 @@ export class ClusterSharding {
     if (typeof typeName !== 'string' || !TYPE_NAME.test(typeName)) {
       throw new InvalidShardingSettingError('typeName', `The sharding option 'typeName' must be 1 to 100 letters, digits, '_', '-' or '.'; it was given ${describeValue(typeName)}.`);
     }
-    if (!(entityProps instanceof Props) && typeof entityProps !== 'function') {
+    // Props are recognised by shape: the test and the node may hold two copies of the module.
+    if (typeof entityProps !== 'function' && typeof (entityProps as Props | undefined)?.factory !== 'function') {
       throw new InvalidShardingSettingError('entityProps', `The sharding option 'entityProps' of '${typeName}' must be Props or a function (entityId) => Props; it was given ${describeValue(entityProps)}.`);
     }
     if (typeof extractEntityId !== 'function') {
@@ -83,19 +85,17 @@ export class ClusterSharding {
     }
     const self = Cluster.get(this.system).self;
     const table = new RegionTable({ address: self.address, incarnation: self.incarnation });
-    const props = entityProps instanceof Props ? () => entityProps : entityProps;
-    const entry: { settings: ShardingSettings; region: ActorRef | undefined; table: RegionTable; coordinator: CoordinatorState | undefined } = { settings, region: undefined, table, coordinator: undefined };
-    const coordinator = startCoordinatorSingleton(
-      this.system,
-      `sharding-coordinator-${typeName}`,
-      coordinatorProps({ typeName, settings, nextLocalSeq: () => ++this.coordinatorStarts, publish: (state) => (entry.coordinator = state) }),
-    );
+    const props = typeof entityProps === 'function' ? entityProps : () => entityProps;
+    let coordinatorState: CoordinatorState | undefined;
+    const coordinator = ClusterSingleton.get(this.system).init({
+      name: `sharding-coordinator-${typeName}`,
+      props: coordinatorProps({ typeName, settings, nextLocalSeq: () => ++this.coordinatorStarts, publish: (state) => (coordinatorState = state) }),
+    });
     const region = this.system.systemSpawn(
       regionProps({ typeName, settings, factory: { entityProps: props, extractEntityId: extractEntityId as (m: unknown) => string }, coordinator, table }),
       regionPath(typeName).slice('/system/'.length),
     );
-    entry.region = region;
-    this.types.set(typeName, entry as EntityType);
+    this.types.set(typeName, { settings, region, table, coordinator: () => coordinatorState });
     return region as ActorRef<M>;
   }
 
@@ -121,7 +121,7 @@ export class ClusterSharding {
 
   /** The coordinator's state if it runs on this node, else undefined. */
   coordinatorState(typeName: string): CoordinatorSnapshot | undefined {
-    return this.type(typeName).coordinator?.snapshot();
+    return this.type(typeName).coordinator()?.snapshot();
   }
 
   /** The settings in force for a started type. */

@@ -1,5 +1,6 @@
 import { Actor, Props, Terminated, type ActorContext, type ActorRef } from '../../actors';
 import { Cluster, type ClusterEvent } from '../../cluster';
+import { describeValue } from '../../util';
 import { regionKey, shardOfId, type ToCoordinator, type ToRegion } from './protocol';
 import type { RegionTable } from './RegionTable';
 import { shardProps, type EntityChanged, type EntityFactory, type ShardControl } from './Shard';
@@ -69,7 +70,7 @@ export class ShardRegion extends Actor {
       case 'sharding.ClusterEvent':
         return this.onClusterEvent(typed.event, ctx);
       case 'sharding.EntityChanged':
-        return this.onEntityChanged(typed, ctx);
+        return this.onEntityChanged(typed);
       case 'sharding.Hello':
         if (!this.acceptEpoch(typed.epoch)) return;
         this.table.registered = false;
@@ -100,12 +101,16 @@ export class ShardRegion extends Actor {
 
   private route(message: unknown, sender: ActorRef | undefined, ctx: ActorContext): void {
     if (this.table.stopped) return this.deadLetter(message, sender, ctx, `the '${this.config.typeName}' shard region on '${ctx.system.address}' has stopped: its node was downed or removed`);
-    let shard: number;
+    let entityId: unknown;
     try {
-      shard = shardOfId(this.config.factory.extractEntityId(message), this.config.settings.numShards);
+      entityId = this.config.factory.extractEntityId(message);
     } catch (error) {
       return this.deadLetter(message, sender, ctx, `extractEntityId of '${this.config.typeName}' threw: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (typeof entityId !== 'string' || entityId.length === 0) {
+      return this.deadLetter(message, sender, ctx, `extractEntityId of '${this.config.typeName}' gave ${describeValue(entityId)}, not a non-empty string`);
+    }
+    const shard = shardOfId(entityId, this.config.settings.numShards);
     const home = this.table.home(shard);
     const running = this.table.hosting.get(shard);
     if (home?.kind === 'remote') return home.ref.tell(message, sender);
@@ -209,7 +214,7 @@ export class ShardRegion extends Actor {
     }
   }
 
-  private onEntityChanged(changed: EntityChanged, _ctx: ActorContext): void {
+  private onEntityChanged(changed: EntityChanged): void {
     const running = this.table.hosting.get(changed.shard);
     if (!this.config.settings.rememberEntities || running === undefined) return;
     if (changed.started) running.entities.add(changed.entityId);
