@@ -112,14 +112,15 @@ describe('CoordinatorState', () => {
     const ack = (address: string, epoch = 7) => state.receive({ type: 'sharding.BeginHandOffAck', region: id(address), epoch, shard: 0, version }, 0);
     expect(ack('a')).toEqual([]);
     expect(ack('a')).toEqual([]);
-    expect(ack('b', 6)).toEqual([]); // another coordinator's ack
-    expect(ack('b')).toEqual([]);
-    expect(summary(ack('c'))).toEqual(['a HandOff 0']);
     expect(ack('c')).toEqual([]);
+    expect(ack('b', 6)).toEqual([]); // another coordinator's ack does not count
+    expect(summary(ack('b'))).toEqual(['a HandOff 0']);
+    expect(ack('b')).toEqual([]);
     expect(state.snapshot().handOffs).toEqual({ 0: 'handoff' });
     state.receive(get('b', 0), 0); // waits for the hand-off
     const stopped = { type: 'sharding.ShardStopped', region: id('a'), epoch: 7, shard: 0, version } as const;
     expect(state.receive({ ...stopped, region: id('b') }, 0)).toEqual([]); // not the owner
+    expect(state.receive({ ...stopped, epoch: 6 }, 0)).toEqual([]); // another coordinator's
     expect(summary(state.receive(stopped, 0))).toEqual(['a HostShard 0', 'b ShardHome 0']);
     expect(state.receive(stopped, 0)).toEqual([]);
     expect(state.snapshot().shards).toEqual({ 0: 'a#0', 1: 'b#0', 2: 'c#0' });
