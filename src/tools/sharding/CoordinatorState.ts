@@ -115,6 +115,8 @@ export class CoordinatorState {
       case 'sharding.ShardStopped': {
         const progress = this.handOffs.get(message.shard);
         if (progress?.version !== message.version || progress.owner !== key) return [];
+        // Moved, not lost: it gets its next home at once (the least busy region), not on the next message.
+        if (!this.pending.has(message.shard)) this.pending.set(message.shard, new Map());
         return this.deallocate(message.shard, now);
       }
       case 'sharding.EntityUpdate': {
