@@ -151,6 +151,12 @@ export class RegionTable {
     return taken;
   }
 
+  /** Whether `shard` has messages waiting and no home. */
+  isWaiting(shard: number): boolean {
+    const entry = this.shards.get(shard);
+    return entry !== undefined && entry.buffer.length > 0 && entry.home === undefined;
+  }
+
   /** Shards with messages waiting and no home. */
   waitingShards(): number[] {
     return [...this.shards].filter(([, e]) => e.buffer.length > 0 && e.home === undefined).map(([shard]) => shard);

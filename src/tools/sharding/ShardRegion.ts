@@ -115,11 +115,13 @@ export class ShardRegion extends Actor {
     const running = this.table.hosting.get(shard);
     if (home?.kind === 'remote') return home.ref.tell(message, sender);
     if (home?.kind === 'local' && running !== undefined && running.stopping === undefined) return running.ref.tell(message, sender);
+    // One request per shard that starts waiting; the retry tick asks again while it waits.
+    const firstWaiting = home === undefined && !this.table.isWaiting(shard);
     if (!this.table.buffer(shard, { message, sender }, this.config.settings.bufferSize)) {
       ctx.log.warn(`The '${this.config.typeName}' region dropped a message for shard ${shard}: its buffer is full (bufferSize ${this.config.settings.bufferSize}).`);
       return this.deadLetter(message, sender, ctx, `the '${this.config.typeName}' shard region's buffer is full (bufferSize ${this.config.settings.bufferSize} messages held while shard homes are unknown or moving)`);
     }
-    if (home === undefined) this.requestHome(shard, ctx);
+    if (firstWaiting) this.requestHome(shard, ctx);
   }
 
   private flush(shard: number, ctx: ActorContext): void {
@@ -235,7 +237,7 @@ export class ShardRegion extends Actor {
       return;
     }
     if ((event.type === 'MemberDowned' || event.type === 'MemberRemoved') && event.member.address !== this.table.self.address) {
-      for (const shard of this.table.forgetAddress(event.member.address)) if (this.table.waitingShards().includes(shard)) this.requestHome(shard, ctx);
+      for (const shard of this.table.forgetAddress(event.member.address)) if (this.table.isWaiting(shard)) this.requestHome(shard, ctx);
     }
   }
 
