@@ -34,6 +34,7 @@ beforeEach(async () => {
       settings: resolveShardingSettings({ numShards: 1, retryIntervalMs: 1000, bufferSize: 2 }),
       factory: {
         entityProps: (id) => {
+          if (id === 'bad') throw new Error('no props for bad');
           entityStarts.push(id);
           return Props.fromReceive<{ id: string; n?: string }>((m) => void received.push(`${id}:${m.n ?? m.id}`));
         },
@@ -139,5 +140,18 @@ describe('ShardRegion, each coordinator message twice and late', () => {
     received.length = 0;
     await deliver(host(5, 1));
     expect(received).toEqual(['x:1', 'x:2']);
+  });
+
+  it('an entity whose props cannot be made is a dead letter with the reason; the shard and its other entities go on', async () => {
+    const dead: DeadLetter[] = [];
+    system.eventStream.subscribe('DeadLetter', (d) => void dead.push(d));
+    await deliver(host(5, 1));
+    region.tell({ id: 'x', n: '1' });
+    region.tell({ id: 'bad' });
+    region.tell({ id: 'x', n: '2' });
+    await sim.run(20);
+    expect(dead.map((d) => d.reason)).toEqual(["the entity 'bad' could not be started: no props for bad"]);
+    expect(received).toEqual(['x:1', 'x:2']);
+    expect(table.snapshot().hosted).toEqual([0]);
   });
 });

@@ -67,7 +67,7 @@ export class Shard extends Actor {
   }
 
   override preStart(ctx: ActorContext): void {
-    for (const entityId of this.initialEntities) this.entity(entityId, ctx);
+    for (const entityId of this.initialEntities) this.startEntity(entityId, ctx);
     if (this.passivateIdleAfterMs > 0) {
       const check: ShardControl = { type: 'sharding.IdleCheck' };
       ctx.timers.startTimerWithFixedDelay('idle', check, Math.max(1, Math.floor(this.passivateIdleAfterMs / 2)));
@@ -95,9 +95,22 @@ export class Shard extends Actor {
       existing.stopping.push({ message, sender });
       return;
     }
-    const entry = existing ?? this.entity(entityId, ctx);
+    const entry = existing ?? this.startEntity(entityId, ctx, { message, sender });
+    if (entry === undefined) return;
     entry.lastActive = ctx.system.clock.now();
     entry.ref.tell(message, sender);
+  }
+
+  /** Starts an entity; a bad `entityProps` is logged (and its message dead-lettered) instead of failing the whole shard. */
+  private startEntity(entityId: string, ctx: ActorContext, cause?: { message: unknown; sender: ActorRef | undefined }): EntityEntry | undefined {
+    try {
+      return this.entity(entityId, ctx);
+    } catch (error) {
+      const reason = `the entity '${entityId}' could not be started: ${error instanceof Error ? error.message : String(error)}`;
+      ctx.log.warn(`Shard ${this.shard}: ${reason}.`);
+      if (cause !== undefined) ctx.system.eventStream.publish({ type: 'DeadLetter', message: cause.message, sender: cause.sender, recipient: ctx.self, reason });
+      return undefined;
+    }
   }
 
   private entity(entityId: string, ctx: ActorContext): EntityEntry {
