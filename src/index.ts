@@ -6,4 +6,5 @@
  */
 export * from './actors';
 export * from './cluster';
+export * from './tools';
 export { embeddedNodeFactory, type EmbeddedSystem } from './node';
