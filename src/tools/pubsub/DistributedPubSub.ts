@@ -2,7 +2,7 @@ import { ActorRef, ExtensionKey, InvalidArgumentError, Props, ask, type ActorSys
 import { Cluster, formatMember } from '../../cluster';
 import type { Rng } from '../../util';
 import { Mediator } from './Mediator';
-import { MEDIATOR_NAME, type MediatorAck, type MediatorCommand, type MediatorMessage } from './protocol';
+import { MEDIATOR_NAME, type MediatorAck, type MediatorCommand } from './protocol';
 import { InvalidPubSubSettingError, resolvePubSubSettings, sameSettings, type PubSubSettings } from './settings';
 import { TopicRegistry } from './TopicRegistry';
 
@@ -34,8 +34,8 @@ const PUBSUB_KEY = new ExtensionKey<DistributedPubSub>('distributedPubSub');
 export class DistributedPubSub {
   /** The settings in force on this node. */
   readonly settings: PubSubSettings;
-  /** This node's mediator. */
-  readonly mediator: ActorRef<MediatorMessage>;
+  /** This node's mediator actor, `/system/distributedPubSubMediator` (its protocol is internal). */
+  readonly mediator: ActorRef;
   readonly #system: ActorSystem;
   readonly #registry: TopicRegistry<ActorRef>;
   readonly #rng: Rng;

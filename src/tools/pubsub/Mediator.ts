@@ -85,7 +85,10 @@ export class Mediator extends Actor<MediatorMessage> {
           if (this.isLive(delta.owner) && this.registry.apply(delta) === 'gap') gap = true;
         }
         // A push that starts after what we hold means one before it was lost: ask for everything since.
-        if (gap) ctx.sender?.tell(this.status(false), ctx.self);
+        if (gap) {
+          ctx.log.debug(`a registry delta from ${String(ctx.sender?.node)} follows one that never arrived; asking it for everything since`);
+          ctx.sender?.tell(this.status(false), ctx.self);
+        }
         return;
       }
       default:
