@@ -2,6 +2,8 @@
  * The embedded cluster's tools, on top of `Cluster.get(system)`. Each takes its time from the
  * node's clock and its randomness from the node's seeded stream.
  */
+// Distributed pub/sub
+export * from './pubsub';
 // Cluster singleton
 export * from './singleton';
 // Cluster sharding
