@@ -2,7 +2,7 @@ import { Actor, describeMessageType, type ActorContext, type ActorRef } from '..
 import { Cluster, formatMember, sameMember, type UniqueAddress } from '../../cluster';
 import { oldestHost, type HostFilter } from './oldestHost';
 import { CHECK, isSingletonMessage, managerPath, type Bounced, type Deliver, type Identified, type Identify, type ProxyMessage } from './protocol';
-import type { SingletonRecord } from './SingletonManager';
+import type { SingletonRecord } from './SingletonRecord';
 import type { ClusterSingletonSettings } from './settings';
 
 /** How a proxy is set up: one per singleton name on every node. */

@@ -148,6 +148,8 @@ export class Recorder extends Actor<unknown> {
   constructor(
     private readonly records: LifeRecord[],
     private readonly received: [string, unknown][] = [],
+    /** How long `postStop` and each received message take (virtual time), to widen the windows a hand-over must handle. */
+    private readonly slow: { readonly stopTakesMs?: number; readonly receiveTakesMs?: number } = {},
   ) {
     super();
   }
@@ -156,15 +158,22 @@ export class Recorder extends Actor<unknown> {
     this.records.push({ event: 'start', node: ctx.system.address, at: ctx.system.clock.now() });
   }
 
-  override postStop(ctx: ActorContext<unknown>): void {
+  override async postStop(ctx: ActorContext<unknown>): Promise<void> {
+    await pause(ctx, this.slow.stopTakesMs);
     this.records.push({ event: 'stop', node: ctx.system.address, at: ctx.system.clock.now() });
   }
 
-  receive(message: unknown, ctx: ActorContext<unknown>): void {
+  async receive(message: unknown, ctx: ActorContext<unknown>): Promise<void> {
+    await pause(ctx, this.slow.receiveTakesMs);
     if (message === 'where') ctx.reply(ctx.system.address);
     else if (typeof message === 'object' && message !== null && 'echo' in message) ctx.reply({ ...message, node: ctx.system.address });
     else this.received.push([ctx.system.address, message]);
   }
+}
+
+function pause(ctx: ActorContext<unknown>, ms: number | undefined): Promise<void> | undefined {
+  if (ms === undefined || ms === 0) return undefined;
+  return new Promise<void>((resolve) => ctx.system.scheduler.runOnce(ms, resolve));
 }
 
 /** How many instances ran at once at worst: `records` are in the order things happened (one process). */
