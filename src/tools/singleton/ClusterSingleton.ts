@@ -1,4 +1,4 @@
-import { ExtensionKey, Props, type ActorRef, type ActorSystem } from '../../actors';
+import { ExtensionKey, Props, stoppingStrategy, type ActorRef, type ActorSystem } from '../../actors';
 import { Cluster } from '../../cluster';
 import { describeValue } from '../../util';
 import { InvalidSingletonOptionError } from './errors';
@@ -83,9 +83,9 @@ export class ClusterSingleton {
     Cluster.get(this.#system);
     const allowed = hostFilter(role);
     const record = new SingletonRecord();
-    const manager = allowed(this.#system.address)
-      ? this.#system.systemSpawn(Props.create(() => new SingletonManager({ name, props: options.props as Props, allowed, settings, record })), managerPath(name).slice('/system/'.length))
-      : undefined;
+    // A manager that failed must not come back with a blank memory of the hand-overs it confirmed: it stops.
+    const managerProps = Props.create(() => new SingletonManager({ name, props: options.props as Props, allowed, settings, record })).withSupervisorStrategy(stoppingStrategy);
+    const manager = allowed(this.#system.address) ? this.#system.systemSpawn(managerProps, managerPath(name).slice('/system/'.length)) : undefined;
     const proxy = this.#system.systemSpawn(Props.create(() => new SingletonProxy({ name, allowed, settings, record })), `singleton-proxy-${name}`);
     this.#entries.set(name, { proxy, record, settings, manager });
     return proxy as ActorRef<M>;
@@ -101,7 +101,6 @@ export class ClusterSingleton {
     if (entry === undefined) return undefined;
     return entry.record.hostedHere ? this.#system.address : entry.record.knownHost;
   }
-
 
   /** Waits (each at most its `leaveHandOverTimeoutMs`) until no instance runs or stops on this node. */
   async #finishHandOvers(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Actor, describeMessageType, type ActorContext, type ActorRef } from '../../actors';
-import { Cluster, formatMember, sameMember, type UniqueAddress } from '../../cluster';
+import { Cluster, formatMember, sameMember, type Member, type UniqueAddress } from '../../cluster';
 import { oldestHost, type HostFilter } from './oldestHost';
 import { CHECK, isSingletonMessage, managerPath, type Bounced, type Deliver, type Identified, type Identify, type ProxyMessage } from './protocol';
 import type { SingletonRecord } from './SingletonRecord';
@@ -28,7 +28,9 @@ const IDENTIFY: Identify = Object.freeze({ $singleton: 'Identify' });
  * changes, or the instance's host becomes unreachable, it stops sending there and buffers (up to
  * `bufferSize`, the oldest going to dead letters when full) while it asks the new oldest's manager
  * every `identifyIntervalMs`; once that manager answers, the buffer goes out in the order the
- * messages came in. Messages a former host returns (`Bounced`) are buffered again in their place.
+ * messages came in. Messages a former host returns (`Bounced`) are buffered again in their place;
+ * one that comes back after the new host is known goes there at once, so it can arrive after
+ * messages sent later (only messages sent to a host in the moment it hands over are returned).
  */
 export class SingletonProxy extends Actor<unknown> {
   private host: UniqueAddress | undefined;
@@ -80,10 +82,15 @@ export class SingletonProxy extends Actor<unknown> {
     return this.config.name;
   }
 
+  /** Where the instance belongs in this node's current view (none once its membership ended). */
+  private target(): Member | undefined {
+    const state = this.cluster.state();
+    return state.phase === 'member' ? oldestHost(state, this.config.allowed) : undefined;
+  }
+
   /** Re-reads the cluster view: forgets a host that is no longer the oldest or is unreachable, and looks for one. */
   private check(ctx: ActorContext<unknown>): void {
-    const state = this.cluster.state();
-    const target = state.phase === 'member' ? oldestHost(state, this.config.allowed) : undefined;
+    const target = this.target();
     if (this.host !== undefined) {
       if (target !== undefined && sameMember(target, this.host) && target.reachable) return;
       const why = target === undefined ? 'no member may host it now' : sameMember(target, this.host) ? 'it is unreachable' : `${formatMember(target)} is now the oldest`;
@@ -98,8 +105,7 @@ export class SingletonProxy extends Actor<unknown> {
   }
 
   private onIdentified(message: Identified, ctx: ActorContext<unknown>): void {
-    const state = this.cluster.state();
-    const target = state.phase === 'member' ? oldestHost(state, this.config.allowed) : undefined;
+    const target = this.target();
     if (this.host !== undefined || target === undefined || !sameMember(target, message.host)) return;
     this.host = message.host;
     this.config.record.knownHost = message.host.address;
