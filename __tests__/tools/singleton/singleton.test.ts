@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Props, ask, type ActorRef, type DeadLetter } from '../../../src/actors';
 import { Cluster } from '../../../src/cluster';
 import { ClusterSingleton } from '../../../src/tools';
-import { Recorder, SingletonSim, maxConcurrent, type LifeRecord } from './helpers/SingletonSim';
+import { Recorder, SingletonSim, maxConcurrent, running, type LifeRecord } from './helpers/SingletonSim';
 
 let sim: SingletonSim | undefined;
 
@@ -31,12 +31,6 @@ function initOn(
   }
   return proxies;
 }
-
-const running = (records: readonly LifeRecord[]): string[] => {
-  const live = new Map<string, number>();
-  for (const r of records) live.set(r.node, (live.get(r.node) ?? 0) + (r.event === 'start' ? 1 : -1));
-  return [...live].filter(([, n]) => n > 0).map(([node]) => node);
-};
 
 describe('ClusterSingleton', () => {
   it('runs one instance, on the oldest member, and location() names it on every node', async () => {

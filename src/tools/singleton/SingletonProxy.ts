@@ -88,11 +88,16 @@ export class SingletonProxy extends Actor<unknown> {
     return state.phase === 'member' ? oldestHost(state, this.config.allowed) : undefined;
   }
 
+  /** Whether `host` is still where the instance belongs, and reachable, in this node's view. */
+  private stillHosts(host: UniqueAddress, target = this.target()): boolean {
+    return target !== undefined && sameMember(target, host) && target.reachable;
+  }
+
   /** Re-reads the cluster view: forgets a host that is no longer the oldest or is unreachable, and looks for one. */
   private check(ctx: ActorContext<unknown>): void {
     const target = this.target();
     if (this.host !== undefined) {
-      if (target !== undefined && sameMember(target, this.host) && target.reachable) return;
+      if (this.stillHosts(this.host, target)) return;
       const why = target === undefined ? 'no member may host it now' : sameMember(target, this.host) ? 'it is unreachable' : `${formatMember(target)} is now the oldest`;
       this.lose(`${formatMember(this.host)} no longer hosts it in this node's view (${why})`, ctx);
     }
@@ -125,9 +130,7 @@ export class SingletonProxy extends Actor<unknown> {
   private onBounced(message: Bounced, ctx: ActorContext<unknown>): void {
     const from = ctx.sender?.node;
     if (this.host !== undefined && from === this.host.address) this.lose(`${formatMember(this.host)} returned a message: it no longer hosts the instance`, ctx);
-    const entry: Buffered = { seq: message.seq, message: message.message, sender: message.sender };
-    if (this.host !== undefined) this.send(entry, ctx);
-    else this.enqueue(entry, ctx);
+    this.route({ seq: message.seq, message: message.message, sender: message.sender }, ctx);
     this.check(ctx);
   }
 
@@ -138,6 +141,10 @@ export class SingletonProxy extends Actor<unknown> {
   }
 
   private route(entry: Buffered, ctx: ActorContext<unknown>): void {
+    // The view may have moved on since the last Check (queued behind this message): never send to a
+    // host this node already knows is leaving, or gone. A host that has left and stopped its actors
+    // would drop the message instead of returning it.
+    if (this.host !== undefined && !this.stillHosts(this.host)) this.check(ctx);
     if (this.host !== undefined) this.send(entry, ctx);
     else this.enqueue(entry, ctx);
   }

@@ -1,5 +1,5 @@
 import { Actor, type ActorContext, type ActorSystem } from '../../../../src/actors';
-import { Cluster, formatMember, type ClusterSettings } from '../../../../src/cluster';
+import type { ClusterSettings } from '../../../../src/cluster';
 import embeddedNodeFactory from '../../../../src/node/embeddedNode';
 import type { NodeHandle } from '../../../../src/node/NodeFactory';
 import { InMemoryNetwork } from '../../../../src/transport';
@@ -187,8 +187,9 @@ export function maxConcurrent(records: readonly LifeRecord[]): number {
   return max;
 }
 
-/** The member that is oldest in `system`'s view, for messages. */
-export function oldestOf(system: ActorSystem): string {
-  const oldest = Cluster.get(system).state().oldest;
-  return oldest === undefined ? 'none' : formatMember(oldest);
+/** The nodes where an instance runs now, according to `records`. */
+export function running(records: readonly LifeRecord[]): string[] {
+  const live = new Map<string, number>();
+  for (const r of records) live.set(r.node, (live.get(r.node) ?? 0) + (r.event === 'start' ? 1 : -1));
+  return [...live].filter(([, n]) => n > 0).map(([node]) => node);
 }
