@@ -1,6 +1,6 @@
-/**
- * The embedded cluster's tools, on top of `Cluster.get(system)`. Each takes its time from the
- * node's clock and its randomness from the node's seeded stream.
- */
-// Cluster singleton
-export * from './singleton';
+// Cluster singleton: one instance in the cluster, on the oldest member, reached through proxies.
+export { ClusterSingleton } from './singleton/ClusterSingleton';
+export type { ClusterSingletonOptions } from './singleton/ClusterSingleton';
+export { DEFAULT_SINGLETON_SETTINGS, resolveSingletonSettings } from './singleton/settings';
+export type { ClusterSingletonSettings } from './singleton/settings';
+export { ClusterSingletonError, InvalidSingletonSettingError, InvalidSingletonOptionError } from './singleton/errors';
