@@ -134,6 +134,30 @@ describe('ClusterSingleton', () => {
     expect(s.logs.join('\n')).toMatch(/singleton 'ledger' stopped on b#0 .*hand-over confirmed/);
   });
 
+  it('returns to their proxy the messages that reach a leaving host late, after its hand-over', async () => {
+    const s = newSim(['a', 'b', 'c']);
+    await s.start('a', 'b', 'c');
+    const records: LifeRecord[] = [];
+    const received: [string, unknown][] = [];
+    const proxies = initOn(s, ['a', 'b', 'c'], records, received);
+    await s.runUntil(() => ClusterSingleton.get(s.system('c')).location('ledger') === 'a', 5000, 'c locates the singleton on a');
+    // What c sends to a arrives 150 ms late: a has handed over (and b removed it) before the last of it arrives.
+    s.network.delay('c', 'a', 150);
+    const left = s.leave('a');
+    let sent = 0;
+    await s.runUntil(
+      () => {
+        if (sent < 100) proxies.c.tell(`late${sent++}`);
+        return left.done && sent === 100;
+      },
+      15_000,
+      'a left',
+    );
+    await s.runUntil(() => received.length === 100, 5000, 'every message delivered');
+    expect(new Set(received.map(([, m]) => m)).size).toBe(100);
+    expect(records.map((r) => `${r.event}@${r.node}`)).toEqual(['start@a', 'stop@a', 'start@b']);
+  });
+
   it('waits for a leaving host whose instance stops slowly, even after that host was removed and past the removal margin', async () => {
     const s = newSim(['b', 'a', 'c']);
     await s.start('b');

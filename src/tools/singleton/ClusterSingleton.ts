@@ -102,7 +102,11 @@ export class ClusterSingleton {
     return entry.record.hostedHere ? this.#system.address : entry.record.knownHost;
   }
 
-  /** Waits (each at most its `leaveHandOverTimeoutMs`) until no instance runs or stops on this node. */
+  /**
+   * Waits (each at most its `leaveHandOverTimeoutMs`) until no instance runs or stops on this node;
+   * then, if one ran here, `leaveGraceMs` more, so that messages other nodes sent before they saw
+   * this node leave are returned to their proxies instead of arriving at a stopped manager.
+   */
   async #finishHandOvers(): Promise<void> {
     // A membership that ended without a SelfRemoved event (a leave that failed) is noticed here.
     for (const entry of this.#entries.values()) entry.manager?.tell(CHECK);
@@ -121,6 +125,8 @@ export class ClusterSingleton {
         return Promise.race([record.whenReleased(), timeout]).finally(() => timer?.cancel());
       }),
     );
+    const graceMs = Math.max(0, ...[...this.#entries.values()].filter((entry) => entry.record.everHeld).map((entry) => entry.settings.leaveGraceMs));
+    if (graceMs > 0) await new Promise<void>((resolve) => this.#system.scheduler.runOnce(graceMs, resolve));
   }
 }
 

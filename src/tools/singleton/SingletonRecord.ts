@@ -7,6 +7,8 @@ export class SingletonRecord {
   hostedHere = false;
   /** The address of the instance as this node's proxy last identified it, or undefined while it looks. */
   knownHost: string | undefined;
+  /** True once this node's manager has started an instance (in this incarnation). */
+  everHeld = false;
   #holding = false;
   #released: (() => void)[] = [];
 
@@ -18,6 +20,7 @@ export class SingletonRecord {
   /** The manager started (true) or finished stopping (false) its instance. */
   setHolding(holding: boolean): void {
     this.#holding = holding;
+    if (holding) this.everHeld = true;
     if (holding) return;
     for (const resolve of this.#released.splice(0)) resolve();
   }
