@@ -4,7 +4,7 @@
  */
 // Distributed pub/sub
 export * from './pubsub';
-// Cluster singleton
+// Cluster singleton: one instance in the cluster, on the oldest member, reached through proxies.
 export * from './singleton';
 // Cluster sharding
 export * from './sharding';

@@ -16,7 +16,7 @@ describe('resolveSingletonSettings', () => {
     [{ handOverRetryIntervalMs: 0 }, 'handOverRetryIntervalMs', "'handOverRetryIntervalMs' in the singleton settings must be a whole number of milliseconds from 1 to 600000; it was given 0."],
     [{ identifyIntervalMs: '200' }, 'identifyIntervalMs', 'it was given "200"'],
     [{ removalMarginMs: Number.NaN }, 'removalMarginMs', 'it was given NaN'],
-    [{ bufferSzie: 10 }, 'bufferSzie', "Unknown singleton setting 'bufferSzie' in the singleton settings (value 10). Known settings are: bufferSize, handOverRetryIntervalMs, identifyIntervalMs, removalMarginMs."],
+    [{ bufferSzie: 10 }, 'bufferSzie', "Unknown singleton setting 'bufferSzie' in the singleton settings (value 10). Known settings are: bufferSize, handOverRetryIntervalMs, identifyIntervalMs, leaveGraceMs, leaveHandOverTimeoutMs, removalMarginMs."],
     [[1], '(all)', 'must be an object such as { "bufferSize": 100 }; it was given [1].'],
   ])('rejects %j naming the setting', (given, setting, message) => {
     let error: unknown;

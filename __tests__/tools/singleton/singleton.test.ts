@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Props, ask, type ActorRef, type DeadLetter } from '../../../src/actors';
 import { Cluster } from '../../../src/cluster';
 import { ClusterSingleton } from '../../../src/tools';
-import { Recorder, SingletonSim, maxConcurrent, type LifeRecord } from './helpers/SingletonSim';
+import { Recorder, SingletonSim, maxConcurrent, running, type LifeRecord } from './helpers/SingletonSim';
 
 let sim: SingletonSim | undefined;
 
@@ -17,19 +17,20 @@ function newSim(roles: string[], settings = {}): SingletonSim {
 }
 
 /** Inits singleton `name` (a `Recorder`) on every given node; returns the proxies by node. */
-function initOn(s: SingletonSim, nodes: string[], records: LifeRecord[], received: [string, unknown][] = [], extra: object = {}): Record<string, ActorRef> {
+function initOn(
+  s: SingletonSim,
+  nodes: string[],
+  records: LifeRecord[],
+  received: [string, unknown][] = [],
+  extra: object = {},
+  slow: ConstructorParameters<typeof Recorder>[2] = {},
+): Record<string, ActorRef> {
   const proxies: Record<string, ActorRef> = {};
   for (const node of nodes) {
-    proxies[node] = ClusterSingleton.get(s.system(node)).init({ name: 'ledger', props: Props.create(() => new Recorder(records, received)), ...extra });
+    proxies[node] = ClusterSingleton.get(s.system(node)).init({ name: 'ledger', props: Props.create(() => new Recorder(records, received, slow)), ...extra });
   }
   return proxies;
 }
-
-const running = (records: readonly LifeRecord[]): string[] => {
-  const live = new Map<string, number>();
-  for (const r of records) live.set(r.node, (live.get(r.node) ?? 0) + (r.event === 'start' ? 1 : -1));
-  return [...live].filter(([, n]) => n > 0).map(([node]) => node);
-};
 
 describe('ClusterSingleton', () => {
   it('runs one instance, on the oldest member, and location() names it on every node', async () => {
@@ -103,28 +104,73 @@ describe('ClusterSingleton', () => {
   });
 
   it('hands over on a graceful leave: the old instance stops before the new one starts, and nothing sent meanwhile is lost', async () => {
+    // b forms the cluster, so it is the oldest but not the leader (a, first in address order): the new
+    // oldest, a, sees b exiting before b does. The instance takes 10 ms per message, so some are still
+    // queued when it is told to stop, and 300 ms to stop.
+    const s = newSim(['b', 'a', 'c']);
+    await s.start('b');
+    await s.start('a');
+    await s.start('c');
+    const records: LifeRecord[] = [];
+    const received: [string, unknown][] = [];
+    const proxies = initOn(s, ['a', 'b', 'c'], records, received, {}, { stopTakesMs: 300, receiveTakesMs: 10 });
+    await s.runUntil(() => ClusterSingleton.get(s.system('c')).location('ledger') === 'b', 5000, 'c locates the singleton on b');
+    expect(Cluster.get(s.system('c')).state().leader?.address).toBe('a');
+    const left = s.leave('b');
+    let sent = 0;
+    await s.runUntil(
+      () => {
+        if (sent < 200) proxies.c.tell(`move${sent++}`);
+        return left.done && running(records).includes('a') && sent === 200;
+      },
+      15_000,
+      'b left and a runs the singleton',
+    );
+    await s.runUntil(() => received.length === 200, 10_000, 'every message sent during the move delivered');
+    expect(records.map((r) => `${r.event}@${r.node}`)).toEqual(['start@b', 'stop@b', 'start@a']);
+    expect(maxConcurrent(records)).toBe(1);
+    expect(received.map(([, m]) => m)).toEqual(Array.from({ length: 200 }, (_, i) => `move${i}`));
+    expect(received.some(([node]) => node === 'a')).toBe(true);
+    expect(s.logs.join('\n')).toMatch(/singleton 'ledger' stopped on b#0 .*hand-over confirmed/);
+  });
+
+  it('returns to their proxy the messages that reach a leaving host late, after its hand-over', async () => {
     const s = newSim(['a', 'b', 'c']);
     await s.start('a', 'b', 'c');
     const records: LifeRecord[] = [];
     const received: [string, unknown][] = [];
     const proxies = initOn(s, ['a', 'b', 'c'], records, received);
     await s.runUntil(() => ClusterSingleton.get(s.system('c')).location('ledger') === 'a', 5000, 'c locates the singleton on a');
+    // What c sends to a arrives 150 ms late: a has handed over (and b removed it) before the last of it arrives.
+    s.network.delay('c', 'a', 150);
     const left = s.leave('a');
     let sent = 0;
     await s.runUntil(
       () => {
-        if (sent < 200) proxies.c.tell(`move${sent++}`);
-        return left.done && running(records).includes('b') && sent === 200;
+        if (sent < 100) proxies.c.tell(`late${sent++}`);
+        return left.done && sent === 100;
       },
       15_000,
-      'a left and b runs the singleton',
+      'a left',
     );
-    await s.runUntil(() => received.length === 200, 5000, 'every message sent during the move delivered');
+    await s.runUntil(() => received.length === 100, 5000, 'every message delivered');
+    expect(new Set(received.map(([, m]) => m)).size).toBe(100);
     expect(records.map((r) => `${r.event}@${r.node}`)).toEqual(['start@a', 'stop@a', 'start@b']);
+  });
+
+  it('waits for a leaving host whose instance stops slowly, even after that host was removed and past the removal margin', async () => {
+    const s = newSim(['b', 'a', 'c']);
+    await s.start('b');
+    await s.start('a');
+    await s.start('c');
+    const records: LifeRecord[] = [];
+    initOn(s, ['a', 'b', 'c'], records, [], { settings: { removalMarginMs: 500 } }, { stopTakesMs: 3000 });
+    await s.runUntil(() => running(records).includes('b'), 5000, 'b runs the singleton');
+    const left = s.leave('b');
+    await s.runUntil(() => left.done && running(records).includes('a'), 15_000, 'b left and a runs the singleton');
+    expect(records.map((r) => `${r.event}@${r.node}`)).toEqual(['start@b', 'stop@b', 'start@a']);
     expect(maxConcurrent(records)).toBe(1);
-    expect(received.map(([, m]) => m)).toEqual(Array.from({ length: 200 }, (_, i) => `move${i}`));
-    expect(received.some(([node]) => node === 'b')).toBe(true);
-    expect(s.logs.join('\n')).toMatch(/singleton 'ledger' stopped on a#0 .*hand-over confirmed/);
+    expect(s.logs.join('\n')).not.toMatch(/taking over without it/);
   });
 
   it('fails over only after the host is downed (plus the removal margin), not while it is merely unreachable', async () => {

@@ -1,11 +1,12 @@
-import { ExtensionKey, Props, type ActorRef, type ActorSystem } from '../../actors';
+import { ExtensionKey, Props, stoppingStrategy, type ActorRef, type ActorSystem } from '../../actors';
 import { Cluster } from '../../cluster';
 import { describeValue } from '../../util';
 import { InvalidSingletonOptionError } from './errors';
 import { hostFilter } from './oldestHost';
-import { managerPath } from './protocol';
+import { CHECK, managerPath } from './protocol';
 import { resolveSingletonSettings, type ClusterSingletonSettings } from './settings';
-import { SingletonManager, type SingletonRecord } from './SingletonManager';
+import { SingletonManager } from './SingletonManager';
+import { SingletonRecord } from './SingletonRecord';
 import { SingletonProxy } from './SingletonProxy';
 
 /** What `ClusterSingleton.init` needs. */
@@ -28,6 +29,9 @@ export interface ClusterSingletonOptions<M = unknown> {
 interface Entry {
   readonly proxy: ActorRef;
   readonly record: SingletonRecord;
+  readonly settings: ClusterSingletonSettings;
+  /** Undefined where the instance may not run. */
+  readonly manager: ActorRef | undefined;
 }
 
 const KEY = new ExtensionKey<ClusterSingleton>('cluster-singleton');
@@ -49,6 +53,10 @@ export class ClusterSingleton {
 
   private constructor(system: ActorSystem) {
     this.#system = system;
+    // Hooks run in order, and the cluster's (leave, registered when the node started) comes first:
+    // after it, this node is out of the cluster but its actors still work, so an instance that is
+    // still stopping can finish its hand-over before the managers stop.
+    system.onTerminate((kind) => (kind === 'abort' ? undefined : this.#finishHandOvers()));
   }
 
   /** The singleton extension of `system` (created on first use). The system needs a cluster (`Cluster.get`). */
@@ -74,12 +82,12 @@ export class ClusterSingleton {
     const settings = resolveSingletonSettings(options.settings ?? {}, `settings of singleton '${name}'`);
     Cluster.get(this.#system);
     const allowed = hostFilter(role);
-    const record: SingletonRecord = { hostedHere: false, knownHost: undefined };
-    if (allowed(this.#system.address)) {
-      this.#system.systemSpawn(Props.create(() => new SingletonManager({ name, props: options.props as Props, allowed, settings, record })), managerPath(name).slice('/system/'.length));
-    }
+    const record = new SingletonRecord();
+    // A manager that failed must not come back with a blank memory of the hand-overs it confirmed: it stops.
+    const managerProps = Props.create(() => new SingletonManager({ name, props: options.props as Props, allowed, settings, record })).withSupervisorStrategy(stoppingStrategy);
+    const manager = allowed(this.#system.address) ? this.#system.systemSpawn(managerProps, managerPath(name).slice('/system/'.length)) : undefined;
     const proxy = this.#system.systemSpawn(Props.create(() => new SingletonProxy({ name, allowed, settings, record })), `singleton-proxy-${name}`);
-    this.#entries.set(name, { proxy, record });
+    this.#entries.set(name, { proxy, record, settings, manager });
     return proxy as ActorRef<M>;
   }
 
@@ -92,6 +100,33 @@ export class ClusterSingleton {
     const entry = this.#entries.get(name);
     if (entry === undefined) return undefined;
     return entry.record.hostedHere ? this.#system.address : entry.record.knownHost;
+  }
+
+  /**
+   * Waits (each at most its `leaveHandOverTimeoutMs`) until no instance runs or stops on this node;
+   * then, if one ran here, `leaveGraceMs` more, so that messages other nodes sent before they saw
+   * this node leave are returned to their proxies instead of arriving at a stopped manager.
+   */
+  async #finishHandOvers(): Promise<void> {
+    // A membership that ended without a SelfRemoved event (a leave that failed) is noticed here.
+    for (const entry of this.#entries.values()) entry.manager?.tell(CHECK);
+    const holding = [...this.#entries.entries()].filter(([, entry]) => entry.record.holding);
+    await Promise.all(
+      holding.map(([name, { record, settings }]) => {
+        let timer: { cancel(): void } | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = this.#system.scheduler.runOnce(settings.leaveHandOverTimeoutMs, () => {
+            this.#system.logger('singleton').warn(
+              `singleton '${name}' had not finished its hand-over ${settings.leaveHandOverTimeoutMs} ms (leaveHandOverTimeoutMs) after this node left; stopping anyway`,
+            );
+            resolve();
+          });
+        });
+        return Promise.race([record.whenReleased(), timeout]).finally(() => timer?.cancel());
+      }),
+    );
+    const graceMs = Math.max(0, ...[...this.#entries.values()].filter((entry) => entry.record.everHeld).map((entry) => entry.settings.leaveGraceMs));
+    if (graceMs > 0) await new Promise<void>((resolve) => this.#system.scheduler.runOnce(graceMs, resolve));
   }
 }
 

@@ -2,16 +2,9 @@ import { Actor, Terminated, type ActorContext, type ActorRef, type Props } from 
 import { Cluster, formatMember, memberKey, sameMember, type ClusterState, type UniqueAddress } from '../../cluster';
 import { STOP_INSTANCE, hostedProps } from './hostedProps';
 import { oldestHost, olderHosts, type HostFilter } from './oldestHost';
-import { CHECK, managerPath, type Deliver, type HandOverDone, type HandOverToMe, type ManagerMessage } from './protocol';
+import { CHECK, managerPath, type Deliver, type HandOverDone, type HandOverInProgress, type HandOverToMe, type ManagerMessage } from './protocol';
 import type { ClusterSingletonSettings } from './settings';
-
-/** What this node knows about one singleton, shared by its manager, its proxy and `location()`. */
-export interface SingletonRecord {
-  /** True while this node's manager runs the instance. */
-  hostedHere: boolean;
-  /** The address of the instance as this node's proxy last identified it, or undefined while it looks. */
-  knownHost: string | undefined;
-}
+import type { SingletonRecord } from './SingletonRecord';
 
 /** How a manager is set up: one per singleton name on every node that may host it. */
 export interface ManagerConfig {
@@ -33,10 +26,14 @@ export interface ManagerConfig {
  */
 type Mode = 'younger' | 'becoming' | 'oldest' | 'handingOver' | 'done';
 
-/** An older member that may still run the instance: `goneSince` is when it was first seen downed or removed. */
+/**
+ * An older member that may still run the instance: `goneSince` is when it was first seen downed or
+ * removed, `heardAt` when it last said its instance is still stopping.
+ */
 interface PreviousHost {
   readonly member: UniqueAddress;
   goneSince: number | undefined;
+  heardAt: number | undefined;
 }
 
 const RETRY_TIMER = 'hand-over-retry';
@@ -73,6 +70,7 @@ export class SingletonManager extends Actor<ManagerMessage> {
   override postStop(ctx: ActorContext<ManagerMessage>): void {
     this.unsubscribe?.();
     this.config.record.hostedHere = false;
+    this.config.record.setHolding(false);
     // The instance, a child, has stopped already.
     if (this.mode !== 'done') this.finish(ctx, 'its manager stopped');
   }
@@ -91,6 +89,9 @@ export class SingletonManager extends Actor<ManagerMessage> {
         return;
       case 'HandOverDone':
         this.onHandOverDone(message, ctx);
+        return;
+      case 'HandOverInProgress':
+        this.onHandOverInProgress(message, ctx);
         return;
       case 'Identify':
         if (this.mode === 'oldest') ctx.reply({ $singleton: 'Identified', host: this.cluster.self });
@@ -138,7 +139,7 @@ export class SingletonManager extends Actor<ManagerMessage> {
   private trackPrevious(state: ClusterState, now: number): void {
     for (const member of olderHosts(state, state.self, this.config.allowed)) {
       const key = memberKey(member);
-      if (!this.confirmed.has(key) && !this.previous.has(key)) this.previous.set(key, { member, goneSince: undefined });
+      if (!this.confirmed.has(key) && !this.previous.has(key)) this.previous.set(key, { member, goneSince: undefined, heardAt: undefined });
     }
     for (const [key, entry] of this.previous) {
       const current = state.members.find((m) => sameMember(m, entry.member));
@@ -153,10 +154,12 @@ export class SingletonManager extends Actor<ManagerMessage> {
     const now = ctx.system.clock.now();
     const { removalMarginMs, handOverRetryIntervalMs } = this.config.settings;
     for (const [key, entry] of this.previous) {
-      if (entry.goneSince === undefined || now - entry.goneSince < removalMarginMs) continue;
+      if (entry.goneSince === undefined) continue;
+      const since = Math.max(entry.goneSince, entry.heardAt ?? entry.goneSince);
+      if (now - since < removalMarginMs) continue;
       ctx.log.info(
-        `singleton '${this.name}': previous host ${formatMember(entry.member)} never confirmed the hand-over and has been downed or removed ` +
-          `for ${Math.round(now - entry.goneSince)} ms (removalMarginMs ${removalMarginMs}); taking over without it`,
+        `singleton '${this.name}': previous host ${formatMember(entry.member)} never confirmed the hand-over; it was downed or removed, ` +
+          `and nothing was heard from it for ${Math.round(now - since)} ms (removalMarginMs ${removalMarginMs}): taking over without it`,
       );
       this.previous.delete(key);
     }
@@ -174,6 +177,7 @@ export class SingletonManager extends Actor<ManagerMessage> {
     this.instance = ctx.watch(ctx.spawn(hostedProps(this.config.props), this.name));
     this.mode = 'oldest';
     this.config.record.hostedHere = true;
+    this.config.record.setHolding(true);
     ctx.log.info(`singleton '${this.name}' started on ${formatMember(self)}`);
   }
 
@@ -213,6 +217,13 @@ export class SingletonManager extends Actor<ManagerMessage> {
     if (ctx.sender !== undefined && !this.waiting.some((ref) => ref.equals(ctx.sender))) this.waiting.push(ctx.sender);
     if (this.mode === 'done') this.confirmTo(this.waiting, ctx);
     else this.relinquish(ctx, 'drain', `${formatMember(message.from)} asked for it`);
+    // Still stopping: say so, so that the asker keeps waiting even after this node was removed.
+    if (this.mode === 'handingOver') ctx.reply({ $singleton: 'HandOverInProgress', from: this.cluster.self } satisfies HandOverInProgress);
+  }
+
+  private onHandOverInProgress(message: HandOverInProgress, ctx: ActorContext<ManagerMessage>): void {
+    const entry = this.previous.get(memberKey(message.from));
+    if (entry !== undefined) entry.heardAt = ctx.system.clock.now();
   }
 
   private onHandOverDone(message: HandOverDone, ctx: ActorContext<ManagerMessage>): void {
@@ -226,6 +237,7 @@ export class SingletonManager extends Actor<ManagerMessage> {
   private finish(ctx: ActorContext<ManagerMessage>, reason: string): void {
     const held = this.mode === 'handingOver';
     this.mode = 'done';
+    this.config.record.setHolding(false);
     ctx.timers.cancel(RETRY_TIMER);
     if (held) ctx.log.info(`singleton '${this.name}' stopped on ${formatMember(this.cluster.self)} (${reason}); hand-over confirmed`);
     const others = this.cluster

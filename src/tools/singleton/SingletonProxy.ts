@@ -1,8 +1,8 @@
 import { Actor, describeMessageType, type ActorContext, type ActorRef } from '../../actors';
-import { Cluster, formatMember, sameMember, type UniqueAddress } from '../../cluster';
+import { Cluster, formatMember, sameMember, type Member, type UniqueAddress } from '../../cluster';
 import { oldestHost, type HostFilter } from './oldestHost';
 import { CHECK, isSingletonMessage, managerPath, type Bounced, type Deliver, type Identified, type Identify, type ProxyMessage } from './protocol';
-import type { SingletonRecord } from './SingletonManager';
+import type { SingletonRecord } from './SingletonRecord';
 import type { ClusterSingletonSettings } from './settings';
 
 /** How a proxy is set up: one per singleton name on every node. */
@@ -28,7 +28,9 @@ const IDENTIFY: Identify = Object.freeze({ $singleton: 'Identify' });
  * changes, or the instance's host becomes unreachable, it stops sending there and buffers (up to
  * `bufferSize`, the oldest going to dead letters when full) while it asks the new oldest's manager
  * every `identifyIntervalMs`; once that manager answers, the buffer goes out in the order the
- * messages came in. Messages a former host returns (`Bounced`) are buffered again in their place.
+ * messages came in. Messages a former host returns (`Bounced`) are buffered again in their place;
+ * one that comes back after the new host is known goes there at once, so it can arrive after
+ * messages sent later (only messages sent to a host in the moment it hands over are returned).
  */
 export class SingletonProxy extends Actor<unknown> {
   private host: UniqueAddress | undefined;
@@ -80,12 +82,22 @@ export class SingletonProxy extends Actor<unknown> {
     return this.config.name;
   }
 
+  /** Where the instance belongs in this node's current view (none once its membership ended). */
+  private target(): Member | undefined {
+    const state = this.cluster.state();
+    return state.phase === 'member' ? oldestHost(state, this.config.allowed) : undefined;
+  }
+
+  /** Whether `host` is still where the instance belongs, and reachable, in this node's view. */
+  private stillHosts(host: UniqueAddress, target = this.target()): boolean {
+    return target !== undefined && sameMember(target, host) && target.reachable;
+  }
+
   /** Re-reads the cluster view: forgets a host that is no longer the oldest or is unreachable, and looks for one. */
   private check(ctx: ActorContext<unknown>): void {
-    const state = this.cluster.state();
-    const target = state.phase === 'member' ? oldestHost(state, this.config.allowed) : undefined;
+    const target = this.target();
     if (this.host !== undefined) {
-      if (target !== undefined && sameMember(target, this.host) && target.reachable) return;
+      if (this.stillHosts(this.host, target)) return;
       const why = target === undefined ? 'no member may host it now' : sameMember(target, this.host) ? 'it is unreachable' : `${formatMember(target)} is now the oldest`;
       this.lose(`${formatMember(this.host)} no longer hosts it in this node's view (${why})`, ctx);
     }
@@ -98,8 +110,7 @@ export class SingletonProxy extends Actor<unknown> {
   }
 
   private onIdentified(message: Identified, ctx: ActorContext<unknown>): void {
-    const state = this.cluster.state();
-    const target = state.phase === 'member' ? oldestHost(state, this.config.allowed) : undefined;
+    const target = this.target();
     if (this.host !== undefined || target === undefined || !sameMember(target, message.host)) return;
     this.host = message.host;
     this.config.record.knownHost = message.host.address;
@@ -119,9 +130,7 @@ export class SingletonProxy extends Actor<unknown> {
   private onBounced(message: Bounced, ctx: ActorContext<unknown>): void {
     const from = ctx.sender?.node;
     if (this.host !== undefined && from === this.host.address) this.lose(`${formatMember(this.host)} returned a message: it no longer hosts the instance`, ctx);
-    const entry: Buffered = { seq: message.seq, message: message.message, sender: message.sender };
-    if (this.host !== undefined) this.send(entry, ctx);
-    else this.enqueue(entry, ctx);
+    this.route({ seq: message.seq, message: message.message, sender: message.sender }, ctx);
     this.check(ctx);
   }
 
@@ -132,6 +141,10 @@ export class SingletonProxy extends Actor<unknown> {
   }
 
   private route(entry: Buffered, ctx: ActorContext<unknown>): void {
+    // The view may have moved on since the last Check (queued behind this message): never send to a
+    // host this node already knows is leaving, or gone. A host that has left and stopped its actors
+    // would drop the message instead of returning it.
+    if (this.host !== undefined && !this.stillHosts(this.host)) this.check(ctx);
     if (this.host !== undefined) this.send(entry, ctx);
     else this.enqueue(entry, ctx);
   }

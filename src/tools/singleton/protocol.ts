@@ -7,7 +7,8 @@ import type { UniqueAddress } from '../../cluster';
  *
  * Hand-over: the new oldest's manager sends `HandOverToMe` to each previous host until it answers
  * `HandOverDone`, which a manager sends only once it holds no instance (its instance stopped and
- * the stop confirmed by `Terminated`). A manager that answered never starts the instance again.
+ * the stop confirmed by `Terminated`); while its instance is still stopping it answers
+ * `HandOverInProgress`. A manager that answered never starts the instance again.
  * Routing: a proxy asks the oldest's manager with `Identify` until it answers `Identified` (sent
  * only while its instance runs), then sends it every message as `Deliver`; a manager that no
  * longer hosts the instance answers a `Deliver` with `Bounced`, and the proxy buffers it again.
@@ -22,6 +23,12 @@ export interface HandOverToMe {
 /** `from` holds no instance (any it had has stopped) and never will again. */
 export interface HandOverDone {
   readonly $singleton: 'HandOverDone';
+  readonly from: UniqueAddress;
+}
+
+/** `from` is stopping its instance; the asker keeps waiting for `HandOverDone`. */
+export interface HandOverInProgress {
+  readonly $singleton: 'HandOverInProgress';
   readonly from: UniqueAddress;
 }
 
@@ -58,7 +65,7 @@ export interface Check {
 export const CHECK: Check = Object.freeze({ $singleton: 'Check' });
 
 /** What a manager receives. */
-export type ManagerMessage = HandOverToMe | HandOverDone | Identify | Deliver | Check | Terminated;
+export type ManagerMessage = HandOverToMe | HandOverDone | HandOverInProgress | Identify | Deliver | Check | Terminated;
 
 /** The internal messages a proxy receives (besides the user messages it routes). */
 export type ProxyMessage = Identified | Bounced | Check;

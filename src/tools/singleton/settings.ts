@@ -9,6 +9,8 @@ import { InvalidSingletonSettingError } from './errors';
  * |---|---|---|
  * | `bufferSize` | 1000 | messages a proxy holds while no instance is known; when full, the oldest goes to dead letters (0: none are held) |
  * | `handOverRetryIntervalMs` | 200 | how often the new oldest re-asks a previous host to hand over until it confirms |
+ * | `leaveGraceMs` | 300 | how long a node that stops gracefully and hosted the instance keeps returning messages that were already on their way to it, after its hand-over |
+ * | `leaveHandOverTimeoutMs` | 5000 | how long a node that stops gracefully keeps its actors running, once it has left the cluster, for its instance to stop and the hand-over to be confirmed |
  * | `identifyIntervalMs` | 200 | how often a proxy that knows no instance asks the oldest's manager for it |
  * | `removalMarginMs` | 1000 | how long the new oldest waits, after a previous host that never confirmed is downed or removed in its view, before it starts the instance; it gives a downed minority time to stop its own instance |
  */
@@ -19,6 +21,10 @@ export interface ClusterSingletonSettings {
   readonly handOverRetryIntervalMs: number;
   /** How often a proxy without a known instance asks the oldest's manager where it is. Default 200. */
   readonly identifyIntervalMs: number;
+  /** How long a gracefully stopping former host keeps returning late messages after its hand-over (0 allowed). Default 300. */
+  readonly leaveGraceMs: number;
+  /** How long a gracefully stopping node, having left the cluster, waits for its hand-over to finish. Default 5000. */
+  readonly leaveHandOverTimeoutMs: number;
   /** The wait after an unconfirmed previous host is downed or removed before taking over (0 allowed). Default 1000. */
   readonly removalMarginMs: number;
 }
@@ -28,6 +34,8 @@ export const DEFAULT_SINGLETON_SETTINGS: ClusterSingletonSettings = Object.freez
   bufferSize: 1000,
   handOverRetryIntervalMs: 200,
   identifyIntervalMs: 200,
+  leaveGraceMs: 300,
+  leaveHandOverTimeoutMs: 5000,
   removalMarginMs: 1000,
 });
 
@@ -38,6 +46,8 @@ const RANGES: Readonly<Record<keyof ClusterSingletonSettings, readonly [number, 
   bufferSize: [0, MAX_BUFFER, 'a whole number of messages'],
   handOverRetryIntervalMs: [1, MAX_MS, 'a whole number of milliseconds'],
   identifyIntervalMs: [1, MAX_MS, 'a whole number of milliseconds'],
+  leaveGraceMs: [0, MAX_MS, 'a whole number of milliseconds'],
+  leaveHandOverTimeoutMs: [1, MAX_MS, 'a whole number of milliseconds'],
   removalMarginMs: [0, MAX_MS, 'a whole number of milliseconds'],
 };
 const KNOWN_KEYS = Object.keys(DEFAULT_SINGLETON_SETTINGS) as (keyof ClusterSingletonSettings)[];

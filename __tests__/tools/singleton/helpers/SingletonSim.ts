@@ -1,5 +1,5 @@
 import { Actor, type ActorContext, type ActorSystem } from '../../../../src/actors';
-import { Cluster, formatMember, type ClusterSettings } from '../../../../src/cluster';
+import type { ClusterSettings } from '../../../../src/cluster';
 import embeddedNodeFactory from '../../../../src/node/embeddedNode';
 import type { NodeHandle } from '../../../../src/node/NodeFactory';
 import { InMemoryNetwork } from '../../../../src/transport';
@@ -148,6 +148,8 @@ export class Recorder extends Actor<unknown> {
   constructor(
     private readonly records: LifeRecord[],
     private readonly received: [string, unknown][] = [],
+    /** How long `postStop` and each received message take (virtual time), to widen the windows a hand-over must handle. */
+    private readonly slow: { readonly stopTakesMs?: number; readonly receiveTakesMs?: number } = {},
   ) {
     super();
   }
@@ -156,15 +158,22 @@ export class Recorder extends Actor<unknown> {
     this.records.push({ event: 'start', node: ctx.system.address, at: ctx.system.clock.now() });
   }
 
-  override postStop(ctx: ActorContext<unknown>): void {
+  override async postStop(ctx: ActorContext<unknown>): Promise<void> {
+    await pause(ctx, this.slow.stopTakesMs);
     this.records.push({ event: 'stop', node: ctx.system.address, at: ctx.system.clock.now() });
   }
 
-  receive(message: unknown, ctx: ActorContext<unknown>): void {
+  async receive(message: unknown, ctx: ActorContext<unknown>): Promise<void> {
+    await pause(ctx, this.slow.receiveTakesMs);
     if (message === 'where') ctx.reply(ctx.system.address);
     else if (typeof message === 'object' && message !== null && 'echo' in message) ctx.reply({ ...message, node: ctx.system.address });
     else this.received.push([ctx.system.address, message]);
   }
+}
+
+function pause(ctx: ActorContext<unknown>, ms: number | undefined): Promise<void> | undefined {
+  if (ms === undefined || ms === 0) return undefined;
+  return new Promise<void>((resolve) => ctx.system.scheduler.runOnce(ms, resolve));
 }
 
 /** How many instances ran at once at worst: `records` are in the order things happened (one process). */
@@ -178,8 +187,9 @@ export function maxConcurrent(records: readonly LifeRecord[]): number {
   return max;
 }
 
-/** The member that is oldest in `system`'s view, for messages. */
-export function oldestOf(system: ActorSystem): string {
-  const oldest = Cluster.get(system).state().oldest;
-  return oldest === undefined ? 'none' : formatMember(oldest);
+/** The nodes where an instance runs now, according to `records`. */
+export function running(records: readonly LifeRecord[]): string[] {
+  const live = new Map<string, number>();
+  for (const r of records) live.set(r.node, (live.get(r.node) ?? 0) + (r.event === 'start' ? 1 : -1));
+  return [...live].filter(([, n]) => n > 0).map(([node]) => node);
 }
