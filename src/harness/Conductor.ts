@@ -182,6 +182,13 @@ export class Conductor {
     return new Promise((resolve, reject) => this.barriers.enter(entry, (error) => (error === null ? resolve() : reject(error))));
   }
 
+  /** Enters a gather for `entry.role` with its `value`; resolves with every participant's value by role. */
+  gather(entry: Omit<BarrierEntry, 'gather'>, value: unknown): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) =>
+      this.barriers.enter({ ...entry, gather: { value } }, (error, values) => (error === null ? resolve(values ?? {}) : reject(error))),
+    );
+  }
+
   /** Applies a fault; faults run one at a time in call order. */
   fault(command: FaultCommand): Promise<void> {
     return this.faults.apply(command);
@@ -298,6 +305,11 @@ export class Conductor {
         this.replyWhenDone(role, requestId, this.barrier({ role, testId, name, roles, timeoutMs }));
         break;
       }
+      case 'gather-enter': {
+        const { requestId, testId, name, roles, timeoutMs, value } = message;
+        this.replyWhenDone(role, requestId, this.gather({ role, testId, name, roles, timeoutMs }, value));
+        break;
+      }
       case 'fault':
         this.replyWhenDone(role, message.requestId, this.fault(message.command));
         break;
@@ -340,9 +352,9 @@ export class Conductor {
     return this.requests.request(role, (requestId) => this.post(role, make(requestId)));
   }
 
-  private replyWhenDone(role: string, requestId: number, work: Promise<void>): void {
+  private replyWhenDone(role: string, requestId: number, work: Promise<unknown>): void {
     work.then(
-      () => this.post(role, { type: 'reply', requestId, error: null }),
+      (result) => this.post(role, result === undefined ? { type: 'reply', requestId, error: null } : { type: 'reply', requestId, error: null, result }),
       (error: unknown) => this.post(role, { type: 'reply', requestId, error: serializeError(error) }),
     );
   }

@@ -131,6 +131,10 @@ export class LeadSession implements HarnessClient {
     return this.conductor.barrier({ role: this.role, testId, name, roles, timeoutMs });
   }
 
+  gather(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number, value: unknown): Promise<Record<string, unknown>> {
+    return this.conductor.gather({ role: this.role, testId, name, roles, timeoutMs }, value);
+  }
+
   fault(command: FaultCommand): Promise<void> {
     return this.conductor.fault(command);
   }
