@@ -116,3 +116,14 @@ describe('BarrierCoordinator gathers', () => {
     });
   });
 });
+
+describe('BarrierCoordinator root causes for a late entry', () => {
+  it('names the participant that skipped the barrier rather than one that failed because of it', () => {
+    const barriers = new BarrierCoordinator(ROLES, new FakeClock(), () => '');
+    let error: Error | null | undefined;
+    barriers.roleFinishedTest('a', 't1', { summary: "Role 'b' finished the test without entering gather 'g'", rootRole: 'a' });
+    barriers.roleFinishedTest('b', 't1', null);
+    barriers.enter({ role: 'c', testId: 't1', name: 'g', roles: null, timeoutMs: 1_000, gather: { value: 1 } }, (e) => (error = e));
+    expect(error!.message).toBe("Role 'b' finished the test without entering gather 'g', so the gather cannot complete.");
+  });
+});

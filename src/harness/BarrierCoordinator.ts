@@ -191,12 +191,13 @@ export class BarrierCoordinator {
     if (barrier.testId === null) return null;
     const roles = this.finished.get(barrier.testId);
     if (roles === undefined) return null;
-    for (const role of barrier.participants) {
-      if (role === entering || !roles.has(role)) continue;
-      const failure = roles.get(role) ?? null;
-      if (failure !== null || !barrier.arrived.has(role)) return this.finishedError(barrier, role, failure);
-    }
-    return null;
+    const others = [...barrier.participants].filter((role) => role !== entering && roles.has(role));
+    // A participant that passed without entering is the root cause: a role that failed meanwhile may
+    // only have failed at this same barrier because of it.
+    const skipped = others.find((role) => roles.get(role) === null && !barrier.arrived.has(role));
+    if (skipped !== undefined) return this.finishedError(barrier, skipped, null);
+    const failed = others.find((role) => roles.get(role) != null);
+    return failed === undefined ? null : this.finishedError(barrier, failed, roles.get(failed)!);
   }
 
   private finishedError(barrier: Barrier, role: string, failure: RoleFailure | null): Error {
