@@ -177,16 +177,9 @@ export class Conductor {
     this.hangs.forgetTest(testId);
   }
 
-  /** Enters a barrier for `entry.role`. */
-  barrier(entry: BarrierEntry): Promise<void> {
-    return new Promise((resolve, reject) => this.barriers.enter(entry, (error) => (error === null ? resolve() : reject(error))));
-  }
-
-  /** Enters a gather for `entry.role` with its `value`; resolves with every participant's value by role. */
-  gather(entry: Omit<BarrierEntry, 'gather'>, value: unknown): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) =>
-      this.barriers.enter({ ...entry, gather: { value } }, (error, values) => (error === null ? resolve(values ?? {}) : reject(error))),
-    );
+  /** Enters a barrier (or, with `entry.gather`, a gather, which resolves with every participant's value by role) for `entry.role`. */
+  barrier(entry: BarrierEntry): Promise<Record<string, unknown> | undefined> {
+    return new Promise((resolve, reject) => this.barriers.enter(entry, (error, values) => (error === null ? resolve(values) : reject(error))));
   }
 
   /** Applies a fault; faults run one at a time in call order. */
@@ -307,7 +300,7 @@ export class Conductor {
       }
       case 'gather-enter': {
         const { requestId, testId, name, roles, timeoutMs, value } = message;
-        this.replyWhenDone(role, requestId, this.gather({ role, testId, name, roles, timeoutMs }, value));
+        this.replyWhenDone(role, requestId, this.barrier({ role, testId, name, roles, timeoutMs, gather: { value } }));
         break;
       }
       case 'fault':
