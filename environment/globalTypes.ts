@@ -57,6 +57,12 @@ declare global {
   function runOn<T>(roles: string | readonly string[], fn: () => T | Promise<T>): Promise<T | undefined>;
   /** Resolves when every participating role has entered `name` (names are scoped to the test). */
   function barrier(name: string, opts?: BarrierOptions): Promise<void>;
+  /**
+   * A barrier that also exchanges one structured-cloneable value per participant: resolves on every
+   * participant with `{ role: value }` of all of them (terminated roles left out). Same rules as
+   * `barrier`; a value that cannot be cloned rejects at once, naming the field.
+   */
+  function gather<T>(name: string, value: T, opts?: BarrierOptions): Promise<Record<string, T>>;
   /** Retries `fn` until it stops throwing; on timeout rethrows the last error. */
   function eventually<T>(fn: () => T | Promise<T>, opts?: EventuallyOptions): Promise<T>;
   /** Breaks and mends the network and the nodes, on every role. */

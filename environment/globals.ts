@@ -1,6 +1,6 @@
 /**
  * Typed named exports of the multi-node globals, for tests that import instead of using globals:
- * `import { barrier, fault, multinode, runOn, eventually } from 'jest-environment-multinode/globals'`.
+ * `import { barrier, gather, fault, multinode, runOn, eventually } from 'jest-environment-multinode/globals'`.
  * Each export reads the global of the test's own sandbox at call time, so it always acts for the
  * role whose copy of the file is running.
  */
@@ -40,6 +40,16 @@ export function runOn<T>(roles: string | readonly string[], fn: () => T | Promis
 /** Resolves when every participating role has entered `name` (names are scoped to the test). */
 export function barrier(name: string, opts?: BarrierOptions): Promise<void> {
   return globals().barrier(name, opts);
+}
+
+/**
+ * A barrier that also exchanges one structured-cloneable value per participant: resolves on every
+ * participant with `{ role: value }` of all of them (terminated roles left out). Same rules as
+ * `barrier`; a value that cannot be cloned rejects at once, naming the field. Barriers and gathers
+ * share one name space per test.
+ */
+export function gather<T>(name: string, value: T, opts?: BarrierOptions): Promise<Record<string, T>> {
+  return globals().gather(name, value, opts);
 }
 
 /** Retries `fn` until it stops throwing; on timeout rethrows the last error with how long and how often it tried. */

@@ -1,4 +1,4 @@
-import { type HarnessClient, faultCommand, isolateCommand, type RoleSet, UnknownRoleError, type FaultCommand } from '../src/harness';
+import { type HarnessClient, copyGatherValue, serializedSize, faultCommand, isolateCommand, type RoleSet, UnknownRoleError, type FaultCommand } from '../src/harness';
 import { inRoleScope } from './runOnScope';
 import { MultinodeError, describeValue, systemClock, type Clock } from '../src/util';
 
@@ -36,7 +36,7 @@ export interface MultinodeInfo<S = unknown> {
   awaitMembersUp(count?: number, opts?: { timeoutMs?: number }): Promise<void>;
 }
 
-/** Options of `barrier`. */
+/** Options of `barrier` and `gather`. */
 export interface BarrierOptions {
   /** Overrides `barrierTimeoutMs` for this call. */
   timeoutMs?: number;
@@ -70,6 +70,7 @@ export interface MultinodeGlobals {
   multinode: MultinodeInfo;
   runOn<T>(roles: string | readonly string[], fn: () => T | Promise<T>): Promise<T | undefined>;
   barrier(name: string, opts?: BarrierOptions): Promise<void>;
+  gather<T>(name: string, value: T, opts?: BarrierOptions): Promise<Record<string, T>>;
   eventually<T>(fn: () => T | Promise<T>, opts?: EventuallyOptions): Promise<T>;
   fault: FaultApi;
 }
@@ -132,6 +133,29 @@ export function createGlobals(
     },
   };
 
+  /** The checks `barrier` and `gather` share: name, roles (this role among them), timeout, reachable roles. */
+  const enterCheck = (what: 'barrier' | 'gather', name: unknown, opts: BarrierOptions) => {
+    if (typeof name !== 'string' || name === '') throw new HarnessUsageError(`${what} needs a non-empty name; it was given ${describeValue(name)}.`);
+    const call = `${what}('${name}')`;
+    const harness = need(call);
+    const participants = opts.roles === undefined ? null : checkRoles(opts.roles, `${call} roles`);
+    if (participants !== null && participants.length === 0) throw new HarnessUsageError(`${call} was given an empty roles list; name at least one role.`);
+    const timeoutMs = ms(opts.timeoutMs, `${call} timeoutMs`, harness.settings.barrierTimeoutMs);
+    if (participants !== null && !participants.includes(role)) {
+      throw new HarnessUsageError(
+        `Role '${role}' called ${call}, but its roles are ${participants.map((r) => `'${r}'`).join(', ')}; call it only from those roles (for example inside runOn).`,
+      );
+    }
+    const others = (participants ?? roles).filter((r) => r !== role);
+    const soloTest = leadOnlyTest();
+    if (soloTest !== null && others.length > 0) {
+      throw new HarnessUsageError(
+        `${call} was called in "${soloTest}", a test outside describe.multinode that runs on the lead only, so ${others.map((r) => `'${r}'`).join(', ')} can never reach it. Move the test into describe.multinode, or pass roles: ['${role}'].`,
+      );
+    }
+    return { harness, participants, timeoutMs };
+  };
+
   const runFault = async (command: () => FaultCommand): Promise<void> => {
     const harness = need('fault');
     const built = command();
@@ -160,23 +184,7 @@ export function createGlobals(
     },
     async barrier(name, opts = {}) {
       const callSite = captureCallSite(globals.barrier);
-      if (typeof name !== 'string' || name === '') throw new HarnessUsageError(`barrier needs a non-empty name; it was given ${describeValue(name)}.`);
-      const harness = need(`barrier('${name}')`);
-      const participants = opts.roles === undefined ? null : checkRoles(opts.roles, `barrier('${name}') roles`);
-      if (participants !== null && participants.length === 0) throw new HarnessUsageError(`barrier('${name}') was given an empty roles list; name at least one role.`);
-      const timeoutMs = ms(opts.timeoutMs, `barrier('${name}') timeoutMs`, harness.settings.barrierTimeoutMs);
-      if (participants !== null && !participants.includes(role)) {
-        throw new HarnessUsageError(
-          `Role '${role}' called barrier('${name}'), but its roles are ${participants.map((r) => `'${r}'`).join(', ')}; call it only from those roles (for example inside runOn).`,
-        );
-      }
-      const others = (participants ?? roles).filter((r) => r !== role);
-      const soloTest = leadOnlyTest();
-      if (soloTest !== null && others.length > 0) {
-        throw new HarnessUsageError(
-          `barrier('${name}') was called in "${soloTest}", a test outside describe.multinode that runs on the lead only, so ${others.map((r) => `'${r}'`).join(', ')} can never reach it. Move the test into describe.multinode, or pass roles: ['${role}'].`,
-        );
-      }
+      const { harness, participants, timeoutMs } = enterCheck('barrier', name, opts);
       harness.trace.record({ type: 'barrier-enter', name });
       try {
         await harness.barrier(harness.trace.currentTest, name, participants, timeoutMs);
@@ -185,6 +193,27 @@ export function createGlobals(
         harness.trace.record({ type: 'barrier-leave', name, outcome: 'failed' });
         throw atCallSite(error, callSite);
       }
+    },
+    async gather<T>(name: string, value: T, opts: BarrierOptions = {}): Promise<Record<string, T>> {
+      const callSite = captureCallSite(globals.gather);
+      const { harness, participants, timeoutMs } = enterCheck('gather', name, opts);
+      let own: { copy: unknown; bytes: number };
+      try {
+        own = copyGatherValue(name, value);
+      } catch (error) {
+        throw atCallSite(error, callSite);
+      }
+      harness.trace.record({ type: 'barrier-enter', name, gather: { values: 1, bytes: own.bytes } });
+      let values: Record<string, unknown>;
+      try {
+        values = await harness.gather(harness.trace.currentTest, name, participants, timeoutMs, own.copy);
+      } catch (error) {
+        harness.trace.record({ type: 'barrier-leave', name, outcome: 'failed', gather: { values: 0, bytes: 0 } });
+        throw atCallSite(error, callSite);
+      }
+      harness.trace.record({ type: 'barrier-leave', name, outcome: 'passed', gather: { values: Object.keys(values).length, bytes: serializedSize(values) } });
+      // The values arrive as objects of the harness's realm; the test must get objects of its own.
+      return harness.realm.get().copy(values) as Record<string, T>;
     },
     async eventually(fn, opts = {}) {
       const timeoutMs = ms(opts.timeoutMs, 'eventually timeoutMs', 5_000);

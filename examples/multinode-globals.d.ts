@@ -1,4 +1,4 @@
-// Types the multi-node globals (`multinode`, `runOn`, `barrier`, `eventually`, `fault`) and
+// Types the multi-node globals (`multinode`, `runOn`, `barrier`, `gather`, `eventually`, `fault`) and
 // `describe.multinode` for the examples. In your own project, add "jest-environment-multinode" to
 // `compilerOptions.types` in tsconfig.json instead.
 /// <reference types="jest-environment-multinode" />

@@ -1,4 +1,4 @@
-import type { FaultCommand, FileTrace, TestTrace, TraceEvent } from '../src/harness';
+import type { FaultCommand, FileTrace, GatherSize, TestTrace, TraceEvent } from '../src/harness';
 import { formatDuration, offsetMs } from './format';
 import type { Timeline, TimelineLine } from './model';
 
@@ -56,9 +56,9 @@ export function describeEvent(event: TraceEvent): Pick<TimelineLine, 'kind' | 't
     case 'log':
       return { kind: event.level, text: withFields(event.message, event.fields) };
     case 'barrier-enter':
-      return { kind: 'barrier', text: `enter '${event.name}'` };
+      return { kind: 'barrier', text: `enter ${event.gather === undefined ? '' : 'gather '}'${event.name}'${gatherSize(event.gather)}` };
     case 'barrier-leave':
-      return { kind: 'barrier', text: `leave '${event.name}'${event.outcome === 'failed' ? ' (failed)' : ''}` };
+      return { kind: 'barrier', text: `leave ${event.gather === undefined ? '' : 'gather '}'${event.name}'${event.outcome === 'failed' ? ' (failed)' : gatherSize(event.gather)}` };
     case 'fault':
       return { kind: 'fault', text: describeFault(event.fault) };
     case 'test-start':
@@ -72,6 +72,12 @@ export function describeEvent(event: TraceEvent): Pick<TimelineLine, 'kind' | 't
     default:
       return assertNever(event);
   }
+}
+
+/** A gather's size for its timeline line, e.g. ` (3 values, 120 B)`; empty for a barrier. */
+function gatherSize(size: GatherSize | undefined): string {
+  if (size === undefined) return '';
+  return ` (${size.values} value${size.values === 1 ? '' : 's'}, ${size.bytes} B)`;
 }
 
 /** A fault command in a compact form: `partition a | b c`, `blackhole a → b`, `delay a → b 10-50 ms`. */

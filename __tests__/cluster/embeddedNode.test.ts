@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Cluster, InvalidClusterSettingError, formatMember, type ClusterEvent } from '../../src/cluster';
 import embeddedNodeFactory, { type EmbeddedSystem } from '../../src/node/embeddedNode';
 import type { NodeHandle } from '../../src/node/NodeFactory';
+import { nodeRandom } from '../../src/node/nodeRandom';
 import { InMemoryNetwork } from '../../src/transport';
-import { systemClock } from '../../src/util';
+import { createRng, systemClock } from '../../src/util';
 
 const ROLES = ['a', 'b', 'c'];
 // Real time here (the factory runs on the system clock), so the detector and resolver are sped up.
@@ -17,7 +18,13 @@ afterEach(() => {
   logs.length = 0;
 });
 
-function start(network: InMemoryNetwork, role: string, incarnation = 0, options: Record<string, unknown> = { cluster: FAST }): Promise<NodeHandle<EmbeddedSystem>> {
+function start(
+  network: InMemoryNetwork,
+  role: string,
+  incarnation = 0,
+  options: Record<string, unknown> = { cluster: FAST },
+  random: () => number = nodeRandom(42, role, incarnation),
+): Promise<NodeHandle<EmbeddedSystem>> {
   return Promise.resolve(
     embeddedNodeFactory({
       role,
@@ -27,6 +34,7 @@ function start(network: InMemoryNetwork, role: string, incarnation = 0, options:
       options,
       transport: network.transport(role),
       clock: { now: () => systemClock.now(), setTimeout: (fn, ms) => systemClock.schedule(ms, fn), setImmediate: (fn) => systemClock.schedule(0, fn) },
+      random,
       log: (level, message) => logs.push(`${role}#${incarnation} ${level} ${message}`),
     }),
   ).then((handle) => {
@@ -71,6 +79,18 @@ describe('embeddedNodeFactory', () => {
     expect(c.membersUp?.()).toBe(3);
     expect(c.describeMembership?.()).toMatch(/^Cluster view of c#0 \(member; leader a#0;/);
     expect(logs.some((line) => line.includes('[cluster]'))).toBe(true);
+  });
+
+  it('seeds its actor system and cluster from ctx.random, not from the seed directly', async () => {
+    const stream = nodeRandom(7, 'a', 0);
+    let draws = 0;
+    const handle = await start(new InMemoryNetwork({ addresses: ROLES }), 'a', 0, { cluster: FAST }, () => {
+      draws++;
+      return stream();
+    });
+    expect(draws).toBeGreaterThan(0);
+    const expected = createRng(Math.floor(nodeRandom(7, 'a', 0)() * 0x1_0000_0000)).fork('actors').next();
+    expect(handle.system.rng.next()).toBe(expected);
   });
 
   it('fails with a clear error for invalid nodeOptions.cluster', async () => {

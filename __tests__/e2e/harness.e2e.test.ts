@@ -45,6 +45,29 @@ describe('merged verdicts', () => {
     for (const message of result.failureMessages) expect(message).toMatch(/Role 'b' finished the test without entering barrier 'skipped-by-b'/);
   });
 
+  it('passes a gather that every role entered', () => {
+    expect(testResult(run, 'gathers exchanges values').status).toBe('passed');
+  });
+
+  it('fails a gather at once when a participant finished the test without entering it, naming it', () => {
+    const result = testResult(run, 'gathers fails at once when a participant finishes without entering');
+    expect(result.status).toBe('failed');
+    expect(result.failureMessages).toHaveLength(2);
+    for (const message of result.failureMessages) expect(message).toMatch(/\[[ac]\] Role 'b' finished the test without entering gather 'skipped-by-b', so the gather cannot complete\./);
+  });
+
+  it("fails the others' gather as a consequence of the role that failed, root cause first", () => {
+    const [root, ...rest] = messages('gathers fails for the others as a consequence of a participant that failed');
+    expect(root).toMatch(/\[c\] c broke before gathering/);
+    expect(rest).toHaveLength(2);
+    for (const message of rest) expect(message).toMatch(/\[[ab]\] Gather 'after-break' was abandoned because role 'c' failed this test \(c broke before gathering\)\. This is a consequence/);
+  });
+
+  it('fails a test that uses one name for a barrier and a gather, naming both', () => {
+    const [root] = messages('gathers rejects a barrier and a gather of the same name in one test');
+    expect(root).toMatch(/Role '[ac]' called (barrier|gather)\('mixed'\), but role '[ac]' already used (gather|barrier)\('mixed'\) in this test; barriers and gathers share one name space per test/);
+  });
+
   it('points the code frame of a barrier error at the test code', () => {
     const [message] = messages('verdicts fails a barrier at once when a participant finishes without entering');
     expect(message.split('\n')[1]).toMatch(/verdicts\.test\.ts:\d+:\d+/);

@@ -199,6 +199,40 @@ describe('createGlobals', () => {
     });
   });
 
+  describe('gather', () => {
+    it('sends a copy of the value, resolves with the values, and traces sizes but not the values', async () => {
+      harness.trace.currentTest = 'suite works';
+      const value = { shards: [1, 2, 3] };
+      harness.gather.mockResolvedValueOnce({ a: { shards: [] }, b: { shards: [1, 2, 3] } });
+      const all = await globals.gather('homes', value, { roles: ['a', 'b'], timeoutMs: 500 });
+      expect(all).toEqual({ a: { shards: [] }, b: { shards: [1, 2, 3] } });
+      expect(harness.gather).toHaveBeenCalledWith('suite works', 'homes', ['a', 'b'], 500, { shards: [1, 2, 3] });
+      expect(harness.gather.mock.calls[0]![4]).not.toBe(value);
+      const [enter, leave] = harness.recorded() as Array<{ gather: { values: number; bytes: number } }>;
+      expect(enter).toEqual({ type: 'barrier-enter', name: 'homes', gather: { values: 1, bytes: expect.any(Number) } });
+      expect(leave).toEqual({ type: 'barrier-leave', name: 'homes', outcome: 'passed', gather: { values: 2, bytes: expect.any(Number) } });
+      expect(enter!.gather.bytes).toBeGreaterThan(0);
+      expect(leave!.gather.bytes).toBeGreaterThan(enter!.gather.bytes);
+      expect(JSON.stringify(harness.recorded())).not.toContain('shards');
+    });
+
+    it('rejects a value that cannot be cloned at once, naming the field, without entering the gather', async () => {
+      const value = { nested: new Map([['k', { handle: new WeakMap() }]]) };
+      await expect(globals.gather('g', value)).rejects.toThrow(
+        'gather(\'g\') cannot send its value: value.nested.get("k").handle is a WeakMap object, which structured clone cannot copy.',
+      );
+      expect(harness.gather).not.toHaveBeenCalled();
+      expect(harness.recorded()).toEqual([]);
+    });
+
+    it('checks its name and roles as barrier does', async () => {
+      await expect(globals.gather('', 1)).rejects.toThrow('gather needs a non-empty name; it was given "".');
+      await expect(globals.gather('pair', 1, { roles: ['a', 'c'] })).rejects.toThrow(
+        "Role 'b' called gather('pair'), but its roles are 'a', 'c'; call it only from those roles (for example inside runOn).",
+      );
+    });
+  });
+
   describe('eventually', () => {
     it('resolves with the first value that does not throw, at once', async () => {
       const fn = jest.fn(() => 'ok');

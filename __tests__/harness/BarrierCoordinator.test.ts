@@ -37,7 +37,7 @@ describe('BarrierCoordinator', () => {
       const a = enter('a', 'ready');
       const b = enter('b', 'ready');
       expect(pending(a) && pending(b)).toBe(true);
-      expect(barriers.waitingAt('a')).toEqual(['ready']);
+      expect(barriers.waitingAt('a')).toEqual(["barrier 'ready'"]);
       const c = enter('c', 'ready');
       expect([a, b, c].every(passed)).toBe(true);
       expect(barriers.waitingAt('a')).toEqual([]);

@@ -65,6 +65,24 @@ describe('NodeHost', () => {
       expect(nodeEvents()).toEqual(['started 0']);
     });
 
+    it('gives each incarnation its own ctx.random stream, the same for the same seed, role and incarnation', async () => {
+      const draw = (ctx: NodeContext): number[] => Array.from({ length: 5 }, () => ctx.random());
+      await host.start(0);
+      await host.crash();
+      await host.start(1);
+      const [first, second] = factory.mock.calls.map(([ctx]) => draw(ctx));
+      for (const n of first!) expect(n >= 0 && n < 1).toBe(true);
+      expect(new Set(first).size).toBe(5);
+      expect(second).not.toEqual(first);
+
+      const again = new NodeHost(OPTIONS, () => harnessRealm(async () => factory), links as unknown as LinkEndpoint, trace, clock);
+      await again.start(0);
+      expect(draw(factory.mock.calls[2]![0])).toEqual(first);
+      const otherRole = new NodeHost({ ...OPTIONS, role: 'c' }, () => harnessRealm(async () => factory), links as unknown as LinkEndpoint, trace, clock);
+      await otherRole.start(0);
+      expect(draw(factory.mock.calls[3]![0])).not.toEqual(first);
+    });
+
     it('refuses to start a second node while one is running', async () => {
       await host.start(0);
       await expect(host.start(1)).rejects.toThrow(

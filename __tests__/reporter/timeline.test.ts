@@ -46,6 +46,23 @@ describe('buildTimeline', () => {
     expect(texts).toContain('test end (failed)');
   });
 
+  it('shows a gather as a barrier line with how many values and bytes it carried, never the values', () => {
+    const base = { role: 'a', test: FORMS.id, lamport: 0 };
+    const trace = makeTrace({
+      tests: [FORMS],
+      events: [
+        { ...base, time: FORMS.startedAt + 1, type: 'barrier-enter', name: 'homes', gather: { values: 1, bytes: 40 } },
+        { ...base, time: FORMS.startedAt + 2, type: 'barrier-leave', name: 'homes', outcome: 'passed', gather: { values: 3, bytes: 130 } },
+        { ...base, time: FORMS.startedAt + 3, type: 'barrier-leave', name: 'again', outcome: 'failed', gather: { values: 0, bytes: 0 } },
+      ],
+    });
+    expect(buildTimeline(trace, FORMS, COUNT).lines.map((line) => `${line.kind} ${line.text}`)).toEqual([
+      "barrier enter gather 'homes' (1 value, 40 B)",
+      "barrier leave gather 'homes' (3 values, 130 B)",
+      "barrier leave gather 'again' (failed)",
+    ]);
+  });
+
   it('summarises a run of consecutive messages as counts per link with the drops', () => {
     const summary = buildTimeline(FAILING_TRACE, FORMS, COUNT).lines.find((line) => line.kind === 'messages');
     expect(summary?.text).toBe('3 node messages: a→b 1, b→a 1, a→c 1; 1 dropped (partition 1)');

@@ -1,26 +1,30 @@
 import { assertNever } from '../util';
 import type { Actor } from './Actor';
 import type { ActorContext } from './ActorContext';
-import { checkActorName, childPath, generatedName } from './ActorPath';
+import { childPath } from './ActorPath';
 import { ActorRef } from './ActorRef';
 import type { ActorRuntime } from './ActorRuntime';
-import { ActorInitializationError, ActorNameTakenError, ActorStoppedError, describeError, describeMessageType } from './errors';
+import { ActorInitializationError, ActorStoppedError, describeError, describeMessageType } from './errors';
 import { createActorContext } from './cellContext';
+import { Children } from './Children';
+import { DeathWatch } from './DeathWatch';
 import { createActorLogger } from './Logger';
 import type { ActorLogger } from './Logger';
 import { Mailbox } from './Mailbox';
+import { isPromiseLike, runSettled, type Outcome } from './settle';
 import type { Props } from './Props';
 import { RestartHistory, defaultStrategy } from './SupervisorStrategy';
-import type { Directive } from './SupervisorStrategy';
+import { superviseChild } from './superviseChild';
 import { Terminated } from './Terminated';
 import { ActorTimers } from './TimerScheduler';
 import type { TimerTag } from './TimerScheduler';
 
 /**
- * The runtime side of one actor: mailbox, one-message-at-a-time processing (sync or async),
- * lifecycle, children, supervision of its children, and death watch. Internal; users see
- * `ActorRef` and `ActorContext` (built in cellContext.ts). It is long because the lifecycle state
- * machine only reads correctly in one place.
+ * The runtime side of one actor: mailbox, one-message-at-a-time processing (sync or async), the
+ * lifecycle state machine, and supervision of its children. Its helpers hold the rest: `Children`
+ * (names, escalations), `DeathWatch` (watching and watchers), `superviseChild` (the directive for a
+ * failure). Internal; users see `ActorRef` and `ActorContext` (built in cellContext.ts). The
+ * lifecycle state machine stays in this one file because it only reads correctly in one place.
  *
  * States: starting -> running <-> suspended (failed, waiting for the supervisor) -> restarting ->
  * running; any -> stopping -> stopped. `busy` is true while actor code (receive or a hook) runs or
@@ -35,14 +39,8 @@ interface Envelope {
   readonly timer: TimerTag | undefined;
 }
 
-type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
-
 /** Messages handled per turn before yielding to other actors and to I/O. */
 const THROUGHPUT = 64;
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 export class ActorCell {
   readonly ref: ActorRef;
@@ -50,19 +48,17 @@ export class ActorCell {
   readonly name: string;
   readonly parent: ActorCell | undefined;
   readonly props: Props;
-  readonly children = new Map<string, ActorCell>();
+  readonly children: Children;
   readonly terminated: Promise<void>;
   readonly log: ActorLogger;
   readonly context: ActorContext;
 
   readonly runtime: ActorRuntime;
   readonly timers: ActorTimers<unknown>;
+  /** Whom this actor watches and who watches it. */
+  readonly watches: DeathWatch;
   private readonly mailbox = new Mailbox<Envelope>();
   private readonly restarts = new RestartHistory();
-  private readonly localWatchers = new Set<ActorCell>();
-  private readonly remoteWatchers = new Map<string, { readonly node: string; readonly path: string }>();
-  private readonly watching = new Map<string, ActorRef>();
-  private readonly escalated = new Set<ActorCell>();
   private state: CellState = 'starting';
   private actor: Actor | undefined;
   /** The current instance finished preStart/postRestart, so postStop/preRestart are due. */
@@ -74,7 +70,6 @@ export class ActorCell {
   private deferred: (() => void) | undefined;
   /** The sender of the message being processed (kept across its awaits). */
   currentSender: ActorRef | undefined;
-  private childCounter = 0;
   private resolveTerminated: () => void = () => undefined;
 
   constructor(runtime: ActorRuntime, parent: ActorCell | undefined, name: string, props: Props) {
@@ -83,6 +78,7 @@ export class ActorCell {
     this.name = name;
     this.props = props;
     this.path = parent === undefined ? `/${name}` : childPath(parent.path, name);
+    this.children = new Children(this.path);
     this.ref = new ActorRef(runtime.address, this.path, runtime);
     this.terminated = new Promise((resolve) => {
       this.resolveTerminated = resolve;
@@ -90,6 +86,7 @@ export class ActorCell {
     this.log = createActorLogger(runtime.log, this.path, { actor: this.path });
     this.timers = new ActorTimers(runtime.scheduler, (message, tag) => this.enqueue(message, undefined, tag));
     this.context = createActorContext(this);
+    this.watches = new DeathWatch(this);
   }
 
   /** Whether the actor is stopping or stopped. */
@@ -101,17 +98,8 @@ export class ActorCell {
   spawnChild(props: Props, name: string | undefined): ActorCell {
     this.runtime.checkCanSpawn(name);
     if (this.isStopping) throw new ActorStoppedError(this.path, `spawn a child${name === undefined ? '' : ` named '${name}'`}`);
-    let childName: string;
-    if (name === undefined) {
-      do childName = generatedName(this.childCounter++);
-      while (this.children.has(childName));
-    } else {
-      checkActorName(name);
-      if (this.children.has(name)) throw new ActorNameTakenError(this.path, name);
-      childName = name;
-    }
-    const child = new ActorCell(this.runtime, this, childName, props);
-    this.children.set(childName, child);
+    const child = new ActorCell(this.runtime, this, this.children.claimName(name), props);
+    this.children.add(child);
     this.runtime.register(child);
     child.start();
     return child;
@@ -165,9 +153,7 @@ export class ActorCell {
     this.deferred = undefined;
     this.timers.cancelAll();
     this.mailbox.drain();
-    this.localWatchers.clear();
-    this.remoteWatchers.clear();
-    this.watching.clear();
+    this.watches.clear();
     this.resolveTerminated();
   }
 
@@ -178,22 +164,11 @@ export class ActorCell {
       child.props.supervisorStrategy ??
       this.actor?.supervisorStrategy ??
       (this.parent === undefined ? this.runtime.guardianStrategy : defaultStrategy);
-    let directive: Directive;
-    try {
-      directive = strategy.decider(error, { child: child.ref, message });
-    } catch (deciderError) {
-      this.log.error(`the supervisor decider threw (${describeError(deciderError)}); escalating the failure of ${child.path}`);
-      directive = 'escalate';
-    }
-    if (duringStart && directive === 'resume') directive = 'stop';
-    let restartLimitReached = false;
-    if (directive === 'restart' && !child.restarts.tryRestart(strategy, this.runtime.clock.now())) {
-      directive = 'stop';
-      restartLimitReached = true;
-      this.log.error(
-        `${child.path} failed again after ${strategy.maxRestarts} restart(s) within ${strategy.withinMs} ms, its restart limit; stopping it`,
-      );
-    }
+    const { directive, restartLimitReached } = superviseChild(
+      strategy,
+      { child: child.ref, childPath: child.path, error, message, duringStart, restarts: child.restarts, now: this.runtime.clock.now() },
+      this.log,
+    );
     this.runtime.eventStream.publish({ type: 'ActorFailed', ref: child.ref, error, directive, restartLimitReached });
     switch (directive) {
       case 'resume':
@@ -211,7 +186,7 @@ export class ActorCell {
           child.stop();
           return;
         }
-        this.escalated.add(child);
+        this.children.escalate(child);
         this.fail(error, undefined, false);
         return;
       default:
@@ -221,51 +196,7 @@ export class ActorCell {
 
   /** Called by a child once it has fully stopped: frees its name. */
   childTerminated(child: ActorCell): void {
-    if (this.children.get(child.name) === child) this.children.delete(child.name);
-    this.escalated.delete(child);
-  }
-
-  /** Starts watching `ref` (no-op for self or if already watching). */
-  watch(ref: ActorRef): void {
-    const key = ref.toString();
-    if (ref.equals(this.ref) || this.watching.has(key)) return;
-    this.watching.set(key, ref);
-    this.runtime.watchTarget(ref, this);
-  }
-
-  /** Stops watching `ref`; a queued `Terminated` for it is then dropped. */
-  unwatch(ref: ActorRef): void {
-    const key = ref.toString();
-    if (!this.watching.delete(key)) return;
-    this.runtime.unwatchTarget(ref, this);
-  }
-
-  addWatcher(watcher: ActorCell): void {
-    this.localWatchers.add(watcher);
-  }
-
-  removeWatcher(watcher: ActorCell): void {
-    this.localWatchers.delete(watcher);
-  }
-
-  addRemoteWatcher(node: string, path: string): void {
-    this.remoteWatchers.set(`${node}\u0000${path}`, { node, path });
-  }
-
-  removeRemoteWatcher(node: string, path: string): void {
-    this.remoteWatchers.delete(`${node}\u0000${path}`);
-  }
-
-  /** Queues `Terminated` for `ref` if this actor still watches it. */
-  notifyTerminated(ref: ActorRef, existenceConfirmed: boolean, addressTerminated: boolean): void {
-    const watched = this.watching.get(ref.toString());
-    if (watched !== undefined) this.enqueue(new Terminated(watched, existenceConfirmed, addressTerminated), undefined);
-  }
-
-  /** Node `node` is gone: `Terminated` for everything watched there, and forget its watchers. */
-  addressTerminated(node: string): void {
-    for (const ref of this.watching.values()) if (ref.node === node) this.notifyTerminated(ref, true, true);
-    for (const [key, watcher] of this.remoteWatchers) if (watcher.node === node) this.remoteWatchers.delete(key);
+    this.children.remove(child);
   }
 
   // ---- processing -------------------------------------------------------------------------
@@ -293,7 +224,7 @@ export class ActorCell {
 
   private invoke({ message, sender, timer }: Envelope): void {
     if (timer !== undefined && !this.timers.accept(timer)) return;
-    if (message instanceof Terminated && !this.watching.delete(message.ref.toString())) return;
+    if (message instanceof Terminated && !this.watches.consume(message)) return;
     const actor = this.actor as Actor;
     this.currentSender = sender;
     this.step(
@@ -311,21 +242,7 @@ export class ActorCell {
    */
   private step(fn: () => unknown, then: (outcome: Outcome) => void): void {
     this.busy = true;
-    let result: unknown;
-    try {
-      result = fn();
-    } catch (error) {
-      this.settle({ ok: false, error }, then);
-      return;
-    }
-    if (isPromiseLike(result)) {
-      result.then(
-        () => this.settle({ ok: true }, then),
-        (error: unknown) => this.settle({ ok: false, error }, then),
-      );
-    } else {
-      this.settle({ ok: true }, then);
-    }
+    runSettled(fn, (outcome) => this.settle(outcome, then));
   }
 
   private settle(outcome: Outcome, then: (outcome: Outcome) => void): void {
@@ -430,9 +347,7 @@ export class ActorCell {
   }
 
   private resumeEscalated(): void {
-    const children = [...this.escalated];
-    this.escalated.clear();
-    for (const child of children) child.resume();
+    for (const child of this.children.takeEscalated()) child.resume();
   }
 
   // ---- stopping -----------------------------------------------------------------------------
@@ -449,20 +364,10 @@ export class ActorCell {
         this.finishStop();
         return;
       }
-      let result: unknown;
-      try {
-        result = actor.postStop(this.context);
-      } catch (error) {
-        this.log.error(`postStop threw: ${describeError(error)}`);
-      }
-      if (!isPromiseLike(result)) {
-        this.finishStop();
-        return;
-      }
-      result.then(
-        () => this.finishStop(),
-        (error: unknown) => {
-          this.log.error(`postStop failed: ${describeError(error)}`);
+      runSettled(
+        () => actor.postStop(this.context),
+        (outcome) => {
+          if (!outcome.ok) this.log.error(`postStop failed: ${describeError(outcome.error)}`);
           this.finishStop();
         },
       );
@@ -481,12 +386,7 @@ export class ActorCell {
       if (envelope.message instanceof Terminated || envelope.timer !== undefined) continue;
       this.runtime.deadLetter(envelope.message, envelope.sender, this.ref, 'the actor stopped before processing it');
     }
-    for (const ref of this.watching.values()) this.runtime.unwatchTarget(ref, this);
-    this.watching.clear();
-    for (const watcher of this.localWatchers) watcher.notifyTerminated(this.ref, true, false);
-    this.localWatchers.clear();
-    for (const watcher of this.remoteWatchers.values()) this.runtime.sendTerminated(watcher.node, watcher.path, this.path, true);
-    this.remoteWatchers.clear();
+    this.watches.cellStopped();
     this.log.debug('stopped');
     if (this.parent !== undefined) this.runtime.eventStream.publish({ type: 'ActorStopped', ref: this.ref });
     this.resolveTerminated();

@@ -234,36 +234,36 @@ export class ActorRuntime implements RefRouter, RemotingHost {
       return;
     }
     const cell = this.cells.get(target.path);
-    if (cell !== undefined) cell.addWatcher(watcher);
-    else watcher.notifyTerminated(target, false, false);
+    if (cell !== undefined) cell.watches.addWatcher(watcher);
+    else watcher.watches.notifyTerminated(target, false, false);
   }
 
   unwatchTarget(target: ActorRef, watcher: ActorCell): void {
     if (target.node !== this.address) this.remoting?.unwatch(target, watcher.path);
-    else this.cells.get(target.path)?.removeWatcher(watcher);
+    else this.cells.get(target.path)?.watches.removeWatcher(watcher);
   }
 
   sendTerminated(node: string, watcherPath: string, targetPath: string, existenceConfirmed: boolean): void {
-    if (node === this.address) this.cells.get(watcherPath)?.notifyTerminated(this.reviveRef(node, targetPath), existenceConfirmed, false);
+    if (node === this.address) this.cells.get(watcherPath)?.watches.notifyTerminated(this.reviveRef(node, targetPath), existenceConfirmed, false);
     else this.remoting?.terminated(node, watcherPath, targetPath, existenceConfirmed);
   }
 
   acceptWatch(node: string, target: string, watcher: string): void {
     const cell = this.cells.get(target);
-    if (cell !== undefined) cell.addRemoteWatcher(node, watcher);
+    if (cell !== undefined) cell.watches.addRemoteWatcher(node, watcher);
     else this.remoting?.terminated(node, watcher, target, false);
   }
 
   acceptUnwatch(node: string, target: string, watcher: string): void {
-    this.cells.get(target)?.removeRemoteWatcher(node, watcher);
+    this.cells.get(target)?.watches.removeRemoteWatcher(node, watcher);
   }
 
   acceptTerminated(node: string, target: string, watcher: string, existenceConfirmed: boolean): void {
-    this.cells.get(watcher)?.notifyTerminated(this.reviveRef(node, target), existenceConfirmed, false);
+    this.cells.get(watcher)?.watches.notifyTerminated(this.reviveRef(node, target), existenceConfirmed, false);
   }
 
   addressTerminated(node: string): void {
-    for (const cell of this.cells.values()) cell.addressTerminated(node);
+    for (const cell of this.cells.values()) cell.watches.addressTerminated(node);
   }
 
   // ---- shutdown -------------------------------------------------------------------------------

@@ -47,10 +47,10 @@ export function createActorContext(cell: ActorCell): ActorContext {
     spawn: <C>(props: Props<C>, name?: string) => cell.spawnChild(props as Props, name).ref as ActorRef<C>,
     stop: (ref) => stopSelfOrChild(cell, ref),
     watch: <T>(ref: ActorRef<T>) => {
-      cell.watch(ref as ActorRef);
+      cell.watches.watch(ref as ActorRef);
       return ref;
     },
-    unwatch: (ref) => cell.unwatch(ref),
+    unwatch: (ref) => cell.watches.unwatch(ref),
     reply: (message) => {
       const sender = cell.currentSender;
       if (sender !== undefined) sender.tell(message, cell.ref);

@@ -177,9 +177,9 @@ export class Conductor {
     this.hangs.forgetTest(testId);
   }
 
-  /** Enters a barrier for `entry.role`. */
-  barrier(entry: BarrierEntry): Promise<void> {
-    return new Promise((resolve, reject) => this.barriers.enter(entry, (error) => (error === null ? resolve() : reject(error))));
+  /** Enters a barrier (or, with `entry.gather`, a gather, which resolves with every participant's value by role) for `entry.role`. */
+  barrier(entry: BarrierEntry): Promise<Record<string, unknown> | undefined> {
+    return new Promise((resolve, reject) => this.barriers.enter(entry, (error, values) => (error === null ? resolve(values) : reject(error))));
   }
 
   /** Applies a fault; faults run one at a time in call order. */
@@ -298,6 +298,11 @@ export class Conductor {
         this.replyWhenDone(role, requestId, this.barrier({ role, testId, name, roles, timeoutMs }));
         break;
       }
+      case 'gather-enter': {
+        const { requestId, testId, name, roles, timeoutMs, value } = message;
+        this.replyWhenDone(role, requestId, this.barrier({ role, testId, name, roles, timeoutMs, gather: { value } }));
+        break;
+      }
       case 'fault':
         this.replyWhenDone(role, message.requestId, this.fault(message.command));
         break;
@@ -340,9 +345,9 @@ export class Conductor {
     return this.requests.request(role, (requestId) => this.post(role, make(requestId)));
   }
 
-  private replyWhenDone(role: string, requestId: number, work: Promise<void>): void {
+  private replyWhenDone(role: string, requestId: number, work: Promise<unknown>): void {
     work.then(
-      () => this.post(role, { type: 'reply', requestId, error: null }),
+      (result) => this.post(role, result === undefined ? { type: 'reply', requestId, error: null } : { type: 'reply', requestId, error: null, result }),
       (error: unknown) => this.post(role, { type: 'reply', requestId, error: serializeError(error) }),
     );
   }

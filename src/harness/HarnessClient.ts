@@ -56,6 +56,12 @@ export interface HarnessClient {
   /** Enters a barrier; rejects with the barrier's error. */
   barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void>;
   /**
+   * Enters a gather with `value` (already a structured-clone copy); resolves with every participant's
+   * value by role, as objects of the harness's realm (copy them into the test's realm), or rejects
+   * with the gather's error.
+   */
+  gather(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number, value: unknown): Promise<Record<string, unknown>>;
+  /**
    * Reports an error of this role outside any test (a hook, its node, a timer between tests) that
    * happened at `time`. Every such error fails the file, naming the role.
    */

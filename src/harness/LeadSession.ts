@@ -127,8 +127,12 @@ export class LeadSession implements HarnessClient {
     return null;
   }
 
-  barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void> {
-    return this.conductor.barrier({ role: this.role, testId, name, roles, timeoutMs });
+  async barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void> {
+    await this.conductor.barrier({ role: this.role, testId, name, roles, timeoutMs });
+  }
+
+  async gather(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number, value: unknown): Promise<Record<string, unknown>> {
+    return (await this.conductor.barrier({ role: this.role, testId, name, roles, timeoutMs, gather: { value } })) ?? {};
   }
 
   fault(command: FaultCommand): Promise<void> {

@@ -1,6 +1,6 @@
 import { asError, assertNever, type Cancellable, type Clock, serializeError, withDeadline } from '../util';
 import type { NodeOp } from './protocol';
-import type { NodeClock, NodeContext, NodeHandle, NodeLogger, NodeTimer } from '../node';
+import { nodeRandom, type NodeClock, type NodeContext, type NodeHandle, type NodeLogger, type NodeTimer } from '../node';
 import type { LinkEndpoint } from './LinkEndpoint';
 import type { NodeRealm } from './NodeRealm';
 import type { TraceBuffer } from './TraceBuffer';
@@ -81,6 +81,7 @@ export class NodeHost {
       transport,
       log,
       clock: this.nodeClock(),
+      random: nodeRandom(this.options.seed, this.options.role, incarnation),
     };
     this.incarnationValue = incarnation;
     let handle: NodeHandle;

@@ -12,7 +12,7 @@ import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import type { FaultCommand, RoleError } from './traceTypes';
 
 interface Waiter {
-  resolve(): void;
+  resolve(result: unknown): void;
   reject(error: Error): void;
 }
 
@@ -116,12 +116,16 @@ export class RoleSession implements HarnessClient {
     return new Promise((resolve) => this.verdictWaiters.set(testId, resolve));
   }
 
-  barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void> {
-    return this.request((requestId) => ({ type: 'barrier-enter', requestId, testId, name, roles, timeoutMs }));
+  async barrier(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number): Promise<void> {
+    await this.request((requestId) => ({ type: 'barrier-enter', requestId, testId, name, roles, timeoutMs }));
   }
 
-  fault(command: FaultCommand): Promise<void> {
-    return this.request((requestId) => ({ type: 'fault', requestId, command }));
+  async gather(testId: string | null, name: string, roles: readonly string[] | null, timeoutMs: number, value: unknown): Promise<Record<string, unknown>> {
+    return (await this.request((requestId) => ({ type: 'gather-enter', requestId, testId, name, roles, timeoutMs, value }))) as Record<string, unknown>;
+  }
+
+  async fault(command: FaultCommand): Promise<void> {
+    await this.request((requestId) => ({ type: 'fault', requestId, command }));
   }
 
   roleError(error: unknown, time: number): void {
@@ -182,7 +186,7 @@ export class RoleSession implements HarnessClient {
     if (events.length > 0) this.post({ type: 'trace', events, omitted: this.trace.omitted });
   }
 
-  private request(make: (requestId: number) => RoleToLead): Promise<void> {
+  private request(make: (requestId: number) => RoleToLead): Promise<unknown> {
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
       this.waiters.set(requestId, { resolve, reject });
@@ -223,7 +227,7 @@ export class RoleSession implements HarnessClient {
       case 'reply': {
         const waiter = this.waiters.get(message.requestId);
         this.waiters.delete(message.requestId);
-        if (message.error === null) waiter?.resolve();
+        if (message.error === null) waiter?.resolve(message.result);
         else waiter?.reject(deserializeError(message.error));
         break;
       }

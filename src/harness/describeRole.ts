@@ -5,7 +5,7 @@ import type { RoleSlot } from './RoleSlot';
 /** What a missing role's description is made of. */
 export interface RoleWhereabouts {
   readonly slot: RoleSlot;
-  /** The barriers the role is waiting at now. */
+  /** The barriers and gathers the role is waiting at now, as `barrier 'name'` or `gather 'name'`. */
   readonly waitingAt: readonly string[];
   /** Its last log line, if any. */
   readonly lastLog: { message: string; time: number } | null;
@@ -21,7 +21,7 @@ export function describeRole({ slot, waitingAt, lastLog, clock }: RoleWhereabout
   const parts: string[] = [];
   if (slot.status !== 'running') parts.push(`is ${slot.status}`);
   parts.push(slot.currentTest === null ? 'was between tests' : `was running "${slot.currentTest}"`);
-  if (waitingAt.length > 0) parts.push(`was waiting at barrier ${waitingAt.map((b) => `'${b}'`).join(', ')}`);
+  if (waitingAt.length > 0) parts.push(`was waiting at ${waitingAt.join(', ')}`);
   if (lastLog !== null) parts.push(`last logged "${firstLine(lastLog.message)}" ${((clock.now() - lastLog.time) / 1000).toFixed(1)} s ago`);
   else parts.push('has logged nothing');
   return parts.join(', ');

@@ -8,7 +8,7 @@ export type { RoleResult, SnapshotRecordData } from './TestLockstep';
 export { isRoleWorkerData, type RoleWorkerData, type TestPlanEntry } from './protocol';
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
 export { REPORT_DIR_ENV, TRACE_FILE_EXTENSION, traceFilePath, traceProjectFolder } from './traceFile';
-export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, FaultCommand, ConsoleCall, ConsoleMethod } from './traceTypes';
+export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, FaultCommand, ConsoleCall, ConsoleMethod, GatherSize } from './traceTypes';
 export {
   UnknownRoleError,
   InvalidFaultError,
@@ -19,4 +19,5 @@ export {
   NodeError,
   HarnessTimeoutError,
 } from './errors';
+export { copyGatherValue, serializedSize, UncloneableGatherValueError } from './gatherValue';
 export { harnessRealm, plainLinkPort, realmCopier, RealmSlot, type NodeRealm, type LinkPort } from './NodeRealm';

@@ -42,6 +42,16 @@ export type RoleToLead =
       readonly roles: readonly string[] | null;
       readonly timeoutMs: number;
     }
+  | {
+      readonly type: 'gather-enter';
+      readonly requestId: number;
+      readonly testId: string | null;
+      readonly name: string;
+      readonly roles: readonly string[] | null;
+      readonly timeoutMs: number;
+      /** This role's value, checked to be structured-cloneable. */
+      readonly value: unknown;
+    }
   | { readonly type: 'fault'; readonly requestId: number; readonly command: FaultCommand }
   | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
   | { readonly type: 'trace'; readonly events: readonly RawTraceEvent[]; readonly omitted: number }
@@ -60,7 +70,8 @@ export type LeadToRole =
   | { readonly type: 'test-go'; readonly testId: string; readonly error: SerializedError | null }
   /** The merged verdict of a test the role reported (null: the lead ended the file without deciding one). */
   | { readonly type: 'test-verdict'; readonly testId: string; readonly failed: boolean | null }
-  | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
+  /** The answer to a request; `result` is set by requests that return a value (a gather's values by role). */
+  | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null; readonly result?: unknown }
   | { readonly type: 'node-op'; readonly requestId: number; readonly op: NodeOp; readonly incarnation: number }
   | { readonly type: 'await-members-up'; readonly requestId: number; readonly count: number; readonly timeoutMs: number }
   /** Asks for a pong; a role that cannot answer is blocked (see HangWatch). */

@@ -94,6 +94,12 @@ export interface ConsoleCall {
   readonly origin: string;
 }
 
+/** How much a gather carried: the number of values and their serialized size in bytes. */
+export interface GatherSize {
+  readonly values: number;
+  readonly bytes: number;
+}
+
 /** Everything the trace records. */
 export type TraceEvent =
   | (EventBase & {
@@ -104,8 +110,10 @@ export type TraceEvent =
       /** Set on lines written with `console.*`; absent on `ctx.log` lines. */
       readonly console?: ConsoleCall;
     })
-  | (EventBase & { readonly type: 'barrier-enter'; readonly name: string })
-  | (EventBase & { readonly type: 'barrier-leave'; readonly name: string; readonly outcome: 'passed' | 'failed' })
+  /** A barrier or, with `gather`, a gather: the size of this role's value, never the value. */
+  | (EventBase & { readonly type: 'barrier-enter'; readonly name: string; readonly gather?: GatherSize })
+  /** Leaving a barrier or gather; a gather that passed has the size of every value it brought back. */
+  | (EventBase & { readonly type: 'barrier-leave'; readonly name: string; readonly outcome: 'passed' | 'failed'; readonly gather?: GatherSize })
   | (EventBase & { readonly type: 'fault'; readonly fault: FaultCommand })
   | (EventBase & { readonly type: 'test-start' })
   | (EventBase & { readonly type: 'test-end'; readonly status: RoleOutcome })

@@ -39,6 +39,11 @@ export interface NodeContext {
   readonly options: Readonly<Record<string, unknown>>;
   /** This node's clock: take time and timers from it, not from `Date` or the global `setTimeout`. */
   readonly clock: NodeClock;
+  /**
+   * A number in [0, 1) from this node's own stream, seeded from (seed, role, incarnation): take every
+   * random choice from it, not from `Math.random`, and a seed replays them (a restart draws anew).
+   */
+  readonly random: () => number;
   /** The node-to-node link of this role; faults apply here and every message is traced. */
   readonly transport: Transport;
   /** Logs into the harness log, tagged with role, test and time. */

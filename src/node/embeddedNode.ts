@@ -25,6 +25,8 @@ export type EmbeddedSystem = ActorSystem;
  * on the `'cluster'` channel, registered as the system's `'cluster'` extension. Resolves once this
  * node is Up in its own view.
  *
+ * - Time and timers come from `ctx.clock`, randomness from `ctx.random`: nothing in the node reads
+ *   the global clock, timers or `Math.random`.
  * - Seed nodes are every role, lead first: the lead forms the cluster on its first start; a
  *   restarted lead rejoins through the other roles instead of founding a second cluster.
  * - Cluster settings come from `nodeOptions.cluster` (validated; a bad value fails the file with a
@@ -44,7 +46,9 @@ export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: Node
   const settings = resolveClusterSettings(overrides, 'nodeOptions.cluster');
   // The node's clock, not the global timers: the test's jest.useFakeTimers() must not stop the cluster.
   const clock: Clock = { now: () => ctx.clock.now(), schedule: (delayMs, fn) => ctx.clock.setTimeout(fn, delayMs), defer: (fn) => ctx.clock.setImmediate(fn) };
-  const rng = createRng(ctx.seed).fork(`node:${ctx.role}#${ctx.incarnation}`);
+  // Every random choice of the node (actors, cluster) comes from ctx.random's stream: one draw seeds
+  // the generator whose forks the actor system and the cluster get.
+  const rng = createRng(Math.floor(ctx.random() * 0x1_0000_0000));
   const system = ActorSystem.create(ctx.role, {
     transport: ctx.transport,
     clock,

@@ -1,2 +1,3 @@
 export type { NodeFactory, NodeContext, NodeHandle, NodeLogger, LogLevel, NodeClock, NodeTimer } from './NodeFactory';
+export { nodeRandom } from './nodeRandom';
 export { embeddedNodeFactory, type EmbeddedSystem } from './embeddedNode';

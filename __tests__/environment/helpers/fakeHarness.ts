@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { HarnessClient } from '../../../src/harness/HarnessClient';
 import type { NodeHost } from '../../../src/harness/NodeHost';
 import { FaultTable } from '../../../src/harness/FaultTable';
-import { RealmSlot } from '../../../src/harness/NodeRealm';
+import { RealmSlot, harnessRealm } from '../../../src/harness/NodeRealm';
 import { TraceBuffer, type RawTraceEvent } from '../../../src/harness/TraceBuffer';
 import type { FaultCommand } from '../../../src/harness/traceTypes';
 import { FakeClock } from '../../harness/helpers';
@@ -17,15 +17,20 @@ export class FakeHarness {
   readonly trace: TraceBuffer;
   readonly table = new FaultTable(ROLES.length);
   readonly barrier = jest.fn(async (_testId: string | null, _name: string, _roles: readonly string[] | null, _timeoutMs: number): Promise<void> => undefined);
+  readonly gather = jest.fn(
+    async (_testId: string | null, _name: string, _roles: readonly string[] | null, _timeoutMs: number, value: unknown): Promise<Record<string, unknown>> => ({ a: value }),
+  );
   readonly fault = jest.fn(async (_command: FaultCommand): Promise<void> => undefined);
   readonly host = {
     system: { name: 'the node' } as unknown,
     awaitMembersUp: jest.fn(async (_count: number, _timeoutMs: number): Promise<void> => undefined),
   };
   readonly client: HarnessClient;
+  readonly realm = new RealmSlot();
 
   constructor(role: string) {
     this.trace = new TraceBuffer(role, this.clock, (event) => this.events.push(event));
+    this.realm.set(harnessRealm(async () => Promise.reject(new Error('no node in this fake'))));
     this.client = {
       role,
       roles: ROLES,
@@ -36,7 +41,7 @@ export class FakeHarness {
       trace: this.trace,
       host: this.host as unknown as NodeHost,
       table: this.table,
-      realm: new RealmSlot(),
+      realm: this.realm,
       startNode: async () => undefined,
       plan: () => undefined,
       begin: async () => null,
@@ -47,6 +52,7 @@ export class FakeHarness {
       roleError: () => undefined,
       finish: async () => [],
       barrier: this.barrier,
+      gather: this.gather,
       fault: this.fault,
     };
   }
