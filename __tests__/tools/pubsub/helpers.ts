@@ -1,6 +1,7 @@
 import { type ActorSystem } from '../../../src/actors';
 import embeddedNodeFactory from '../../../src/node/embeddedNode';
 import type { NodeHandle } from '../../../src/node/NodeFactory';
+import { nodeRandom } from '../../../src/node/nodeRandom';
 import { DistributedPubSub, type PubSubSettings } from '../../../src/tools';
 import { InMemoryNetwork } from '../../../src/transport';
 import { systemClock } from '../../../src/util';
@@ -41,6 +42,7 @@ export async function startPubSubCluster(
         roles,
         seed: 7,
         incarnation: 0,
+        random: nodeRandom(7, role, 0),
         options: { cluster: options.cluster ?? FAST_CLUSTER },
         transport: network.transport(role),
         clock: { now: () => systemClock.now(), setTimeout: (fn, ms) => systemClock.schedule(ms, fn), setImmediate: (fn) => systemClock.schedule(0, fn) },

@@ -2,6 +2,7 @@ import { Actor, type ActorContext, type ActorSystem } from '../../../../src/acto
 import type { ClusterSettings } from '../../../../src/cluster';
 import embeddedNodeFactory from '../../../../src/node/embeddedNode';
 import type { NodeHandle } from '../../../../src/node/NodeFactory';
+import { nodeRandom } from '../../../../src/node/nodeRandom';
 import { InMemoryNetwork } from '../../../../src/transport';
 import { createRng } from '../../../../src/util';
 import { FakeClock } from '../../../cluster/helpers/FakeClock';
@@ -120,6 +121,7 @@ export class SingletonSim {
         roles: this.roles,
         seed: 42,
         incarnation,
+        random: nodeRandom(42, address, incarnation),
         options: { cluster: this.settings },
         transport: this.network.transport(address),
         clock: { now: () => clock.now(), setTimeout: (fn, ms) => clock.schedule(ms, fn), setImmediate: (fn) => clock.schedule(0, fn) },
