@@ -197,6 +197,35 @@ describe('ClusterSharding', () => {
     expect(startsIn(log).some((x) => x.endsWith('@c'))).toBe(true);
   });
 
+  it('extractShardId places entities on the shards it names; a shard out of range is a dead letter with its reason', async () => {
+    const { s } = await cluster();
+    const reasons: string[] = [];
+    s.system('b').eventStream.subscribe('DeadLetter', (letter) => {
+      if (letter.reason !== undefined) reasons.push(letter.reason);
+    });
+    const regionOf = (node: string): ActorRef =>
+      ClusterSharding.get(s.system(node)).start<Msg & { shard: number }>({
+        typeName: 'placed',
+        entityProps: (id) => Props.create(() => new Counter([], id)),
+        extractEntityId: (m) => m.id,
+        extractShardId: (m) => m.shard,
+        numShards: 3,
+        retryIntervalMs: 50,
+      });
+    const placed = { a: regionOf('a'), b: regionOf('b'), c: regionOf('c') };
+    for (const shard of [0, 1, 2]) await askIn(s, placed.a, { id: `x-${shard}`, op: 'get', shard });
+    // One shard per index: every region hosts exactly one (least-shards allocation), whatever the ids hash to.
+    for (const node of NODES) expect(ClusterSharding.get(s.system(node)).regionState('placed').hosted).toHaveLength(1);
+    const homes = ClusterSharding.get(s.system('a')).homes('placed');
+    expect(Object.keys(homes).map(Number).sort()).toEqual([0, 1, 2]);
+    placed.b.tell({ id: 'y', op: 'get', shard: 3 });
+    await s.runUntil(() => reasons.length > 0, 500, 'a dead letter');
+    expect(reasons).toEqual(["extractShardId of 'placed' gave 3, not a whole number from 0 to 2"]);
+    expect(() => ClusterSharding.get(s.system('a')).start({ typeName: 'bad', entityProps: Props.create(() => new Counter([], '')), extractEntityId: () => 'x', extractShardId: 3 as never })).toThrow(
+      "The sharding option 'extractShardId' of 'bad' must be a function (message) => shard number, or absent; it was given 3.",
+    );
+  });
+
   it('rejects invalid options with a sentence naming the option and what is allowed', async () => {
     const { s } = await cluster();
     const sharding = ClusterSharding.get(s.system('a'));
