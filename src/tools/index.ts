@@ -6,3 +6,5 @@
 export * from './singleton';
 // Cluster sharding
 export * from './sharding';
+// Sharded daemon process
+export * from './daemon';
