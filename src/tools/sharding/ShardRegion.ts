@@ -170,7 +170,9 @@ export class ShardRegion extends Actor {
 
   private register(ctx: ActorContext): void {
     if (this.table.stopped) return;
-    const hosted = [...this.table.hosting].filter(([, h]) => h.stopping === undefined).map(([shard, h]) => ({ shard, entities: [...h.entities].sort() }));
+    // A shard still stopping for a hand-off is still ours (its entities run until stopped): a new
+    // coordinator must not allocate it elsewhere meanwhile. A copy stopping quietly belongs to another region.
+    const hosted = [...this.table.hosting].filter(([, h]) => h.stopping === undefined || h.stopping.confirm).map(([shard, h]) => ({ shard, entities: [...h.entities].sort() }));
     this.send({ type: 'sharding.Register', region: this.table.self, ref: ctx.self, hosted });
   }
 
