@@ -88,9 +88,15 @@ export function startRegion(typeName: string, settings: Partial<ShardingSettings
   });
 }
 
-/** Asks `role`'s probe. */
-export function probe<R>(role: string, query: ProbeQuery): Promise<R> {
-  return ask<R>(multinode.system.refFor(role, '/user/probe'), query, { timeoutMs: 2000 });
+/** Asks `role`'s probe; up to 4 tries of 500 ms, since a test may drop messages on the way. */
+export async function probe<R>(role: string, query: ProbeQuery): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ask<R>(multinode.system.refFor(role, '/user/probe'), query, { timeoutMs: 500 });
+    } catch (error) {
+      if (attempt === 4) throw error;
+    }
+  }
 }
 
 /** What each of `roles` hosts of `typeName` now. */
