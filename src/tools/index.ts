@@ -8,3 +8,5 @@ export * from './pubsub';
 export * from './singleton';
 // Cluster sharding
 export * from './sharding';
+// Sharded daemon process
+export * from './daemon';

@@ -126,6 +126,20 @@ describe('CoordinatorState', () => {
     expect(state.snapshot().shards).toEqual({ 0: 'a#0', 1: 'b#0', 2: 'c#0' });
   });
 
+  it('re-sends BeginHandOff every retryIntervalMs to the regions that have not acknowledged it, until the hand-off moves on', () => {
+    const state = started();
+    const { version } = allocate(state, 0);
+    state.beginHandOff(0, 0);
+    expect(summary(state.tick(5))).toEqual([]);
+    state.receive({ type: 'sharding.BeginHandOffAck', region: id('b'), epoch: 7, shard: 0, version }, 5);
+    expect(summary(state.tick(10))).toEqual(['a BeginHandOff 0', 'c BeginHandOff 0']);
+    expect(summary(state.tick(15))).toEqual([]);
+    state.receive({ type: 'sharding.BeginHandOffAck', region: id('a'), epoch: 7, shard: 0, version }, 15);
+    expect(summary(state.tick(20))).toEqual(['c BeginHandOff 0']);
+    expect(summary(state.receive({ type: 'sharding.BeginHandOffAck', region: id('c'), epoch: 7, shard: 0, version }, 25))).toEqual(['a HandOff 0']);
+    expect(summary(state.tick(40))).toEqual([]);
+  });
+
   it('re-sends HandOff after handOffTimeoutMs while the owner lives, and drops the shard when its member is gone', () => {
     const state = started();
     allocate(state, 0);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { Props, type ActorRef, type ActorSystem, type DeadLetter } from '../../../src/actors';
+import { Actor, Props, type ActorRef, type ActorSystem, type DeadLetter } from '../../../src/actors';
 import type { ToCoordinator, ToRegion } from '../../../src/tools/sharding/protocol';
 import { RegionTable } from '../../../src/tools/sharding/RegionTable';
 import { regionProps } from '../../../src/tools/sharding/ShardRegion';
@@ -35,6 +35,7 @@ beforeEach(async () => {
       factory: {
         entityProps: (id) => {
           if (id === 'bad') throw new Error('no props for bad');
+          if (id === 'slow') return Props.create(() => new SlowToStop());
           entityStarts.push(id);
           return Props.fromReceive<{ id: string; n?: string }>((m) => void received.push(`${id}:${m.n ?? m.id}`));
         },
@@ -49,6 +50,14 @@ beforeEach(async () => {
 });
 
 afterEach(() => sim.shutdown());
+
+/** An entity that takes 500 ms of the node's clock to stop. */
+class SlowToStop extends Actor {
+  receive(): void {}
+  override postStop(): Promise<void> {
+    return new Promise((resolve) => system.scheduler.runOnce(500, resolve));
+  }
+}
 
 async function deliver(...messages: ToRegion[]): Promise<void> {
   for (const message of messages) region.tell(message);
@@ -123,6 +132,23 @@ describe('ShardRegion, each coordinator message twice and late', () => {
     expect(table.snapshot().buffered).toEqual({ 0: 1 });
     await deliver(host(5, 2));
     expect(table.snapshot().hosted).toEqual([]);
+  });
+
+  it('a shard still stopping for a hand-off when a new coordinator says Hello is registered as hosted; a copy stopping quietly is not', async () => {
+    await deliver(host(5, 2, ['slow']));
+    await deliver({ type: 'sharding.HandOff', epoch: 5, shard: 0, version: 2 });
+    expect(table.snapshot().hosted).toEqual([0]);
+    sent.length = 0;
+    // The old coordinator died before ShardStopped; its successor asks every region what it hosts.
+    await deliver({ type: 'sharding.Hello', epoch: 6 });
+    expect(sent).toEqual([expect.objectContaining({ type: 'sharding.Register', hosted: [{ shard: 0, entities: [] }] })]);
+    await sim.run(600);
+    expect(table.snapshot().hosted).toEqual([]);
+    // A copy told to stop because another region owns the shard is not reported.
+    await deliver(host(6, 1, ['slow']), { type: 'sharding.ShardHome', epoch: 6, shard: 0, version: 2, home: { address: 'b', incarnation: 0 }, ref: region });
+    sent.length = 0;
+    await deliver({ type: 'sharding.Hello', epoch: 7 });
+    expect(sent).toEqual([expect.objectContaining({ type: 'sharding.Register', hosted: [] })]);
   });
 
   it('holds messages while the home is unknown, delivers them in order once known, and dead-letters past bufferSize with a clear reason', async () => {

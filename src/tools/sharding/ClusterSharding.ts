@@ -17,6 +17,12 @@ export interface ShardingStartOptions<M = unknown> extends Partial<ShardingSetti
   readonly entityProps: Props | ((entityId: string) => Props);
   /** The entity id a message is for. Must be pure and the same on every node. */
   readonly extractEntityId: (message: M) => string;
+  /**
+   * The shard of a message (a whole number below `numShards`), when the type places its entities
+   * itself; by default the stable hash of the entity id. Must be pure and the same on every node,
+   * and give the same shard for every message of one entity.
+   */
+  readonly extractShardId?: (message: M) => number;
 }
 
 /** `shardOf`, `homes` and friends were asked about a type that `start` was not called for on this node. */
@@ -64,7 +70,7 @@ export class ClusterSharding {
    * `numShards`). Throws `InvalidShardingSettingError` for a bad option.
    */
   start<M>(options: ShardingStartOptions<M>): ActorRef<M> {
-    const { typeName, entityProps, extractEntityId, ...overrides } = options ?? ({} as ShardingStartOptions<M>);
+    const { typeName, entityProps, extractEntityId, extractShardId, ...overrides } = options ?? ({} as ShardingStartOptions<M>);
     if (typeof typeName !== 'string' || !TYPE_NAME.test(typeName)) {
       throw new InvalidShardingSettingError('typeName', `The sharding option 'typeName' must be 1 to 100 letters, digits, '_', '-' or '.'; it was given ${describeValue(typeName)}.`);
     }
@@ -74,6 +80,9 @@ export class ClusterSharding {
     }
     if (typeof extractEntityId !== 'function') {
       throw new InvalidShardingSettingError('extractEntityId', `The sharding option 'extractEntityId' of '${typeName}' must be a function (message) => entity id; it was given ${describeValue(extractEntityId)}.`);
+    }
+    if (extractShardId !== undefined && typeof extractShardId !== 'function') {
+      throw new InvalidShardingSettingError('extractShardId', `The sharding option 'extractShardId' of '${typeName}' must be a function (message) => shard number, or absent; it was given ${describeValue(extractShardId)}.`);
     }
     const settings = resolveShardingSettings(overrides as Record<string, unknown>, `options of sharded type '${typeName}'`);
     const existing = this.types.get(typeName);
@@ -92,7 +101,7 @@ export class ClusterSharding {
       props: coordinatorProps({ typeName, settings, nextLocalSeq: () => ++this.coordinatorStarts, publish: (state) => (coordinatorState = state) }),
     });
     const region = this.system.systemSpawn(
-      regionProps({ typeName, settings, factory: { entityProps: props, extractEntityId: extractEntityId as (m: unknown) => string }, coordinator, table }),
+      regionProps({ typeName, settings, factory: { entityProps: props, extractEntityId: extractEntityId as (m: unknown) => string, extractShardId: extractShardId as ((m: unknown) => number) | undefined }, coordinator, table }),
       regionPath(typeName).slice('/system/'.length),
     );
     this.types.set(typeName, { settings, region, table, coordinator: () => coordinatorState });
@@ -104,7 +113,7 @@ export class ClusterSharding {
     return this.type(typeName).region as ActorRef<M>;
   }
 
-  /** The shard of `entityId` in `typeName`: a stable hash (FNV-1a) modulo its `numShards`. */
+  /** The shard of `entityId` in `typeName`: a stable hash (FNV-1a) modulo its `numShards` (a type with its own `extractShardId` places entities by that instead). */
   shardOf(typeName: string, entityId: string): number {
     return shardOfId(entityId, this.type(typeName).settings.numShards);
   }

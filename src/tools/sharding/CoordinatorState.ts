@@ -38,6 +38,8 @@ interface HandOffProgress {
   /** Regions whose `BeginHandOffAck` is still missing. */
   readonly awaiting: Set<string>;
   deadline: number;
+  /** When `BeginHandOff` was last sent to the regions in `awaiting`. */
+  sentAt: number;
   /** Started by a periodic rebalance (counts against `maxSimultaneousRebalance`). */
   readonly rebalance: boolean;
 }
@@ -156,7 +158,14 @@ export class CoordinatorState {
       out.push(...this.allocatePending(now));
     }
     for (const [shard, progress] of this.handOffs) {
-      if (now < progress.deadline) continue;
+      if (now < progress.deadline) {
+        // A lost BeginHandOff would leave a region routing to the old home: ask the silent ones again.
+        if (progress.phase === 'begin' && now - progress.sentAt >= this.settings.retryIntervalMs) {
+          progress.sentAt = now;
+          out.push(...this.beginHandOffTo(shard, progress));
+        }
+        continue;
+      }
       // A region that never acknowledged is given up on; an owner that never confirmed is asked again
       // (it is treated as lost only once its member is downed or removed: see memberGone).
       out.push(...this.sendHandOff(shard, progress, now));
@@ -190,11 +199,11 @@ export class CoordinatorState {
       phase: 'begin',
       awaiting: new Set(this.regions.keys()),
       deadline: now + this.settings.handOffTimeoutMs,
+      sentAt: now,
       rebalance,
     };
     this.handOffs.set(shard, progress);
-    const message: ToRegion = { type: 'sharding.BeginHandOff', epoch: this.epoch, shard, version: allocation.version };
-    return [...this.regions.values()].map((r) => ({ to: r.ref, message }));
+    return this.beginHandOffTo(shard, progress);
   }
 
   /** The current state, as plain data. */
@@ -298,6 +307,15 @@ export class CoordinatorState {
       }
     }
     return out;
+  }
+
+  /** `BeginHandOff` to every region that has not acknowledged it yet. */
+  private beginHandOffTo(shard: number, progress: HandOffProgress): Outgoing[] {
+    const message: ToRegion = { type: 'sharding.BeginHandOff', epoch: this.epoch, shard, version: progress.version };
+    return [...progress.awaiting].flatMap((key) => {
+      const region = this.regions.get(key);
+      return region === undefined ? [] : [{ to: region.ref, message }];
+    });
   }
 
   private sendHandOff(shard: number, progress: HandOffProgress, now: number): Outgoing[] {

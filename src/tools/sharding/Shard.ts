@@ -4,6 +4,8 @@ import { Actor, Props, Terminated, type ActorContext, type ActorRef } from '../.
 export interface EntityFactory {
   readonly entityProps: (entityId: string) => Props;
   readonly extractEntityId: (message: unknown) => string;
+  /** The shard of a message, when the type chose its own (`extractShardId`); else the hash of the entity id. */
+  readonly extractShardId?: (message: unknown) => number;
 }
 
 /** Sent by an entity to its parent shard (see `passivate`): stop me once my mailbox is done. */

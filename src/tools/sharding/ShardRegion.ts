@@ -110,7 +110,8 @@ export class ShardRegion extends Actor {
     if (typeof entityId !== 'string' || entityId.length === 0) {
       return this.deadLetter(message, sender, ctx, `extractEntityId of '${this.config.typeName}' gave ${describeValue(entityId)}, not a non-empty string`);
     }
-    const shard = shardOfId(entityId, this.config.settings.numShards);
+    const shard = this.shardOf(message, entityId);
+    if (typeof shard === 'string') return this.deadLetter(message, sender, ctx, shard);
     const home = this.table.home(shard);
     const running = this.table.hosting.get(shard);
     if (home?.kind === 'remote') return home.ref.tell(message, sender);
@@ -122,6 +123,23 @@ export class ShardRegion extends Actor {
       return this.deadLetter(message, sender, ctx, `the '${this.config.typeName}' shard region's buffer is full (bufferSize ${this.config.settings.bufferSize} messages held while shard homes are unknown or moving)`);
     }
     if (firstWaiting) this.requestHome(shard, ctx);
+  }
+
+  /** The shard of a message: `extractShardId` if the type has one, else the entity id's hash; a string says why there is none. */
+  private shardOf(message: unknown, entityId: string): number | string {
+    const { extractShardId } = this.config.factory;
+    const numShards = this.config.settings.numShards;
+    if (extractShardId === undefined) return shardOfId(entityId, numShards);
+    let shard: unknown;
+    try {
+      shard = extractShardId(message);
+    } catch (error) {
+      return `extractShardId of '${this.config.typeName}' threw: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (typeof shard !== 'number' || !Number.isInteger(shard) || shard < 0 || shard >= numShards) {
+      return `extractShardId of '${this.config.typeName}' gave ${describeValue(shard)}, not a whole number from 0 to ${numShards - 1}`;
+    }
+    return shard;
   }
 
   private flush(shard: number, ctx: ActorContext): void {
@@ -152,7 +170,9 @@ export class ShardRegion extends Actor {
 
   private register(ctx: ActorContext): void {
     if (this.table.stopped) return;
-    const hosted = [...this.table.hosting].filter(([, h]) => h.stopping === undefined).map(([shard, h]) => ({ shard, entities: [...h.entities].sort() }));
+    // A shard still stopping for a hand-off is still ours (its entities run until stopped): a new
+    // coordinator must not allocate it elsewhere meanwhile. A copy stopping quietly belongs to another region.
+    const hosted = [...this.table.hosting].filter(([, h]) => h.stopping === undefined || h.stopping.confirm).map(([shard, h]) => ({ shard, entities: [...h.entities].sort() }));
     this.send({ type: 'sharding.Register', region: this.table.self, ref: ctx.self, hosted });
   }
 

@@ -25,7 +25,8 @@ export interface ShardingSettings {
   readonly bufferSize: number;
   /**
    * How often a region re-sends an unanswered registration or shard-home request, and how often the
-   * coordinator re-sends unconfirmed `HostShard`s and checks hand-off deadlines. Default 200.
+   * coordinator re-sends unconfirmed `HostShard`s and unacknowledged `BeginHandOff`s and checks
+   * hand-off deadlines. Default 200.
    */
   readonly retryIntervalMs: number;
   /**
