@@ -1,4 +1,4 @@
-import { describeValue } from '../util';
+import { MAX_SETTING_MS, resolveSettings, type SettingsTable } from '../util';
 import { InvalidClusterSettingError } from './errors';
 
 /** How the split-brain resolver decides; `'off'` leaves downing to `cluster.down()` calls. */
@@ -56,20 +56,20 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = Object.freeze({
   leaveTimeoutMs: 10_000,
 });
 
-const MAX_MS = 10 * 60 * 1000;
-const DURATION_KEYS = [
-  'gossipIntervalMs',
-  'heartbeatIntervalMs',
-  'unreachableAfterMs',
-  'stableAfterMs',
-  'joinRetryIntervalMs',
-  'joinTimeoutMs',
-  'seedNodeTimeoutMs',
-  'leaveTimeoutMs',
-] as const;
-const MAX_MONITORED_BY = 1000;
-const STRATEGIES: readonly SplitBrainStrategy[] = ['keep-majority', 'off'];
-const KNOWN_KEYS: readonly string[] = Object.keys(DEFAULT_CLUSTER_SETTINGS);
+const DURATION = 'a whole number of milliseconds';
+const TABLE: SettingsTable<ClusterSettings> = {
+  kind: 'cluster',
+  defaults: DEFAULT_CLUSTER_SETTINGS,
+  rules: [
+    ...(['gossipIntervalMs', 'heartbeatIntervalMs', 'unreachableAfterMs', 'stableAfterMs', 'joinRetryIntervalMs', 'joinTimeoutMs', 'seedNodeTimeoutMs', 'leaveTimeoutMs'] as const).map(
+      (key) => ({ key, min: 1, max: MAX_SETTING_MS, what: DURATION }),
+    ),
+    { key: 'monitoredByNrOfMembers', min: 1, max: 1000, what: 'a whole number' },
+    { key: 'splitBrainResolver', oneOf: ['keep-majority', 'off'] satisfies SplitBrainStrategy[] },
+  ],
+  example: '{ "stableAfterMs": 1000 }',
+  error: (setting, message) => new InvalidClusterSettingError(setting, message),
+};
 
 /**
  * Validates `overrides` (typically user input such as `nodeOptions.cluster`) and merges it over the
@@ -77,61 +77,9 @@ const KNOWN_KEYS: readonly string[] = Object.keys(DEFAULT_CLUSTER_SETTINGS);
  * `source` names where the overrides came from, for the error message.
  */
 export function resolveClusterSettings(overrides: unknown = {}, source = 'cluster settings'): ClusterSettings {
-  if (overrides === undefined || overrides === null) overrides = {};
-  if (typeof overrides !== 'object' || Array.isArray(overrides)) {
-    throw new InvalidClusterSettingError(
-      '(all)',
-      `The ${source} must be an object such as { "stableAfterMs": 1000 }; it was given ${describeValue(overrides)}.`,
-    );
-  }
-  const given = overrides as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!KNOWN_KEYS.includes(key)) {
-      throw new InvalidClusterSettingError(
-        key,
-        `Unknown cluster setting '${key}' in the ${source} (value ${describeValue(given[key])}). ` +
-          `Known settings are: ${KNOWN_KEYS.join(', ')}.`,
-      );
-    }
-  }
-  const result: Record<string, unknown> = { ...DEFAULT_CLUSTER_SETTINGS };
-  for (const key of DURATION_KEYS) {
-    const value = given[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_MS) {
-      throw new InvalidClusterSettingError(
-        key,
-        `Cluster setting '${key}' in the ${source} must be a whole number of milliseconds from 1 to ${MAX_MS}; ` +
-          `it was given ${describeValue(value)}.`,
-      );
-    }
-    result[key] = value;
-  }
-  const monitoredBy = given.monitoredByNrOfMembers;
-  if (monitoredBy !== undefined) {
-    if (typeof monitoredBy !== 'number' || !Number.isInteger(monitoredBy) || monitoredBy < 1 || monitoredBy > MAX_MONITORED_BY) {
-      throw new InvalidClusterSettingError(
-        'monitoredByNrOfMembers',
-        `Cluster setting 'monitoredByNrOfMembers' in the ${source} must be a whole number from 1 to ${MAX_MONITORED_BY}; ` +
-          `it was given ${describeValue(monitoredBy)}.`,
-      );
-    }
-    result.monitoredByNrOfMembers = monitoredBy;
-  }
-  const strategy = given.splitBrainResolver;
-  if (strategy !== undefined) {
-    if (!STRATEGIES.includes(strategy as SplitBrainStrategy)) {
-      throw new InvalidClusterSettingError(
-        'splitBrainResolver',
-        `Cluster setting 'splitBrainResolver' in the ${source} must be one of ${STRATEGIES.map((s) => `'${s}'`).join(', ')}; ` +
-          `it was given ${describeValue(strategy)}.`,
-      );
-    }
-    result.splitBrainResolver = strategy;
-  }
-  const settings = result as unknown as ClusterSettings;
+  const settings = resolveSettings(TABLE, overrides, source);
   checkRelations(settings, source);
-  return Object.freeze(settings);
+  return settings;
 }
 
 /** Cross-setting constraints: a detector that fires before two heartbeats were due would flap. */

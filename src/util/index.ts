@@ -4,3 +4,4 @@ export { MultinodeError, serializeError, deserializeError, describeValue, asErro
 export { withDeadline } from './deadline';
 export { assertNever } from './assertNever';
 export { deferred, type Deferred } from './deferred';
+export { resolveSettings, MAX_SETTING_MS, type SettingRule, type SettingsTable } from './settingsTable';

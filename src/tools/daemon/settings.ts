@@ -1,4 +1,4 @@
-import { MultinodeError, describeValue } from '../../util';
+import { MAX_SETTING_MS, MultinodeError, describeValue, resolveSettings, type SettingsTable } from '../../util';
 import { resolveShardingSettings, type ShardingSettings } from '../sharding';
 
 /** A sharded daemon process option or setting is missing, unknown or out of range. `setting` names it. */
@@ -32,7 +32,14 @@ export interface DaemonSettings {
 /** The defaults of `DaemonSettings`. */
 export const DEFAULT_DAEMON_SETTINGS: DaemonSettings = Object.freeze({ keepAliveIntervalMs: 1000 });
 
-const MAX_MS = 10 * 60 * 1000;
+const TABLE: SettingsTable<DaemonSettings> = {
+  kind: 'daemon',
+  defaults: DEFAULT_DAEMON_SETTINGS,
+  rules: [{ key: 'keepAliveIntervalMs', min: 1, max: MAX_SETTING_MS, what: 'a whole number of milliseconds' }],
+  example: '{ "keepAliveIntervalMs": 1000 }',
+  error: (setting, message) => new InvalidDaemonSettingError(setting, message),
+};
+
 /** Sharding settings a daemon fixes itself, with the reason. */
 const FIXED: Readonly<Record<string, string>> = {
   numShards: 'a daemon has one shard per index (numberOfInstances)',
@@ -48,13 +55,7 @@ const FIXED: Readonly<Record<string, string>> = {
 export function resolveDaemonSettings(name: string, numberOfInstances: number, overrides: Readonly<Record<string, unknown>>): { daemon: DaemonSettings; sharding: ShardingSettings } {
   const { keepAliveIntervalMs, ...rest } = overrides;
   const source = `options of sharded daemon process '${name}'`;
-  let interval = DEFAULT_DAEMON_SETTINGS.keepAliveIntervalMs;
-  if (keepAliveIntervalMs !== undefined) {
-    if (typeof keepAliveIntervalMs !== 'number' || !Number.isInteger(keepAliveIntervalMs) || keepAliveIntervalMs < 1 || keepAliveIntervalMs > MAX_MS) {
-      throw new InvalidDaemonSettingError('keepAliveIntervalMs', `Daemon setting 'keepAliveIntervalMs' in the ${source} must be a whole number of milliseconds from 1 to ${MAX_MS}; it was given ${describeValue(keepAliveIntervalMs)}.`);
-    }
-    interval = keepAliveIntervalMs;
-  }
+  const daemon = resolveSettings(TABLE, { keepAliveIntervalMs }, source);
   for (const [key, why] of Object.entries(FIXED)) {
     if (rest[key] !== undefined) throw new InvalidDaemonSettingError(key, `The ${source} cannot set '${key}' (given ${describeValue(rest[key])}): ${why}.`);
   }
@@ -65,5 +66,5 @@ export function resolveDaemonSettings(name: string, numberOfInstances: number, o
     const setting = (error as { setting?: unknown }).setting;
     throw new InvalidDaemonSettingError(typeof setting === 'string' ? setting : '(unknown)', (error as Error).message.replace('Known settings are:', 'Known settings are: keepAliveIntervalMs,'));
   }
-  return { daemon: Object.freeze({ keepAliveIntervalMs: interval }), sharding };
+  return { daemon, sharding };
 }

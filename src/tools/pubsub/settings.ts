@@ -1,4 +1,4 @@
-import { MultinodeError, describeValue } from '../../util';
+import { MAX_SETTING_MS, MultinodeError, resolveSettings, type SettingsTable } from '../../util';
 
 /** A distributed pub/sub setting is unknown or out of range. Thrown by `DistributedPubSub.get`. */
 export class InvalidPubSubSettingError extends MultinodeError {
@@ -33,35 +33,23 @@ export const DEFAULT_PUBSUB_SETTINGS: PubSubSettings = Object.freeze({
   ackTimeoutMs: 5000,
 });
 
-const MAX_MS = 10 * 60 * 1000;
-const KNOWN_KEYS = Object.keys(DEFAULT_PUBSUB_SETTINGS) as (keyof PubSubSettings)[];
+const TABLE: SettingsTable<PubSubSettings> = {
+  kind: 'pub/sub',
+  defaults: DEFAULT_PUBSUB_SETTINGS,
+  rules: (['gossipIntervalMs', 'ackTimeoutMs'] as const).map((key) => ({ key, min: 1, max: MAX_SETTING_MS, what: 'a whole number of milliseconds' })),
+  example: '{ "gossipIntervalMs": 250 }',
+  error: (setting, message) => new InvalidPubSubSettingError(setting, message),
+};
 
 /**
  * Validates `overrides` and merges it over the defaults. Throws `InvalidPubSubSettingError` naming
  * the setting, the value given and what is allowed.
  */
 export function resolvePubSubSettings(overrides: unknown = {}): PubSubSettings {
-  if (overrides === undefined || overrides === null) overrides = {};
-  if (typeof overrides !== 'object' || Array.isArray(overrides)) {
-    throw new InvalidPubSubSettingError('(all)', `The pub/sub settings must be an object such as { "gossipIntervalMs": 250 }; it was given ${describeValue(overrides)}.`);
-  }
-  const given = overrides as Record<string, unknown>;
-  const result: Record<string, number> = { ...DEFAULT_PUBSUB_SETTINGS };
-  for (const key of Object.keys(given)) {
-    if (!(KNOWN_KEYS as string[]).includes(key)) {
-      throw new InvalidPubSubSettingError(key, `Unknown pub/sub setting '${key}' (value ${describeValue(given[key])}). Known settings are: ${KNOWN_KEYS.join(', ')}.`);
-    }
-    const value = given[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_MS) {
-      throw new InvalidPubSubSettingError(key, `Pub/sub setting '${key}' must be a whole number of milliseconds from 1 to ${MAX_MS}; it was given ${describeValue(value)}.`);
-    }
-    result[key] = value;
-  }
-  return Object.freeze(result as unknown as PubSubSettings);
+  return resolveSettings(TABLE, overrides);
 }
 
 /** Whether two settings tables are the same, for telling a later `get` with other settings apart. */
 export function sameSettings(a: PubSubSettings, b: PubSubSettings): boolean {
-  return KNOWN_KEYS.every((key) => a[key] === b[key]);
+  return (Object.keys(DEFAULT_PUBSUB_SETTINGS) as (keyof PubSubSettings)[]).every((key) => a[key] === b[key]);
 }

@@ -1,4 +1,4 @@
-import { MultinodeError, describeValue } from '../../util';
+import { MAX_SETTING_MS, MultinodeError, resolveSettings, type SettingsTable } from '../../util';
 
 /** A sharding setting or start option is unknown or out of range. `setting` names it. */
 export class InvalidShardingSettingError extends MultinodeError {
@@ -71,46 +71,30 @@ export const DEFAULT_SHARDING_SETTINGS: ShardingSettings = Object.freeze({
   rememberEntities: false,
 });
 
-const MAX_MS = 10 * 60 * 1000;
-/** Whole numbers: [name, min, max]. Durations where 0 means off have min 0. */
-const RANGES: ReadonlyArray<readonly [keyof ShardingSettings, number, number, string]> = [
-  ['numShards', 1, 100_000, 'a whole number'],
-  ['bufferSize', 1, 10_000_000, 'a whole number'],
-  ['retryIntervalMs', 1, MAX_MS, 'a whole number of milliseconds'],
-  ['handOffTimeoutMs', 1, MAX_MS, 'a whole number of milliseconds'],
-  ['coordinatorRecoveryTimeoutMs', 0, MAX_MS, 'a whole number of milliseconds'],
-  ['rebalanceIntervalMs', 0, MAX_MS, 'a whole number of milliseconds (0 turns rebalancing off)'],
-  ['rebalanceThreshold', 1, 100_000, 'a whole number'],
-  ['maxSimultaneousRebalance', 1, 100_000, 'a whole number'],
-  ['passivateIdleAfterMs', 0, MAX_MS, 'a whole number of milliseconds (0 turns passivation off)'],
-];
-const KNOWN_KEYS: readonly string[] = Object.keys(DEFAULT_SHARDING_SETTINGS);
+const DURATION = 'a whole number of milliseconds';
+const TABLE: SettingsTable<ShardingSettings> = {
+  kind: 'sharding',
+  defaults: DEFAULT_SHARDING_SETTINGS,
+  rules: [
+    { key: 'numShards', min: 1, max: 100_000, what: 'a whole number' },
+    { key: 'bufferSize', min: 1, max: 10_000_000, what: 'a whole number' },
+    { key: 'retryIntervalMs', min: 1, max: MAX_SETTING_MS, what: DURATION },
+    { key: 'handOffTimeoutMs', min: 1, max: MAX_SETTING_MS, what: DURATION },
+    { key: 'coordinatorRecoveryTimeoutMs', min: 0, max: MAX_SETTING_MS, what: DURATION },
+    { key: 'rebalanceIntervalMs', min: 0, max: MAX_SETTING_MS, what: `${DURATION} (0 turns rebalancing off)` },
+    { key: 'rebalanceThreshold', min: 1, max: 100_000, what: 'a whole number' },
+    { key: 'maxSimultaneousRebalance', min: 1, max: 100_000, what: 'a whole number' },
+    { key: 'passivateIdleAfterMs', min: 0, max: MAX_SETTING_MS, what: `${DURATION} (0 turns passivation off)` },
+    { key: 'rememberEntities', boolean: true },
+  ],
+  example: '{ "numShards": 16 }',
+  error: (setting, message) => new InvalidShardingSettingError(setting, message),
+};
 
 /**
  * Validates `overrides` and merges it over the defaults. Throws `InvalidShardingSettingError` naming
  * the setting, the value given and what is allowed. `source` names where the values came from.
  */
 export function resolveShardingSettings(overrides: Readonly<Record<string, unknown>>, source = 'ClusterSharding.start options'): ShardingSettings {
-  for (const key of Object.keys(overrides)) {
-    if (!KNOWN_KEYS.includes(key) && overrides[key] !== undefined) {
-      throw new InvalidShardingSettingError(key, `Unknown sharding setting '${key}' in the ${source} (value ${describeValue(overrides[key])}). Known settings are: ${KNOWN_KEYS.join(', ')}.`);
-    }
-  }
-  const result: Record<string, unknown> = { ...DEFAULT_SHARDING_SETTINGS };
-  for (const [key, min, max, what] of RANGES) {
-    const value = overrides[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new InvalidShardingSettingError(key, `Sharding setting '${key}' in the ${source} must be ${what} from ${min} to ${max}; it was given ${describeValue(value)}.`);
-    }
-    result[key] = value;
-  }
-  const remember = overrides.rememberEntities;
-  if (remember !== undefined) {
-    if (typeof remember !== 'boolean') {
-      throw new InvalidShardingSettingError('rememberEntities', `Sharding setting 'rememberEntities' in the ${source} must be true or false; it was given ${describeValue(remember)}.`);
-    }
-    result.rememberEntities = remember;
-  }
-  return Object.freeze(result as unknown as ShardingSettings);
+  return resolveSettings(TABLE, overrides, source);
 }

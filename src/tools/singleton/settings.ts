@@ -1,4 +1,4 @@
-import { describeValue } from '../../util';
+import { MAX_SETTING_MS, resolveSettings, type SettingsTable } from '../../util';
 import { InvalidSingletonSettingError } from './errors';
 
 /**
@@ -39,50 +39,26 @@ export const DEFAULT_SINGLETON_SETTINGS: ClusterSingletonSettings = Object.freez
   removalMarginMs: 1000,
 });
 
-const MAX_MS = 10 * 60 * 1000;
-const MAX_BUFFER = 100_000;
-/** Setting -> [minimum, maximum, unit phrase]. */
-const RANGES: Readonly<Record<keyof ClusterSingletonSettings, readonly [number, number, string]>> = {
-  bufferSize: [0, MAX_BUFFER, 'a whole number of messages'],
-  handOverRetryIntervalMs: [1, MAX_MS, 'a whole number of milliseconds'],
-  identifyIntervalMs: [1, MAX_MS, 'a whole number of milliseconds'],
-  leaveGraceMs: [0, MAX_MS, 'a whole number of milliseconds'],
-  leaveHandOverTimeoutMs: [1, MAX_MS, 'a whole number of milliseconds'],
-  removalMarginMs: [0, MAX_MS, 'a whole number of milliseconds'],
+const DURATION = 'a whole number of milliseconds';
+const TABLE: SettingsTable<ClusterSingletonSettings> = {
+  kind: 'singleton',
+  defaults: DEFAULT_SINGLETON_SETTINGS,
+  rules: [
+    { key: 'bufferSize', min: 0, max: 100_000, what: 'a whole number of messages' },
+    { key: 'handOverRetryIntervalMs', min: 1, max: MAX_SETTING_MS, what: DURATION },
+    { key: 'identifyIntervalMs', min: 1, max: MAX_SETTING_MS, what: DURATION },
+    { key: 'leaveGraceMs', min: 0, max: MAX_SETTING_MS, what: DURATION },
+    { key: 'leaveHandOverTimeoutMs', min: 1, max: MAX_SETTING_MS, what: DURATION },
+    { key: 'removalMarginMs', min: 0, max: MAX_SETTING_MS, what: DURATION },
+  ],
+  example: '{ "bufferSize": 100 }',
+  error: (setting, message) => new InvalidSingletonSettingError(setting, message),
 };
-const KNOWN_KEYS = Object.keys(DEFAULT_SINGLETON_SETTINGS) as (keyof ClusterSingletonSettings)[];
 
 /**
  * Validates `overrides` and merges it over the defaults. Throws `InvalidSingletonSettingError`
  * naming the setting, the value given and what is allowed.
  */
 export function resolveSingletonSettings(overrides: unknown = {}, source = 'singleton settings'): ClusterSingletonSettings {
-  if (overrides === undefined || overrides === null) overrides = {};
-  if (typeof overrides !== 'object' || Array.isArray(overrides)) {
-    throw new InvalidSingletonSettingError(
-      '(all)',
-      `The ${source} must be an object such as { "bufferSize": 100 }; it was given ${describeValue(overrides)}.`,
-    );
-  }
-  const given = overrides as Record<string, unknown>;
-  const result: Record<string, number> = { ...DEFAULT_SINGLETON_SETTINGS };
-  for (const key of Object.keys(given)) {
-    if (!(KNOWN_KEYS as string[]).includes(key)) {
-      throw new InvalidSingletonSettingError(
-        key,
-        `Unknown singleton setting '${key}' in the ${source} (value ${describeValue(given[key])}). Known settings are: ${KNOWN_KEYS.join(', ')}.`,
-      );
-    }
-    const value = given[key];
-    if (value === undefined) continue;
-    const [min, max, unit] = RANGES[key as keyof ClusterSingletonSettings];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new InvalidSingletonSettingError(
-        key,
-        `Singleton setting '${key}' in the ${source} must be ${unit} from ${min} to ${max}; it was given ${describeValue(value)}.`,
-      );
-    }
-    result[key] = value;
-  }
-  return Object.freeze(result as unknown as ClusterSingletonSettings);
+  return resolveSettings(TABLE, overrides, source);
 }
