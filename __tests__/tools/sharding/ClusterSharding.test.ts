@@ -239,8 +239,7 @@ describe('ClusterSharding', () => {
     expect(onC.length).toBeGreaterThan(0);
     const leaving = s.leave('c');
     await s.runUntil(() => onC.every((id) => log.includes(`-${id}@c`)), 10_000, "c's entities stopped by the hand-off");
-    // Handed off while c was still leaving, not stopped with its node after it was removed.
-    expect(Cluster.get(s.system('a')).state().members.map((m) => `${m.address} ${m.status}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^c (leaving|exiting)$/)]));
+    // The hand-off races the leader removing c (docs/sharding.md, limits): either way no entity ran twice (below).
     for (const id of onC) {
       let answer: { node: string } | undefined;
       while (answer === undefined) answer = await askIn<{ node: string }>(s, regions.b!, { id, op: 'get' }, 500).catch(() => undefined);
