@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Actor, ask, type ActorContext, type ActorRef, Props } from '../../../src/actors';
-import { Cluster } from '../../../src/cluster';
 import { ClusterSharding, InvalidShardingSettingError, passivate, type ShardingStartOptions } from '../../../src/tools';
 import { SingletonSim } from '../singleton/helpers/SingletonSim';
 
