@@ -145,8 +145,11 @@ describe('CoordinatorState', () => {
     allocate(state, 0);
     state.beginHandOff(0, 0);
     expect(summary(state.tick(100))).toEqual(['a HandOff 0']); // acks missing: given up on
+    expect(state.takeWarnings()).toEqual(['Regions a#0, b#0, c#0 did not acknowledge BeginHandOff of shard 0 within handOffTimeoutMs 100 ms; handing it off without them.']);
     expect(summary(state.tick(150))).toEqual([]);
+    expect(state.takeWarnings()).toEqual([]);
     expect(summary(state.tick(200))).toEqual(['a HandOff 0']); // no ShardStopped: asked again
+    expect(state.takeWarnings()).toEqual(['Region a#0 did not confirm the hand-off of shard 0 (ShardStopped) within handOffTimeoutMs 100 ms; sending HandOff again.']);
     state.receive(get('c', 0), 200);
     expect(summary(state.memberGone(id('a'), 210))).toEqual(['b HostShard 0', 'c ShardHome 0']);
     expect(state.memberGone(id('a'), 210)).toEqual([]);

@@ -73,6 +73,8 @@ export class CoordinatorState {
   private readonly latestIncarnation = new Map<string, number>();
   /** Members downed or removed: their regions are gone for good. */
   private readonly dead = new Set<string>();
+  /** Hand-offs that missed their deadline since the last `takeWarnings()`, as sentences for the log. */
+  private warnings: string[] = [];
   /** Region keys a recovering coordinator waits for. */
   private readonly awaiting: Set<string>;
   private readonly recoveryDeadline: number;
@@ -168,6 +170,9 @@ export class CoordinatorState {
       }
       // A region that never acknowledged is given up on; an owner that never confirmed is asked again
       // (it is treated as lost only once its member is downed or removed: see memberGone).
+      const timeout = `handOffTimeoutMs ${this.settings.handOffTimeoutMs} ms`;
+      if (progress.phase === 'handoff') this.warnings.push(`Region ${progress.owner} did not confirm the hand-off of shard ${shard} (ShardStopped) within ${timeout}; sending HandOff again.`);
+      else if (progress.awaiting.size > 0) this.warnings.push(`Regions ${[...progress.awaiting].join(', ')} did not acknowledge BeginHandOff of shard ${shard} within ${timeout}; handing it off without them.`);
       out.push(...this.sendHandOff(shard, progress, now));
     }
     for (const [shard, allocation] of this.shards) {
@@ -204,6 +209,13 @@ export class CoordinatorState {
     };
     this.handOffs.set(shard, progress);
     return this.beginHandOffTo(shard, progress);
+  }
+
+  /** The warnings collected since the last call (hand-offs past their deadline), oldest first. */
+  takeWarnings(): string[] {
+    const taken = this.warnings;
+    this.warnings = [];
+    return taken;
   }
 
   /** The current state, as plain data. */

@@ -72,8 +72,11 @@ export class ShardCoordinator extends Actor {
     const now = ctx.system.clock.now();
     const internal = message as CoordinatorInternal;
     switch (internal?.type) {
-      case 'sharding.CoordinatorTick':
-        return this.send(state.tick(now));
+      case 'sharding.CoordinatorTick': {
+        const out = state.tick(now);
+        for (const warning of state.takeWarnings()) ctx.log.warn(`Coordinator of '${this.config.typeName}': ${warning}`);
+        return this.send(out);
+      }
       case 'sharding.RebalanceTick':
         return this.send(state.rebalance(now));
       case 'sharding.ClusterEvent': {
