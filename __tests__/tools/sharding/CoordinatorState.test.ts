@@ -58,7 +58,7 @@ describe('CoordinatorState', () => {
   });
 
   it('a shard reported by two regions after recovery keeps the first; the second is told the home', () => {
-    const state = new CoordinatorState(7, settings, ['a', 'b'], 0);
+    const state = new CoordinatorState(7, settings, [id('a'), id('b')], 0);
     state.receive(register('a', [{ shard: 4, entities: [] }]), 0);
     const out = state.receive(register('b', [{ shard: 4, entities: [] }]), 0);
     expect(summary(out)).toEqual(['b ShardHome 4', 'b RegisterAck']);
@@ -76,14 +76,14 @@ describe('CoordinatorState', () => {
   });
 
   it('waits for the awaited regions (or the recovery deadline) before allocating an unknown shard', () => {
-    const state = new CoordinatorState(7, settings, ['a', 'b'], 0);
+    const state = new CoordinatorState(7, settings, [id('a'), id('b')], 0);
     state.receive(register('a'), 0);
     expect(summary(state.receive(get('a', 2), 0))).toEqual([]);
     expect(summary(state.tick(60))).toEqual(['a HostShard 2']);
   });
 
   it('ends the recovery wait early when the last awaited member is downed', () => {
-    const state = new CoordinatorState(7, settings, ['a', 'b'], 0);
+    const state = new CoordinatorState(7, settings, [id('a'), id('b')], 0);
     state.receive(register('a'), 0);
     state.receive(get('a', 2), 0);
     expect(summary(state.memberGone(id('b'), 10))).toEqual(['a HostShard 2']);

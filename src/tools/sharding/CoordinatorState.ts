@@ -53,7 +53,7 @@ export interface CoordinatorSnapshot {
   readonly handOffs: Readonly<Record<number, 'begin' | 'handoff'>>;
   /** Remembered entities per shard (only with `rememberEntities`). */
   readonly remembered: Readonly<Record<number, readonly string[]>>;
-  /** Addresses whose regions a recovering coordinator still waits for. */
+  /** Regions (member keys) a recovering coordinator still waits for. */
   readonly awaitingRegions: readonly string[];
 }
 
@@ -71,18 +71,19 @@ export class CoordinatorState {
   private readonly latestIncarnation = new Map<string, number>();
   /** Members downed or removed: their regions are gone for good. */
   private readonly dead = new Set<string>();
+  /** Region keys a recovering coordinator waits for. */
   private readonly awaiting: Set<string>;
   private readonly recoveryDeadline: number;
   private nextVersion = 0;
 
   /**
-   * `awaitAddresses`: the members whose regions may host shards from an earlier coordinator; no
+   * `awaitMembers`: the members whose regions may host shards from an earlier coordinator; no
    * unknown shard is allocated until each has registered (or gone), or `coordinatorRecoveryTimeoutMs` passed.
    */
-  constructor(epoch: number, settings: ShardingSettings, awaitAddresses: readonly string[], now: number) {
+  constructor(epoch: number, settings: ShardingSettings, awaitMembers: readonly RegionId[], now: number) {
     this.epoch = epoch;
     this.settings = settings;
-    this.awaiting = new Set(awaitAddresses);
+    this.awaiting = new Set(awaitMembers.map(regionKey));
     this.recoveryDeadline = now + settings.coordinatorRecoveryTimeoutMs;
   }
 
@@ -132,8 +133,7 @@ export class CoordinatorState {
   memberGone(member: RegionId, now: number): Outgoing[] {
     const key = regionKey(member);
     this.dead.add(key);
-    const latest = this.latestIncarnation.get(member.address);
-    const wasAwaited = (latest === undefined || latest === member.incarnation) && this.awaiting.delete(member.address);
+    const wasAwaited = this.awaiting.delete(key);
     const out = this.dropRegion(key, now);
     // The recovery may have been waiting for this member only.
     if (wasAwaited && this.awaiting.size === 0) out.push(...this.allocatePending(now));
@@ -244,7 +244,7 @@ export class CoordinatorState {
       for (const entityId of entities) this.rememberEntity(shard, entityId, true);
     }
     out.push({ to: ref, message: { type: 'sharding.RegisterAck', epoch: this.epoch } });
-    this.awaiting.delete(id.address);
+    this.awaiting.delete(key);
     // Requests may be waiting for the recovery to end, or for a first region to allocate to.
     if (this.awaiting.size === 0) out.push(...this.allocatePending(now));
     return out;

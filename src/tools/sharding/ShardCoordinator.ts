@@ -43,7 +43,7 @@ export class ShardCoordinator extends Actor {
     const view = cluster.state();
     const epoch = (view.selfMember?.upNumber ?? 0) * EPOCH_SPAN + (this.config.nextLocalSeq() % EPOCH_SPAN);
     const members = view.members.filter((m) => m.status === 'up' || m.status === 'leaving');
-    const state = new CoordinatorState(epoch, this.config.settings, members.map((m) => m.address), ctx.system.clock.now());
+    const state = new CoordinatorState(epoch, this.config.settings, members, ctx.system.clock.now());
     this.state = state;
     this.config.publish(state);
     ctx.log.info(`Coordinator of '${this.config.typeName}' started with epoch ${epoch}; waiting for the regions of ${members.map((m) => `'${m.address}'`).join(', ')} to register.`);
