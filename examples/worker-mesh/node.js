@@ -53,14 +53,17 @@ const counters = ClusterSharding.get(system).start({
   extractEntityId: (message) => message.id,
 });
 
-/** Asks every counter once (retrying each for up to `deadlineMs`); resolves with id -> answer. */
+/**
+ * Asks every counter once, retrying each unanswered ask after 200 ms for up to `deadlineMs` (an ask
+ * that went to the crashed worker is lost); resolves with id -> answer.
+ */
 async function countAll(ids, deadlineMs) {
   const deadline = performance.now() + deadlineMs;
   const answers = await Promise.all(
     ids.map(async (id) => {
       for (;;) {
         try {
-          return await ask(counters, { id }, { timeoutMs: 500 });
+          return await ask(counters, { id }, { timeoutMs: 200 });
         } catch (error) {
           if (performance.now() > deadline) throw new Error(`counter '${id}' did not answer within ${deadlineMs} ms: ${error.message}`);
         }
