@@ -12,7 +12,7 @@ const { createMeshChannels } = require('../../dist/src');
 
 const addresses = ['alpha', 'beta', 'gamma', 'delta'];
 const ids = Array.from({ length: 32 }, (_, i) => `counter-${i}`);
-const DEADLINE_MS = 60_000;
+const DEADLINE_MS = 45_000;
 
 /** Epoch milliseconds, comparable between the threads of this process. */
 const now = () => performance.timeOrigin + performance.now();
