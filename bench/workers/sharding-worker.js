@@ -2,7 +2,7 @@
 // One node of the sharding benchmark in its own thread: the embedded node on a MessageChannelTransport
 // with a region of the sharded type 'counter' and an 'echo' actor (for a plain remote ask to compare).
 //   { cmd: 'start', seed }                 starts the node and the region once every member is Up
-//   { cmd: 'warm', ids }                   asks every entity once; answers shard homes as this region knows them
+//   { cmd: 'warm', ids }                   asks every entity once; answers where each one answered from
 //   { cmd: 'asks', local, remote, peer, count }  times `count` asks each: entities homed here, entities
 //                                          homed elsewhere, and the echo actor of `peer`
 //   { cmd: 'recover', ids, crashed }       asks every entity until all answer; answers when `crashed`
