@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Actor, ask, type ActorContext, type ActorRef, Props } from '../../../src/actors';
+import { Cluster } from '../../../src/cluster';
 import { ClusterSharding, InvalidShardingSettingError, passivate, type ShardingStartOptions } from '../../../src/tools';
 import { SingletonSim } from '../singleton/helpers/SingletonSim';
 
@@ -51,6 +52,17 @@ async function cluster(settings: Partial<ShardingStartOptions> = {}, starts: str
   };
   for (const node of regionsOn) startOn(node);
   return { s, regions, startOn };
+}
+
+/** Per entity, its starts and stops in the order they happened (one process): never two running at once. */
+function expectNeverTwoAtOnce(log: readonly string[], ids: readonly string[]): void {
+  for (const id of ids) {
+    let running = 0;
+    for (const entry of log.filter((x) => x.replace(/^-/, '').split('@')[0] === id)) {
+      running += entry.startsWith('-') ? -1 : 1;
+      expect(running).toBeLessThanOrEqual(1);
+    }
+  }
 }
 
 /** Asks in virtual time: advances the simulation until the ask settles. */
@@ -170,14 +182,7 @@ describe('ClusterSharding', () => {
       expect(answer.node).not.toBe('c');
     }
     expect(ClusterSharding.get(s.system('c')).regionState('counter')).toMatchObject({ stopped: true, hosted: [] });
-    // Per entity, the starts and stops in the order they happened: never two running at once.
-    for (const id of onC) {
-      let running = 0;
-      for (const entry of log.filter((x) => x.replace(/^-/, '').split('@')[0] === id)) {
-        running += entry.startsWith('-') ? -1 : 1;
-        expect(running).toBeLessThanOrEqual(1);
-      }
-    }
+    expectNeverTwoAtOnce(log, onC);
   });
 
   it('rebalances onto a region that starts later, by hand-off: entities keep answering, nothing lost or doubled', async () => {
@@ -195,6 +200,25 @@ describe('ClusterSharding', () => {
       expect(answer.count).toBe(moved ? 0 : 1);
     }
     expect(startsIn(log).some((x) => x.endsWith('@c'))).toBe(true);
+  });
+
+  it("a graceful leave hands the leaving node's shards off to the others: every entity answers, never two at once", async () => {
+    const log: string[] = [];
+    const { s, regions } = await cluster({}, log);
+    for (const id of IDS) await askIn(s, regions.a!, { id, op: 'get' });
+    const onC = startsIn(log).filter((x) => x.endsWith('@c')).map((x) => x.split('@')[0]!);
+    expect(onC.length).toBeGreaterThan(0);
+    const leaving = s.leave('c');
+    await s.runUntil(() => onC.every((id) => log.includes(`-${id}@c`)), 10_000, "c's entities stopped by the hand-off");
+    // Handed off while c was still leaving, not stopped with its node after it was removed.
+    expect(Cluster.get(s.system('a')).state().members.map((m) => `${m.address} ${m.status}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^c (leaving|exiting)$/)]));
+    for (const id of onC) {
+      let answer: { node: string } | undefined;
+      while (answer === undefined) answer = await askIn<{ node: string }>(s, regions.b!, { id, op: 'get' }, 500).catch(() => undefined);
+      expect(answer.node).not.toBe('c');
+    }
+    await s.runUntil(() => leaving.done, 15_000, 'c left');
+    expectNeverTwoAtOnce(log, onC);
   });
 
   it('rejects invalid options with a sentence naming the option and what is allowed', async () => {
