@@ -5,6 +5,7 @@
 //   npm run bench                 # builds, then the full run (a few minutes on 2 cores)
 //   node bench/run.js --quick     # a short run, fewer repetitions (dist/ must be built)
 //   node bench/run.js --only=links,actors
+//   node bench/run.js --quick --only=sharding
 //
 // Progress goes to stderr, the table to stdout. Temporary files live in one directory under the
 // OS temp dir, removed at the end; every worker thread and child process is ended before exit.
@@ -14,7 +15,7 @@ const path = require('node:path');
 const { ms, rate, ratio } = require('./lib/stats');
 
 const DIST_ENV = path.resolve(__dirname, '..', 'dist', 'environment', 'index.js');
-const SECTIONS = ['harness', 'links', 'cluster', 'actors'];
+const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding'];
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
@@ -27,8 +28,8 @@ function parseArgs(argv) {
 }
 
 const SETTINGS = {
-  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000 },
-  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000 },
+  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5 },
+  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1 },
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -134,6 +135,19 @@ async function main() {
       for (const mode of MODES) {
         const x = r[mode];
         row(g, `remote tell throughput, ${labels[mode]}`, rate(x.tellRate), '', mode === 'link' ? `${ratio(x.tellRate / r.mesh.tellRate)} mesh` : '');
+      }
+    }
+    if (sections.includes('sharding')) {
+      const { latency, recovery, RECOVERY_SIZES, ENTITIES } = require('./sharding');
+      log(`sharding: ${s.shardAsks} asks per kind on 3 nodes; ${s.shardReps} crash(es) per size with ${ENTITIES} entities`);
+      const l = await latency({ asks: s.shardAsks, log });
+      const g = 'Cluster sharding, thread per node on MessageChannelTransport, default settings';
+      row(g, 'entity ask p50 / p99, local home', `${ms(l.local.p50)} / ${ms(l.local.p99)}`, '', '');
+      row(g, 'entity ask p50 / p99, remote home', `${ms(l.remote.p50)} / ${ms(l.remote.p99)}`, '', `plain remote ask ${ms(l.plain.p50)} / ${ms(l.plain.p99)}`);
+      const r = await recovery({ reps: s.shardReps, log });
+      for (const size of RECOVERY_SIZES) {
+        const x = r[size];
+        row(g, `${size} nodes, a node crashes: every entity answers again (medians of ${s.shardReps})`, `downing ${ms(x.downingMs)} + ${ms(x.afterDowningMs)} (total ${ms(x.recoveredMs)})`, '<= downing + 5 s', `${verdict(x.maxAfterDowningMs <= 5000)}, worst downing + ${ms(x.maxAfterDowningMs)}; ${x.moved} of ${ENTITIES} entities moved`);
       }
     }
   } finally {

@@ -2,42 +2,18 @@
 // One cluster node in its own thread: the embedded node factory (actor system + cluster, exactly
 // what the harness starts per role) on a MessageChannelTransport or on the harness's LinkEndpoint.
 // On 'start' it starts the node and reports when it is Up itself and when it sees every member Up.
-const path = require('node:path');
 const { parentPort, workerData } = require('node:worker_threads');
-const { createEndpoint, DIST } = require('./endpoints');
-const { embeddedNodeFactory } = require(path.join(DIST, 'node', 'embeddedNode.js'));
-const { Cluster } = require(path.join(DIST, 'cluster', 'index.js'));
+const { createEndpoint } = require('./endpoints');
+const { startEmbeddedNode } = require('./embedded');
 
 const { self, roles } = workerData;
 const endpoint = createEndpoint(workerData);
 let handle = null;
 
 async function start(seed, cluster) {
-  const started = performance.now();
-  handle = await embeddedNodeFactory({
-    role: self,
-    roles,
-    seed,
-    incarnation: 0,
-    options: cluster ? { cluster } : {},
-    transport: endpoint.transport,
-    log: () => undefined,
-  });
-  const selfUpMs = performance.now() - started;
-  const membership = Cluster.get(handle.system);
-  await new Promise((resolve) => {
-    const check = () => {
-      if (handle.membersUp() !== roles.length) return false;
-      unsubscribe();
-      clearInterval(poll);
-      resolve();
-      return true;
-    };
-    const unsubscribe = membership.onEvent(() => check());
-    const poll = setInterval(check, 5);
-    check();
-  });
-  return { selfUpMs, allUpMs: performance.now() - started };
+  const started = await startEmbeddedNode({ self, roles, seed, cluster, transport: endpoint.transport });
+  handle = started.handle;
+  return { selfUpMs: started.selfUpMs, allUpMs: started.allUpMs };
 }
 
 parentPort.on('message', async (command) => {
