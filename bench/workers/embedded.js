@@ -6,6 +6,7 @@ const path = require('node:path');
 const { DIST } = require('./endpoints');
 const { embeddedNodeFactory } = require(path.join(DIST, 'node', 'embeddedNode.js'));
 const { Cluster } = require(path.join(DIST, 'cluster', 'index.js'));
+const { nodeRandom } = require(path.join(DIST, 'node', 'nodeRandom.js'));
 
 /** `ctx.clock` in threads mode: wall time and this thread's own timers. */
 const realClock = {
@@ -50,6 +51,7 @@ async function startEmbeddedNode({ self, roles, seed, transport, cluster }) {
     incarnation: 0,
     options: cluster ? { cluster } : {},
     clock: realClock,
+    random: nodeRandom(seed, self, 0),
     transport,
     log: () => undefined,
   });
