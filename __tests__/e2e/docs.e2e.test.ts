@@ -25,6 +25,7 @@ const NOT_RUN: ReadonlyArray<{ doc: string; startsWith: string; why: string }> =
   { doc: 'docs/API.md', startsWith: 'multinode.role: string', why: 'a listing of signatures, not a program (the typings themselves are type-checked by pack.e2e.test.ts)' },
   { doc: 'docs/benchmarks.md', startsWith: 'npm run bench', why: 'runs the benchmarks for minutes and asserts nothing' },
   { doc: 'docs/benchmarks.md', startsWith: 'jest-environment-multinode benchmarks:', why: 'sample output of the benchmarks' },
+  { doc: 'docs/benchmarks.md', startsWith: '| Cluster sharding, thread per node', why: 'sample output of the sharding benchmark (`node bench/run.js --only=sharding`)' },
 ];
 
 const notRun = (block: FencedBlock): (typeof NOT_RUN)[number] | undefined =>
