@@ -43,11 +43,20 @@ export function isMonitoredStatus(status: MemberStatus): boolean {
 }
 
 /**
+ * Up or Leaving: a member that serves the cluster. It counts for "oldest" (`ClusterState.oldest`),
+ * hosts singletons and shards, and takes part in the tools' gossip; a joining member has not started
+ * serving yet, an exiting one has stopped.
+ */
+export function isUpOrLeaving(status: MemberStatus): boolean {
+  return status === 'up' || status === 'leaving';
+}
+
+/**
  * Statuses of members whose failure-detector observations count: Up and Leaving. A joining member
  * is still starting (and may be starved while it does), an exiting one is on its way out.
  */
 export function isObserverStatus(status: MemberStatus): boolean {
-  return status === 'up' || status === 'leaving';
+  return isUpOrLeaving(status);
 }
 
 /** A member in a snapshot of the cluster state. Immutable. */

@@ -9,7 +9,7 @@ export type { ClusterState, ClusterPhase } from './ClusterState';
 export { whyNotMembersUp } from './ClusterState';
 export type { ClusterEvent, ClusterEventType } from './events';
 export type { Member, MemberStatus, UniqueAddress } from './Member';
-export { formatMember, memberKey, sameMember, compareAddresses, compareAge } from './Member';
+export { formatMember, memberKey, sameMember, compareAddresses, compareAge, isUpOrLeaving } from './Member';
 export { DEFAULT_CLUSTER_SETTINGS, resolveClusterSettings } from './settings';
 export type { ClusterSettings, SplitBrainStrategy } from './settings';
 export {

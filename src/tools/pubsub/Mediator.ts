@@ -1,16 +1,13 @@
 import { Actor, Terminated, type ActorContext, type ActorRef } from '../../actors';
-import { formatMember, memberKey, type Cluster, type ClusterState, type Member } from '../../cluster';
+import { isUpOrLeaving, memberKey, type Cluster, type ClusterState, type Member } from '../../cluster';
 import type { Rng } from '../../util';
 import { MEDIATOR_NAME, type GossipMessage, type MediatorMessage } from './protocol';
 import type { PubSubSettings } from './settings';
 import type { TopicRegistry } from './TopicRegistry';
 
-/** Statuses of members whose mediators run and whose subscriptions count. */
-const LIVE_STATUSES: ReadonlySet<Member['status']> = new Set(['joining', 'up', 'leaving', 'exiting']);
-
 /** Members that take part in spreading the registry: Up or Leaving, as in Akka. */
 function isGossipPeer(member: Member, self: string): boolean {
-  return member.address !== self && (member.status === 'up' || member.status === 'leaving');
+  return member.address !== self && isUpOrLeaving(member.status);
 }
 
 /**
@@ -138,8 +135,9 @@ export class Mediator extends Actor<MediatorMessage> {
   private isLive(owner: string): boolean {
     const state = this.cluster.state();
     if (this.liveCache?.state !== state) {
-      const keys = new Set(state.members.filter((m) => LIVE_STATUSES.has(m.status)).map(memberKey));
-      keys.add(formatMember(this.cluster.self));
+      // `members` leaves removed ones out already; a downed member's mediator no longer counts.
+      const keys = new Set(state.members.filter((m) => m.status !== 'down').map(memberKey));
+      keys.add(memberKey(this.cluster.self));
       this.liveCache = { state, keys };
     }
     return this.liveCache.keys.has(owner);

@@ -1,5 +1,5 @@
 import { Actor, Props, type ActorContext } from '../../actors';
-import { Cluster, type ClusterEvent } from '../../cluster';
+import { Cluster, isUpOrLeaving, type ClusterEvent } from '../../cluster';
 import { CoordinatorState, type Outgoing } from './CoordinatorState';
 import { isProtocolMessage, type ToCoordinator } from './protocol';
 import { regionPath } from './ShardRegion';
@@ -42,7 +42,7 @@ export class ShardCoordinator extends Actor {
     const cluster = Cluster.get(ctx.system);
     const view = cluster.state();
     const epoch = (view.selfMember?.upNumber ?? 0) * EPOCH_SPAN + (this.config.nextLocalSeq() % EPOCH_SPAN);
-    const members = view.members.filter((m) => m.status === 'up' || m.status === 'leaving');
+    const members = view.members.filter((m) => isUpOrLeaving(m.status));
     const state = new CoordinatorState(epoch, this.config.settings, members, ctx.system.clock.now());
     this.state = state;
     this.config.publish(state);

@@ -1,4 +1,4 @@
-import { compareAge, sameMember, type ClusterState, type Member, type UniqueAddress } from '../../cluster';
+import { compareAge, isUpOrLeaving, sameMember, type ClusterState, type Member, type UniqueAddress } from '../../cluster';
 
 /** Which addresses may host a singleton: every address, or only those named by its `role`. */
 export type HostFilter = (address: string) => boolean;
@@ -18,7 +18,7 @@ export function hostFilter(role: readonly string[] | undefined): HostFilter {
 export function oldestHost(state: ClusterState, allowed: HostFilter): Member | undefined {
   let best: Member | undefined;
   for (const member of state.members) {
-    if ((member.status !== 'up' && member.status !== 'leaving') || member.upNumber === undefined || !allowed(member.address)) continue;
+    if (!isUpOrLeaving(member.status) || member.upNumber === undefined || !allowed(member.address)) continue;
     if (best === undefined || compareAge(member, best) < 0) best = member;
   }
   return best;
