@@ -5,7 +5,7 @@ import { workerData } from 'node:worker_threads';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus, Config } from '@jest/types';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
-import { type ConsoleMethod, type HarnessClient, LeadSession, isRoleWorkerData, type RoleWorkerData, type RoleSession, type RoleResult, REPORT_DIR_ENV, traceFilePath } from '../src/harness';
+import { type ConsoleMethod, type HarnessClient, LeadSession, ThreadRunner, isRoleWorkerData, type RoleWorkerData, type RoleSession, type RoleResult, REPORT_DIR_ENV, traceFilePath } from '../src/harness';
 import type { LogLevel } from '../src/node';
 import { systemClock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
@@ -99,11 +99,10 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       },
       nodeOptions: options.nodeOptions,
       nodeModule,
-      workerScript: path.join(__dirname, 'roleWorker.js'),
+      runner: new ThreadRunner({ workerScript: path.join(__dirname, 'roleWorker.js'), roleMemoryMb: options.roleMemoryMb }),
       roleGlobalConfig: roleGlobalConfig(this.config.globalConfig),
       roleProjectConfig: roleProjectConfig(projectConfig as Config.ProjectConfig),
       roleModuleMap: await projectModuleMap(projectConfig, this.config.globalConfig),
-      roleMemoryMb: options.roleMemoryMb,
       awaitMembersUp: nodeModule === null,
       onEvent: this.roleConsole?.forward,
     });

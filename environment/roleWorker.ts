@@ -9,7 +9,7 @@ import type { SerializableError, Test } from '@jest/test-result';
 import type { IModuleMap } from 'jest-haste-map';
 import type TestRunnerClass from 'jest-runner';
 import type RuntimeClass from 'jest-runtime';
-import { RoleSession, isRoleWorkerData } from '../src/harness';
+import { RoleSession, isRoleWorkerData, portControlEnd, portLinkEnd } from '../src/harness';
 import { serializeError, systemClock, type SerializedError } from '../src/util';
 import { ROLE_SESSION_KEY } from './MultinodeEnvironment';
 import { loadUserJest } from './userJest';
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const data = workerData;
   const globalConfig = data.globalConfig as Config.GlobalConfig;
   const config = data.projectConfig as Config.ProjectConfig;
-  const session = new RoleSession(data, systemClock);
+  const links = new Map(Object.entries(data.links).map(([peer, port]) => [peer, portLinkEnd(port)]));
+  const session = new RoleSession(data, portControlEnd(data.control), links, systemClock);
   (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] = session;
   // Until this thread ends, an error nothing else catches is this role's error outside any test.
   // jest-circus swaps these listeners for its own while the file runs, and puts them back after.

@@ -4,6 +4,7 @@ import { UnknownRoleError } from '../../src/harness/errors';
 import { FaultTable, LINK_BLACKHOLED, LINK_PARTITIONED } from '../../src/harness/FaultTable';
 import { harnessRealm } from '../../src/harness/NodeRealm';
 import { LinkEndpoint, previewOf } from '../../src/harness/LinkEndpoint';
+import { portLinkEnd } from '../../src/harness/ThreadRunner';
 import { TraceBuffer, type MessageReceiveRecord, type MessageSendRecord } from '../../src/harness/TraceBuffer';
 import { UncloneableMessageError } from '../../src/transport/cloneCheck';
 import type { Transport } from '../../src/transport/Transport';
@@ -42,7 +43,7 @@ class Pair {
 
   private side(role: string, peer: string, port: MessagePort, seed: number): Side {
     const trace = new TraceBuffer(role, this.clock, () => undefined);
-    const endpoint = new LinkEndpoint(role, ROLES, new Map([[peer, port]]), this.table, this.clock, createRng(seed), trace);
+    const endpoint = new LinkEndpoint(role, ROLES, new Map([[peer, portLinkEnd(port)]]), this.table, this.clock, createRng(seed), trace);
     const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
     endpoint.connect(harnessRealm(async () => { throw new Error('no factory here'); }));
     const side: Side = { endpoint, trace, transport: endpoint.open(), inbox: [], port, closed };

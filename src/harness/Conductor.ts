@@ -1,4 +1,3 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
 import { type Clock, deserializeError, serializeError, type SerializedError, withDeadline, assertNever } from '../util';
 import { BarrierCoordinator, type BarrierEntry } from './BarrierCoordinator';
 import type { FaultTable } from './FaultTable';
@@ -9,6 +8,7 @@ import { FaultApplier } from './FaultApplier';
 import { HangWatch } from './HangWatch';
 import { StartupGate } from './StartupGate';
 import type { TraceCollector } from './TraceCollector';
+import type { RoleChannel } from './RoleRunner';
 import { PendingRequests } from './PendingRequests';
 import { RoleErrorLog } from './RoleErrorLog';
 import { describeRole } from './describeRole';
@@ -36,9 +36,9 @@ export interface ConductorSettings {
 const SETTLE_AFTER_SETUP_FAILURE_MS = 2_000;
 
 /**
- * The lead's coordinator of a test file: it tracks every role thread, runs the lockstep of
- * multi-node tests, the barriers and the faults, and collects the trace. Roles talk to it over
- * their control ports; the lead's own role calls it directly.
+ * The lead's coordinator of a test file: it tracks every role, runs the lockstep of multi-node
+ * tests, the barriers and the faults, and collects the trace. Roles talk to it over the control
+ * channels their runner gives (see `RoleRunner`); the lead's own role calls it directly.
  */
 export class Conductor {
   readonly barriers: BarrierCoordinator;
@@ -116,22 +116,13 @@ export class Conductor {
     );
   }
 
-  /** Connects a role's thread: its worker, its control port, and its heap limit in MiB (for the out-of-memory report). */
-  attach(role: string, worker: Worker, port: MessagePort, memoryMb: number): void {
+  /** Connects a role started by the runner through its control channel. */
+  attach(role: string, channel: RoleChannel): void {
     const slot = this.slot(role);
-    const attached: RoleSlot = { ...slot, worker, port, closed: new Promise((resolve) => port.once('close', () => resolve())) };
-    this.slots.set(role, attached);
-    port.on('message', (message: RoleToLead) => this.handle(role, message));
-    worker.on('error', (error) => {
-      if ((error as Error & { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        this.markTerminated(role, `it ran out of memory: its heap passed ${memoryMb} MiB (roleMemoryMb)`, null);
-      } else {
-        this.markTerminated(role, `its thread failed: ${error.message}`, serializeError(error));
-      }
-    });
-    worker.on('exit', (code) => {
-      const current = this.slot(role);
-      if (current.status === 'running') this.markTerminated(role, `its thread exited with code ${code} before its test file finished`, null);
+    this.slots.set(role, { ...slot, channel, closed: channel.closed });
+    channel.onMessage((message) => this.handle(role, message));
+    channel.onEnded((reason, error, onlyWhileRunning) => {
+      if (!onlyWhileRunning || this.slot(role).status === 'running') this.markTerminated(role, reason, error);
     });
   }
 
@@ -197,7 +188,7 @@ export class Conductor {
     const slot = this.slot(role);
     if (slot.status === 'terminated' || role === this.roles[0]) return;
     this.markTerminated(role, reason, null);
-    void slot.worker?.terminate();
+    void slot.channel?.terminate();
   }
 
   /**
@@ -261,7 +252,7 @@ export class Conductor {
         const error = new HarnessTimeoutError(`Role '${role}' did not shut down within ${stopMs + this.settings.graceMs} ms; its thread was terminated.`);
         this.roleError(role, this.clock.now(), serializeError(withoutFrames(error)));
       }
-      await slot.worker?.terminate();
+      await slot.channel?.terminate();
     });
     const leadStop = this.leadHost.stop().catch((error: unknown) => this.roleError(lead, this.clock.now(), serializeError(error)));
     await Promise.all([...stops, leadStop]);
@@ -365,12 +356,7 @@ export class Conductor {
 
   private post(role: string, message: LeadToRole): void {
     const slot = this.slot(role);
-    if (slot.port === null || slot.status === 'terminated') return;
-    try {
-      slot.port.postMessage(message);
-    } catch {
-      // The port closed under us: the role's exit handler reports it.
-    }
+    if (slot.status !== 'terminated') slot.channel?.post(message);
   }
 
   private markTerminated(role: string, reason: string, error: SerializedError | null): void {

@@ -1,4 +1,3 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { asError, type Clock, serializeError, type SerializedError } from '../util';
 import { Conductor, type ConductorSettings } from './Conductor';
 import { FaultTable } from './FaultTable';
@@ -7,7 +6,8 @@ import type { LinkEndpoint } from './LinkEndpoint';
 import { createRoleNode } from './roleNode';
 import { RealmSlot } from './NodeRealm';
 import type { NodeHost } from './NodeHost';
-import type { RoleWorkerData, TestPlanEntry } from './protocol';
+import type { TestPlanEntry } from './protocol';
+import type { LinkEnd, RoleRunner, RoleStart } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
 import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import { TraceCollector } from './TraceCollector';
@@ -24,13 +24,11 @@ export interface LeadSessionOptions {
   readonly nodeOptions: Record<string, unknown>;
   /** Absolute path of the factory module, or null for the embedded cluster. */
   readonly nodeModule: string | null;
-  /** The script each role thread runs, and the Jest configs it runs the file with. */
-  readonly workerScript: string;
+  /** Where the other roles run (threads: `ThreadRunner`), and the Jest configs they run the file with. */
+  readonly runner: RoleRunner;
   readonly roleGlobalConfig: unknown;
   readonly roleProjectConfig: unknown;
   readonly roleModuleMap: unknown;
-  /** Heap limit of each role thread, in MiB; a role past it is reported as out of memory. */
-  readonly roleMemoryMb: number;
   /** Whether to wait for every node to see all members Up before the first test. */
   readonly awaitMembersUp: boolean;
   /** Sees each trace event but node messages as it reaches the lead, the lead's own included (see `TraceCollector`). */
@@ -38,8 +36,8 @@ export interface LeadSessionOptions {
 }
 
 /**
- * The lead's side of a test file: the shared fault table, the link mesh, one worker thread per
- * other role, the lead's own node and the conductor. `startNode()` resolves once every node is up.
+ * The lead's side of a test file: the shared fault table, the link mesh, the other roles (started by
+ * the runner), the lead's own node and the conductor. `startNode()` resolves once every node is up.
  */
 export class LeadSession implements HarnessClient {
   readonly role: string;
@@ -67,7 +65,7 @@ export class LeadSession implements HarnessClient {
     this.table = new FaultTable(roles.length);
     this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: clock.now() }, options.onEvent ?? null);
     this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]), messageCapPerRole(roles.length));
-    const mesh = createMesh(roles);
+    const mesh = options.runner.mesh(roles);
     ({ links: this.links, host: this.host } = createRoleNode({
       role: this.role,
       roles,
@@ -87,7 +85,7 @@ export class LeadSession implements HarnessClient {
       this.goWaiters.delete(testId);
       waiter?.(error);
     };
-    for (const role of roles.slice(1)) this.spawn(role, mesh.get(role)!);
+    for (const role of roles.slice(1)) this.start(role, mesh.get(role)!);
   }
 
   async startNode(): Promise<void> {
@@ -172,45 +170,21 @@ export class LeadSession implements HarnessClient {
     return this.collector.build(this.clock.now());
   }
 
-  private spawn(role: string, links: Map<string, MessagePort>): void {
-    const control = new MessageChannel();
-    const linkRecord = Object.fromEntries(links);
-    const data: RoleWorkerData = {
-      kind: 'jest-environment-multinode/role',
+  private start(role: string, links: ReadonlyMap<string, LinkEnd>): void {
+    const { options } = this;
+    const start: RoleStart = {
       role,
       roles: this.roles,
       seed: this.seed,
-      testPath: this.options.testPath,
-      globalConfig: this.options.roleGlobalConfig,
-      projectConfig: this.options.roleProjectConfig,
-      moduleMap: this.options.roleModuleMap,
-      nodeModule: this.options.nodeModule,
-      nodeOptions: this.options.nodeOptions,
+      testPath: options.testPath,
+      globalConfig: options.roleGlobalConfig,
+      projectConfig: options.roleProjectConfig,
+      moduleMap: options.roleModuleMap,
+      nodeModule: options.nodeModule,
+      nodeOptions: options.nodeOptions,
       faultBuffer: this.table.buffer,
-      control: control.port2,
-      links: linkRecord,
-      settings: { ...this.options.settings },
+      settings: { ...options.settings },
     };
-    const worker = new Worker(this.options.workerScript, {
-      workerData: data,
-      transferList: [control.port2, ...links.values()],
-      stdout: false,
-      stderr: false,
-      resourceLimits: { maxOldGenerationSizeMb: this.options.roleMemoryMb },
-    });
-    this.conductor.attach(role, worker, control.port1, this.options.roleMemoryMb);
+    this.conductor.attach(role, options.runner.start(role, start, links));
   }
-}
-
-/** One MessageChannel per pair of roles: N(N-1)/2 channels, each role gets one port per peer. */
-function createMesh(roles: readonly string[]): Map<string, Map<string, MessagePort>> {
-  const mesh = new Map(roles.map((r) => [r, new Map<string, MessagePort>()]));
-  for (let i = 0; i < roles.length; i++) {
-    for (let j = i + 1; j < roles.length; j++) {
-      const channel = new MessageChannel();
-      mesh.get(roles[i]!)!.set(roles[j]!, channel.port1);
-      mesh.get(roles[j]!)!.set(roles[i]!, channel.port2);
-    }
-  }
-  return mesh;
 }

@@ -1,10 +1,10 @@
-import type { MessagePort } from 'node:worker_threads';
 import type { Clock, Rng } from '../util';
 import { HandlerSet, cloneForSend, toUncloneableError, type MessageHandler, type Transport } from '../transport';
 import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable';
 import type { TraceBuffer } from './TraceBuffer';
 import { NodeError, UnknownRoleError } from './errors';
 import type { LinkPort, NodeRealm } from './NodeRealm';
+import type { LinkEnd } from './RoleRunner';
 
 /** What crosses a node link: the message plus what the trace needs to pair send and receipt. */
 interface LinkEnvelope {
@@ -15,7 +15,7 @@ interface LinkEnvelope {
 }
 
 /**
- * One role's end of the node-to-node mesh: a MessagePort per peer, the fault table read at send
+ * One role's end of the node-to-node mesh: a link end per peer (see `RoleRunner`), the fault table read at send
  * time, and the transport handed to the current incarnation of the role's node. Faults apply at
  * the sender; a message in flight keeps the delay it was given. Crash cuts both directions: senders
  * see the crashed state, and a crashed receiver drops what arrives.
@@ -34,7 +34,7 @@ export class LinkEndpoint {
   constructor(
     readonly role: string,
     private readonly roles: readonly string[],
-    private readonly ports: ReadonlyMap<string, MessagePort>,
+    private readonly ports: ReadonlyMap<string, LinkEnd>,
     private readonly table: FaultTable,
     private readonly clock: Clock,
     private readonly rng: Rng,
@@ -45,15 +45,15 @@ export class LinkEndpoint {
   }
 
   /**
-   * Moves the ports into the node's realm and starts receiving; the first call wins. Messages sent
-   * before it wait in the ports.
+   * Has the node's realm adopt the link ends and starts receiving; the first call wins. Messages sent
+   * before it wait in the links.
    */
   connect(realm: NodeRealm): void {
     if (this.linkPorts !== null || this.closed) return;
     this.realm = realm;
     this.linkPorts = new Map();
-    for (const [peer, port] of this.ports) {
-      const adopted = realm.adoptPort(port);
+    for (const [peer, end] of this.ports) {
+      const adopted = end.adopt(realm);
       adopted.listen((envelope) => this.receive(peer, envelope as LinkEnvelope));
       this.linkPorts.set(peer, adopted);
     }

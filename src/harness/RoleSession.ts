@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
 import { type Clock, deserializeError, serializeError, type SerializedError, assertNever } from '../util';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
@@ -6,7 +5,8 @@ import type { LinkEndpoint } from './LinkEndpoint';
 import { createRoleNode } from './roleNode';
 import { RealmSlot } from './NodeRealm';
 import type { NodeHost } from './NodeHost';
-import type { LeadToRole, RoleToLead, RoleWorkerData, TestPlanEntry } from './protocol';
+import type { LeadToRole, RoleToLead, TestPlanEntry } from './protocol';
+import type { ControlEnd, LinkEnd, RoleStart } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
 import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import type { FaultCommand, RoleError } from './traceTypes';
@@ -17,8 +17,8 @@ interface Waiter {
 }
 
 /**
- * A non-lead role's side of a test file, in its worker thread: its node, its end of the link mesh,
- * and the control port to the conductor. The role's copy of the test file uses it as its client.
+ * A non-lead role's side of a test file, wherever its runner runs it: its node, its end of the link
+ * mesh, and the control channel to the conductor. The role's copy of the test file uses it as its client.
  */
 export class RoleSession implements HarnessClient {
   readonly role: string;
@@ -31,7 +31,7 @@ export class RoleSession implements HarnessClient {
   readonly host: NodeHost;
   readonly realm = new RealmSlot();
   private readonly links: LinkEndpoint;
-  private readonly control: MessagePort;
+  private readonly control: ControlEnd<RoleToLead, LeadToRole>;
   private readonly waiters = new Map<number, Waiter>();
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
   private readonly verdictWaiters = new Map<string, (failed: boolean | null) => void>();
@@ -43,14 +43,16 @@ export class RoleSession implements HarnessClient {
   private readonly shutdownPromise: Promise<void>;
 
   constructor(
-    data: RoleWorkerData,
+    data: RoleStart,
+    control: ControlEnd<RoleToLead, LeadToRole>,
+    links: ReadonlyMap<string, LinkEnd>,
     readonly clock: Clock,
   ) {
     this.role = data.role;
     this.roles = data.roles;
     this.seed = data.seed;
     this.settings = data.settings;
-    this.control = data.control;
+    this.control = control;
     this.table = new FaultTable(data.roles.length, data.faultBuffer);
     const cap = messageCapPerRole(data.roles.length);
     this.trace = new TraceBuffer(data.role, clock, (event) => this.post({ type: 'trace', events: [event], omitted: this.trace.omitted }), cap);
@@ -58,7 +60,7 @@ export class RoleSession implements HarnessClient {
       role: data.role,
       roles: data.roles,
       seed: data.seed,
-      ports: new Map(Object.entries(data.links)),
+      ports: links,
       table: this.table,
       clock,
       trace: this.trace,
@@ -73,7 +75,7 @@ export class RoleSession implements HarnessClient {
     });
     this.readyPromise.catch(() => undefined);
     this.shutdownPromise = new Promise((resolve) => (this.shutdownRequested = resolve));
-    this.control.on('message', (message: LeadToRole) => this.handle(message));
+    this.control.onMessage((message) => this.handle(message));
   }
 
   async startNode(): Promise<void> {
@@ -195,11 +197,7 @@ export class RoleSession implements HarnessClient {
   }
 
   private post(message: RoleToLead): void {
-    try {
-      this.control.postMessage(message);
-    } catch {
-      // The control port is closed during shutdown; nothing is listening any more.
-    }
+    this.control.post(message);
   }
 
   private reply(requestId: number, work: Promise<void>): void {

@@ -1,19 +1,18 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
 import { assertNever, deferred, type Deferred, serializeError } from '../util';
 import { NodeError, RoleTerminatedError, withoutFrames } from './errors';
 import type { RoleErrorEntry } from './RoleErrorLog';
+import type { RoleChannel } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
 
 /** Where a role is in the file: running it, done with it, failed outside any test, or ended by the harness. */
 export type RoleStatus = 'running' | 'finished' | 'file-failed' | 'terminated';
 
-/** The conductor's record of one role: its thread, its control port and where it is. */
+/** The conductor's record of one role: its control channel and where it is. */
 export interface RoleSlot {
   readonly role: string;
   readonly index: number;
   status: RoleStatus;
-  readonly worker: Worker | null;
-  readonly port: MessagePort | null;
+  readonly channel: RoleChannel | null;
   nodeReady: Deferred<void>;
   /** Resolved when the role's tests and hooks are done (or its file ended without running them). */
   runFinished: Deferred<void>;
@@ -27,14 +26,13 @@ export interface RoleSlot {
   coverage: unknown;
 }
 
-/** The record of a role whose thread is not attached yet. */
+/** The record of a role whose runner has not attached it yet. */
 export function createSlot(role: string, index: number): RoleSlot {
   return {
     role,
     index,
     status: 'running',
-    worker: null,
-    port: null,
+    channel: null,
     nodeReady: deferred<void>(),
     runFinished: deferred<void>(),
     fileDone: deferred<void>(),

@@ -1,9 +1,9 @@
-import type { MessagePort } from 'node:worker_threads';
 import { createRng, type Clock } from '../util';
 import type { FaultTable } from './FaultTable';
 import { LinkEndpoint } from './LinkEndpoint';
 import { NodeHost } from './NodeHost';
 import type { NodeRealm } from './NodeRealm';
+import type { LinkEnd } from './RoleRunner';
 import type { TraceBuffer } from './TraceBuffer';
 
 /** What one role's node side is made of, on the lead and in a role thread alike. */
@@ -11,8 +11,8 @@ export interface RoleNodeOptions {
   readonly role: string;
   readonly roles: readonly string[];
   readonly seed: number;
-  /** This role's port to each peer role. */
-  readonly ports: ReadonlyMap<string, MessagePort>;
+  /** This role's link end towards each peer role. */
+  readonly ports: ReadonlyMap<string, LinkEnd>;
   readonly table: FaultTable;
   readonly clock: Clock;
   readonly trace: TraceBuffer;
