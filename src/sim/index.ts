@@ -1,0 +1,3 @@
+// Virtual time for simulation mode: the event scheduler and per-role virtual globals.
+export { SimScheduler, SIM_EPOCH_MS, HARNESS_OWNER, type SimSchedulerOptions, type EventError } from './SimScheduler';
+export { ReentrantStepError } from './timeErrors';
