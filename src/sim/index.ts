@@ -1,3 +1,4 @@
 // Virtual time for simulation mode: the event scheduler and per-role virtual globals.
 export { SimScheduler, SIM_EPOCH_MS, HARNESS_OWNER, type SimSchedulerOptions, type EventError } from './SimScheduler';
-export { ReentrantStepError } from './timeErrors';
+export { installVirtualGlobals, type VirtualGlobalsOptions } from './virtualGlobals';
+export { ReentrantStepError, VirtualGlobalsInstalledError } from './timeErrors';

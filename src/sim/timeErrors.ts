@@ -9,3 +9,13 @@ export class ReentrantStepError extends MultinodeError {
     );
   }
 }
+
+/** `installVirtualGlobals` called on a global that already has them. */
+export class VirtualGlobalsInstalledError extends MultinodeError {
+  constructor(owner: string, installedFor: string) {
+    super(
+      'SIM_GLOBALS_INSTALLED',
+      `Virtual globals for '${owner}' cannot be installed on a global that already has those of '${installedFor}'; call the uninstall function returned by the first install before installing again.`,
+    );
+  }
+}
