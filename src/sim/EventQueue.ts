@@ -34,7 +34,7 @@ interface InstantTies {
   pending: number;
 }
 
-/** A seeded, owner-fair priority queue of events; see the module comment for the order. */
+/** A seeded priority queue of events; see the module comment for the order. */
 export class EventQueue {
   private readonly heap: QueuedEvent[] = [];
   /** Per owner, the tie-break stream: its n-th draw depends on (seed, owner, n) only. */

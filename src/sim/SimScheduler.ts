@@ -159,7 +159,10 @@ export class SimScheduler {
     return this.loop;
   }
 
-  /** Ends the run loop after the event running now, if any; `run()`'s promise then resolves. */
+  /**
+   * Ends the run loop after the event running now, if any; `run()`'s promise then resolves, and
+   * only after that does a new `run()` start a new loop.
+   */
   stop(): void {
     this.stopped = true;
     this.wakeLoop();
