@@ -1,0 +1,4 @@
+// Shared module patches, out-of-band wake-up watch and process error ownership.
+export { patchSharedModules, type SharedModuleRoute } from './sharedModules';
+export { VirtualTimer, type RoleTimeSource } from './virtualTimers';
+export { type RandomSource } from './seededCrypto';
