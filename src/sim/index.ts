@@ -2,3 +2,4 @@
 export { patchSharedModules, type SharedModuleRoute } from './sharedModules';
 export { VirtualTimer, type RoleTimeSource } from './virtualTimers';
 export { type RandomSource } from './seededCrypto';
+export { watchWakeUps, wakeUpKinds, type WakeWatch, type WakeWatchOptions } from './wakeWatch';
