@@ -4,6 +4,7 @@ import perfHooks = require('node:perf_hooks');
 import crypto = require('node:crypto');
 import { promisify } from 'node:util';
 import { RoleTimeSource, VirtualTimer, timerDelayMs, virtualDelay, virtualInterval } from './virtualTimers';
+import { PropertyPatches } from './PropertyPatches';
 import { RandomSource, acceptsRandomValues, fillRandomBytes, fillRandomValues, randomIntBounds, seededInt, seededUuid } from './seededCrypto';
 
 /**
@@ -76,12 +77,8 @@ function installWrappers(holder: StateHolder): () => void {
   };
   const timeNow = (): RoleTimeSource | undefined => lookup((route, role) => route.timeOf(role));
   const randomNow = (): RandomSource | undefined => lookup((route, role) => route.randomOf(role));
-  const saved: Array<{ target: object; key: PropertyKey; descriptor: PropertyDescriptor | undefined }> = [];
-  const patch = <T extends object, K extends keyof T>(target: T, key: K, make: (original: T[K]) => T[K]): void => {
-    saved.push({ target, key, descriptor: Object.getOwnPropertyDescriptor(target, key) });
-    const original = target[key];
-    Object.defineProperty(target, key, { value: make(original), writable: true, enumerable: true, configurable: true });
-  };
+  const patches = new PropertyPatches();
+  const patch: Patch = (target, key, make) => patches.replace(target, key, make);
 
   patchTimers(patch, timeNow);
   patchTimersPromises(patch, timeNow);
@@ -90,12 +87,7 @@ function installWrappers(holder: StateHolder): () => void {
   });
   patchCrypto(patch, timeNow, randomNow);
 
-  return () => {
-    for (const { target, key, descriptor } of saved.reverse()) {
-      if (descriptor === undefined) delete (target as Record<PropertyKey, unknown>)[key];
-      else Object.defineProperty(target, key, descriptor);
-    }
-  };
+  return () => patches.restore();
 }
 
 type Patch = <T extends object, K extends keyof T>(target: T, key: K, make: (original: T[K]) => T[K]) => void;
