@@ -177,4 +177,19 @@ describe('ownProcessErrors', () => {
     expect(['on', 'once', 'removeListener', 'rawListeners'].map((m) => Object.prototype.hasOwnProperty.call(process, m))).toEqual(hadOwn);
     expect(process.on).toBe(EventEmitter.prototype.on);
   });
+
+  it('nests: an inner ownership released first gives the process back to the outer one', () => {
+    own();
+    const inner = ownProcessErrors({
+      currentRole: () => running,
+      report: (role, kind, error) => reported.push([role, `${kind} inner` as never, (error as Error).message]),
+    });
+    as('a', () => process.emit('uncaughtException', new Error('during inner')));
+    inner.release();
+    as('a', () => process.emit('uncaughtException', new Error('after inner')));
+    expect(reported).toEqual([
+      ['a', 'uncaughtException inner', 'during inner'],
+      ['a', 'uncaughtException', 'after inner'],
+    ]);
+  });
 });

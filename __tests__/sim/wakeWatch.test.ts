@@ -5,7 +5,6 @@ import { ManualTime, flush } from './helpers/manualTime';
 
 // A binding taken before any patch. (A TypeScript named import would not do: compiled to CommonJS,
 // it reads the module's property at each call, so the patch reaches it.)
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { setTimeout: capturedBeforePatch } = require('node:timers/promises') as typeof import('node:timers/promises');
 
 /** `file:line` of the caller, to compare with a report's creation line. */

@@ -50,6 +50,28 @@ const LISTENER_METHODS = [
 const real = EventEmitter.prototype;
 
 /**
+ * Set on the process while an ownership adds or removes real listeners: `removeAllListeners` calls
+ * `this.removeListener`, and Node's domain module answers `newListener`/`removeListener` events with
+ * `process.listeners`, `removeListener` and `prependListener`; with another ownership's patch in
+ * place, those calls must reach the real listeners too. Kept on the process so that every copy of
+ * this module sees it.
+ */
+const REAL_CALLS = Symbol.for('jest-environment-multinode.sim.processErrors.realCalls');
+type RealCallsHolder = { [REAL_CALLS]?: number };
+
+/** Runs `fn` with every owned listener method of `target` acting on its real listeners. */
+function onRealListeners(process: NodeJS.Process, fn: () => void): void {
+  const target = process as unknown as RealCallsHolder;
+  target[REAL_CALLS] = (target[REAL_CALLS] ?? 0) + 1;
+  try {
+    fn();
+  } finally {
+    target[REAL_CALLS] -= 1;
+    if (target[REAL_CALLS] === 0) delete target[REAL_CALLS];
+  }
+}
+
+/**
  * Node's real `process`, also from code loaded in a vm context (where Jest gives `process` a copy
  * whose listeners Node never calls): a function made by the main realm's `Function` (that of the
  * built-in `EventEmitter`) reads the main realm's global.
@@ -116,13 +138,16 @@ export function ownProcessErrors(route: ProcessErrorRoute): ProcessErrorOwnershi
   };
 
   const saved = new Map<OwnedEvent, Function[]>();
-  const install = (): void => {
-    for (const event of OWNED) real.on.call(process, event, listeners[event]);
-  };
-  for (const event of OWNED) {
-    saved.set(event, real.rawListeners.call(process, event));
-    real.removeAllListeners.call(process, event);
-  }
+  const install = (): void =>
+    onRealListeners(process, () => {
+      for (const event of OWNED) real.on.call(process, event, listeners[event]);
+    });
+  onRealListeners(process, () => {
+    for (const event of OWNED) {
+      saved.set(event, real.rawListeners.call(process, event));
+      real.removeAllListeners.call(process, event);
+    }
+  });
   install();
 
   const patches = new PropertyPatches();
@@ -135,7 +160,9 @@ export function ownProcessErrors(route: ProcessErrorRoute): ProcessErrorOwnershi
           install();
           return process;
         }
-        if (!isOwned(event)) return (original as Function).call(this, event, ...rest);
+        if (!isOwned(event) || (process as unknown as RealCallsHolder)[REAL_CALLS] !== undefined) {
+          return (original as Function).call(this, event, ...rest);
+        }
         const result = (real[method] as Function).call(tableOf(route.currentRole()), event, ...rest);
         return result instanceof EventEmitter ? process : result;
       } as never,
@@ -148,10 +175,12 @@ export function ownProcessErrors(route: ProcessErrorRoute): ProcessErrorOwnershi
       if (released) return;
       released = true;
       patches.restore();
-      for (const event of OWNED) {
-        real.removeListener.call(process, event, listeners[event]);
-        for (const listener of saved.get(event)!) real.on.call(process, event, listener as (...args: any[]) => void);
-      }
+      onRealListeners(process, () => {
+        for (const event of OWNED) {
+          real.removeListener.call(process, event, listeners[event]);
+          for (const listener of saved.get(event)!) real.on.call(process, event, listener as (...args: any[]) => void);
+        }
+      });
     },
   };
 }
