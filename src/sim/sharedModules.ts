@@ -28,8 +28,8 @@ export interface SharedModuleRoute {
 interface PatchState {
   /** Active routes, newest last; a call uses the newest route that knows the running role. */
   routes: SharedModuleRoute[];
-  /** Restores every patched property to its original descriptor. */
-  restore: () => void;
+  /** The replaced properties, restored when the last route is removed. */
+  patches: PropertyPatches;
 }
 
 const STATE_KEY = Symbol.for('jest-environment-multinode.sim.sharedModules');
@@ -41,16 +41,19 @@ type StateHolder = { [STATE_KEY]?: PatchState };
  * time and seeded randomness: `timers` (set/clear Timeout, Interval, Immediate), `timers/promises`
  * (`setTimeout`, `setImmediate`, `setInterval`, `scheduler.wait`/`yield`, with `{ signal }`),
  * `perf_hooks.performance.now`, `crypto.randomUUID`, `randomBytes`, `randomInt`, `getRandomValues`
- * (through `webcrypto.getRandomValues`, which it calls). `node:x` and `x` are the same object, so both are covered.
+ * (through `webcrypto.getRandomValues`, which it calls). `node:x` and `x` are the same object, so
+ * both are covered.
  *
  * Patches nest: each call adds its route and returns its own undo; the originals come back, with
  * their exact property descriptors, when the last active patch is undone. A binding taken before the
  * patch (`const { setTimeout } = require('node:timers/promises')` in code loaded earlier) keeps the
- * real function and cannot be reached; `watchWakeUps` catches the real timer it creates.
+ * real function and cannot be reached; `watchWakeUps` catches the real timer it creates. Role code
+ * loaded after the patch is reached however it binds: destructured, ESM-imported, or a TypeScript
+ * named import compiled to CommonJS (which reads the module's property at each call).
  */
 export function patchSharedModules(route: SharedModuleRoute): () => void {
   const holder = timersPromises as unknown as StateHolder;
-  const state = (holder[STATE_KEY] ??= { routes: [], restore: installWrappers(holder) });
+  const state = (holder[STATE_KEY] ??= { routes: [], patches: installWrappers(holder) });
   state.routes.push(route);
   let undone = false;
   return () => {
@@ -59,13 +62,13 @@ export function patchSharedModules(route: SharedModuleRoute): () => void {
     state.routes.splice(state.routes.indexOf(route), 1);
     if (state.routes.length === 0) {
       delete holder[STATE_KEY];
-      state.restore();
+      state.patches.restore();
     }
   };
 }
 
-/** Replaces each patched property and returns the function that puts the originals back. */
-function installWrappers(holder: StateHolder): () => void {
+/** Replaces each patched property with a wrapper that looks up the running role at each call. */
+function installWrappers(holder: StateHolder): PropertyPatches {
   const lookup = <T>(pick: (route: SharedModuleRoute, role: string) => T | undefined): T | undefined => {
     const routes = holder[STATE_KEY]?.routes ?? [];
     for (let i = routes.length - 1; i >= 0; i--) {
@@ -78,22 +81,18 @@ function installWrappers(holder: StateHolder): () => void {
   const timeNow = (): RoleTimeSource | undefined => lookup((route, role) => route.timeOf(role));
   const randomNow = (): RandomSource | undefined => lookup((route, role) => route.randomOf(role));
   const patches = new PropertyPatches();
-  const patch: Patch = (target, key, make) => patches.replace(target, key, make);
-
-  patchTimers(patch, timeNow);
-  patchTimersPromises(patch, timeNow);
-  patch(perfHooks.performance, 'now', (original) => function now(this: unknown) {
+  patchTimers(patches, timeNow);
+  patchTimersPromises(patches, timeNow);
+  patches.replace(perfHooks.performance, 'now', (original) => function now(this: unknown) {
     return timeNow()?.now() ?? original.call(perfHooks.performance);
   });
-  patchCrypto(patch, timeNow, randomNow);
-
-  return () => patches.restore();
+  patchCrypto(patches, timeNow, randomNow);
+  return patches;
 }
 
-type Patch = <T extends object, K extends keyof T>(target: T, key: K, make: (original: T[K]) => T[K]) => void;
 type AnyFunction = (...args: any[]) => any;
 
-function patchTimers(patch: Patch, timeNow: () => RoleTimeSource | undefined): void {
+function patchTimers(patches: PropertyPatches, timeNow: () => RoleTimeSource | undefined): void {
   const live = new Map<number, VirtualTimer>();
   /** A `set*` wrapper; `hasDelay` says whether the argument after the callback is a delay. */
   const start = (original: AnyFunction, hasDelay: boolean, repeat: boolean): AnyFunction =>
@@ -108,16 +107,17 @@ function patchTimers(patch: Patch, timeNow: () => RoleTimeSource | undefined): v
     };
   const clear = (original: AnyFunction): AnyFunction =>
     function (this: unknown, handle: unknown) {
-      const timer = handle instanceof VirtualTimer ? handle : live.get(Number(handle));
+      const byId = typeof handle === 'number' || typeof handle === 'string' ? live.get(Number(handle)) : undefined;
+      const timer = handle instanceof VirtualTimer ? handle : byId;
       if (timer !== undefined) timer.close();
       else original.call(this, handle);
     };
-  patch(timers, 'setTimeout', (original) => withPromisified(start(original, true, false), () => timersPromises.setTimeout) as never);
-  patch(timers, 'setInterval', (original) => start(original, true, true) as never);
-  patch(timers, 'setImmediate', (original) => withPromisified(start(original, false, false), () => timersPromises.setImmediate) as never);
-  patch(timers, 'clearTimeout', (original) => clear(original) as never);
-  patch(timers, 'clearInterval', (original) => clear(original) as never);
-  patch(timers, 'clearImmediate', (original) => clear(original) as never);
+  patches.replace(timers, 'setTimeout', (original) => withPromisified(start(original, true, false), () => timersPromises.setTimeout) as never);
+  patches.replace(timers, 'setInterval', (original) => start(original, true, true) as never);
+  patches.replace(timers, 'setImmediate', (original) => withPromisified(start(original, false, false), () => timersPromises.setImmediate) as never);
+  patches.replace(timers, 'clearTimeout', (original) => clear(original) as never);
+  patches.replace(timers, 'clearInterval', (original) => clear(original) as never);
+  patches.replace(timers, 'clearImmediate', (original) => clear(original) as never);
 }
 
 /** Keeps `util.promisify(setTimeout)` working: it reads the wrapper's `promisify.custom`. */
@@ -130,47 +130,51 @@ function signalOf(options: unknown): AbortSignal | undefined {
   return (options as { signal?: AbortSignal } | undefined)?.signal ?? undefined;
 }
 
-function patchTimersPromises(patch: Patch, timeNow: () => RoleTimeSource | undefined): void {
-  const scheduler = timersPromises.scheduler;
-  patch(timersPromises, 'setTimeout', (original) => function setTimeout(this: unknown, ...args: unknown[]) {
-    const time = timeNow();
-    if (time === undefined) return original.apply(this, args as never);
-    return virtualDelay(time, timerDelayMs(args[0]), args[1], signalOf(args[2]));
-  } as never);
-  patch(timersPromises, 'setImmediate', (original) => function setImmediate(this: unknown, ...args: unknown[]) {
-    const time = timeNow();
-    if (time === undefined) return original.apply(this, args as never);
-    return virtualDelay(time, 0, args[0], signalOf(args[1]));
-  } as never);
-  patch(timersPromises, 'setInterval', (original) => function setInterval(this: unknown, ...args: unknown[]) {
-    const time = timeNow();
-    if (time === undefined) return original.apply(this, args as never);
-    return virtualInterval(time, timerDelayMs(args[0]), args[1], signalOf(args[2]));
-  } as never);
-  patch(scheduler, 'wait', (original) => function wait(this: unknown, ...args: unknown[]) {
-    const time = timeNow();
-    if (time === undefined) return original.apply(scheduler, args as never);
-    return virtualDelay(time, timerDelayMs(args[0]), undefined, signalOf(args[1]));
-  } as never);
-  patch(scheduler, 'yield', (original) => function yieldToQueue(this: unknown) {
-    const time = timeNow();
-    if (time === undefined) return original.call(scheduler);
-    return virtualDelay(time, 0, undefined, undefined);
-  } as never);
+function patchTimersPromises(patches: PropertyPatches, timeNow: () => RoleTimeSource | undefined): void {
+  /** A wrapper calling `virtual` with the running role's time, else the original on `self`. */
+  const inVirtualTime =
+    (self: object, virtual: (time: RoleTimeSource, args: unknown[]) => unknown) =>
+    (original: AnyFunction): never =>
+      function (...args: unknown[]) {
+        const time = timeNow();
+        return time === undefined ? original.apply(self, args) : virtual(time, args);
+      } as never;
+  const { scheduler } = timersPromises;
+  patches.replace(
+    timersPromises,
+    'setTimeout',
+    inVirtualTime(timersPromises, (time, [delay, value, options]) => virtualDelay(time, timerDelayMs(delay), value, signalOf(options))),
+  );
+  patches.replace(
+    timersPromises,
+    'setImmediate',
+    inVirtualTime(timersPromises, (time, [value, options]) => virtualDelay(time, 0, value, signalOf(options))),
+  );
+  patches.replace(
+    timersPromises,
+    'setInterval',
+    inVirtualTime(timersPromises, (time, [delay, value, options]) => virtualInterval(time, timerDelayMs(delay), value, signalOf(options))),
+  );
+  patches.replace(
+    scheduler,
+    'wait',
+    inVirtualTime(scheduler, (time, [delay, options]) => virtualDelay(time, timerDelayMs(delay), undefined, signalOf(options))),
+  );
+  patches.replace(scheduler, 'yield', inVirtualTime(scheduler, (time) => virtualDelay(time, 0, undefined, undefined)));
 }
 
-function patchCrypto(patch: Patch, timeNow: () => RoleTimeSource | undefined, randomNow: () => RandomSource | undefined): void {
+function patchCrypto(patches: PropertyPatches, timeNow: () => RoleTimeSource | undefined, randomNow: () => RandomSource | undefined): void {
   /** Delivers a callback-form result as a zero-delay event of the role. */
   const later = (callback: AnyFunction, value: unknown): void => {
     const time = timeNow();
     if (time === undefined) queueMicrotask(() => callback(null, value));
     else time.schedule(0, () => callback(null, value));
   };
-  patch(crypto, 'randomUUID', (original) => function randomUUID(this: unknown, ...args: unknown[]) {
+  patches.replace(crypto, 'randomUUID', (original) => function randomUUID(this: unknown, ...args: unknown[]) {
     const random = randomNow();
     return random === undefined ? original.apply(this, args as never) : seededUuid(random);
   } as never);
-  patch(crypto, 'randomBytes', (original) => function randomBytes(this: unknown, ...args: unknown[]) {
+  patches.replace(crypto, 'randomBytes', (original) => function randomBytes(this: unknown, ...args: unknown[]) {
     const random = randomNow();
     const [size, callback] = args;
     const valid = Number.isSafeInteger(size) && (size as number) >= 0 && (size as number) <= 2 ** 31 - 1;
@@ -182,7 +186,7 @@ function patchCrypto(patch: Patch, timeNow: () => RoleTimeSource | undefined, ra
     later(callback as AnyFunction, bytes);
     return undefined;
   } as never);
-  patch(crypto, 'randomInt', (original) => function randomInt(this: unknown, ...args: unknown[]) {
+  patches.replace(crypto, 'randomInt', (original) => function randomInt(this: unknown, ...args: unknown[]) {
     const random = randomNow();
     const bounds = randomIntBounds(args);
     const callback = args.find((arg) => typeof arg === 'function') as AnyFunction | undefined;
@@ -196,7 +200,7 @@ function patchCrypto(patch: Patch, timeNow: () => RoleTimeSource | undefined, ra
   // `crypto.getRandomValues` is a non-configurable getter whose function calls
   // `webcrypto.getRandomValues` at each call, so this one patch covers both (and `globalThis.crypto`,
   // the same object as `webcrypto`).
-  patch(webcrypto, 'getRandomValues', (original) => function getRandomValues(array: unknown) {
+  patches.replace(webcrypto, 'getRandomValues', (original) => function getRandomValues(array: unknown) {
     const random = randomNow();
     return random !== undefined && acceptsRandomValues(array) ? fillRandomValues(random, array) : original.call(webcrypto, array);
   });

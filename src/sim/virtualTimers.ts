@@ -1,5 +1,4 @@
-import { on } from 'node:events';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, on } from 'node:events';
 
 /** The virtual time of one role, as the simulation's event queue offers it. */
 export interface RoleTimeSource {
@@ -57,7 +56,7 @@ export class VirtualTimer {
     return this.referenced;
   }
 
-  /** Restarts the timer's delay from the current virtual time. */
+  /** Restarts a pending timer's delay from the current virtual time (a fired or closed one stays so). */
   refresh(): this {
     if (this.pending !== undefined) {
       this.pending.cancel();
