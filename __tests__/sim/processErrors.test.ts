@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createContext, runInContext } from 'node:vm';
-import { ownProcessErrors, realProcess, roleOfPromiseByRealm, type ProcessErrorOwnership, type ProcessErrorKind } from '../../src/sim';
+import { ownProcessErrors, realProcess, roleOfPromiseByRealm, watchWakeUps, type ProcessErrorOwnership, type ProcessErrorKind } from '../../src/sim';
 
 // Jest gives test code a copy of `process`; jest-circus installs its listeners on the real one.
 const process = realProcess();
@@ -100,6 +100,31 @@ describe('ownProcessErrors', () => {
     );
     expect(received).toEqual(['a uncaught thrown for real']);
     as('a', () => a.teardown());
+  });
+
+  it('gives an error thrown by a real callback, outside any turn, to the role that created it', async () => {
+    const watch = watchWakeUps({ currentRole: () => running, isSimulating: () => true, onWakeUp: () => undefined });
+    try {
+      ownership = ownProcessErrors({
+        currentRole: () => running ?? watch.roleOfCallback(),
+        report: (role, kind, error) => reported.push([role, kind, (error as Error).message]),
+      });
+      const a = circus('a', received);
+      const b = circus('b', received);
+      as('a', () => a.setup());
+      as('b', () => b.setup());
+      as('a', () =>
+        setTimeout(() => {
+          throw new Error('late in a');
+        }, 1),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(received).toEqual(['a uncaught late in a']);
+      as('b', () => b.teardown());
+      as('a', () => a.teardown());
+    } finally {
+      watch.stop();
+    }
   });
 
   it('attributes a real unhandled rejection to the role whose context created the promise, and its rejectionHandled too', async () => {

@@ -130,4 +130,18 @@ describe('watchWakeUps', () => {
     await settle(20);
     expect(reports).toEqual([]);
   });
+
+  it('tells which role created the real resource whose callback runs now', async () => {
+    const seen: Array<string | null> = [];
+    await new Promise<void>((resolve) =>
+      as('b', () =>
+        setTimeout(() => {
+          seen.push(watch.roleOfCallback());
+          resolve();
+        }, 1),
+      ),
+    );
+    seen.push(watch.roleOfCallback());
+    expect(seen).toEqual(['b', null]);
+  });
 });

@@ -7,7 +7,10 @@ export type ProcessErrorKind = 'uncaughtException' | 'unhandledRejection';
 
 /** How `ownProcessErrors` attributes errors and reports the ones no handler takes. */
 export interface ProcessErrorRoute {
-  /** The role whose event runs right now, or null. */
+  /**
+   * The role whose event runs right now, or null. With `watchWakeUps`, `() => running ??
+   * watch.roleOfCallback()` also gives an error thrown by a real callback to the role that made it.
+   */
   currentRole(): string | null;
   /** An error whose role installed no handler for it (role null: no role was running). */
   report(role: string | null, kind: ProcessErrorKind, error: unknown): void;

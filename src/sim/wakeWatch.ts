@@ -73,6 +73,12 @@ export interface WakeWatch {
    * timer or channel, for example). Sections nest.
    */
   harness<T>(fn: () => T): T;
+  /**
+   * The role that created the flagged real resource whose callback runs right now, or null. It still
+   * answers in a `process` 'uncaughtException' listener for an error thrown by that callback, so that
+   * `ownProcessErrors` can be routed with `() => running ?? watch.roleOfCallback()`.
+   */
+  roleOfCallback(): string | null;
   /** Stops watching; pending tracked resources are not reported any more. */
   stop(): void;
 }
@@ -82,6 +88,7 @@ interface Tracked {
   type: string;
   stack: CapturedStack;
   repeat: boolean;
+  reported: boolean;
 }
 
 /**
@@ -105,13 +112,12 @@ export function watchWakeUps(options: WakeWatchOptions): WakeWatch {
       const role = options.currentRole();
       if (role === null) return;
       const repeat = type === 'Timeout' && (resource as { _repeat?: unknown })._repeat != null;
-      tracked.set(resource, { role, type, stack: captureStack(), repeat });
+      tracked.set(resource, { role, type, stack: captureStack(), repeat, reported: false });
     },
     before() {
-      const resource = executionAsyncResource();
-      const entry = tracked.get(resource);
-      if (entry === undefined) return;
-      tracked.delete(resource);
+      const entry = tracked.get(executionAsyncResource());
+      if (entry === undefined || entry.reported) return;
+      entry.reported = true;
       options.onWakeUp(entry.role, describe(entry));
     },
   });
@@ -124,6 +130,9 @@ export function watchWakeUps(options: WakeWatchOptions): WakeWatch {
       } finally {
         harnessDepth -= 1;
       }
+    },
+    roleOfCallback() {
+      return tracked.get(executionAsyncResource())?.role ?? null;
     },
     stop() {
       if (stopped) return;
