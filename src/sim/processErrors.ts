@@ -127,7 +127,7 @@ export function ownProcessErrors(route: ProcessErrorRoute): ProcessErrorOwnershi
     }
   };
   const listeners: Record<OwnedEvent, (...args: any[]) => void> = {
-    uncaughtException: (error: unknown) => deliver(route.currentRole(), 'uncaughtException', [error]),
+    uncaughtException: (error: unknown, origin: unknown) => deliver(route.currentRole(), 'uncaughtException', [error, origin]),
     unhandledRejection: (reason: unknown, promise: Promise<unknown>) => {
       const role = route.roleOfPromise?.(promise) ?? route.currentRole();
       rejectedBy.set(promise, role);
@@ -159,7 +159,7 @@ export function ownProcessErrors(route: ProcessErrorRoute): ProcessErrorOwnershi
       function (this: unknown, event?: unknown, ...rest: unknown[]) {
         if (event === undefined && method === 'removeAllListeners') {
           tableOf(route.currentRole()).removeAllListeners();
-          (original as Function).call(process);
+          onRealListeners(process, () => (original as Function).call(process));
           install();
           return process;
         }
