@@ -1,4 +1,5 @@
 import fs = require('node:fs');
+import path = require('node:path');
 import { MessageChannel } from 'node:worker_threads';
 import { patchSharedModules, watchWakeUps, type WakeWatch } from '../../src/sim';
 import { ManualTime, flush } from './helpers/manualTime';
@@ -51,6 +52,19 @@ describe('watchWakeUps', () => {
     expect(reports[0]![0]).toBe('a');
     expect(reports[0]![1]).toMatch(/^a real timer \(setTimeout\) created at .*wakeWatch\.test\.ts:\d+:\d+$/);
     expect(reports[0]![1]).toContain(`created at ${line}:`);
+  });
+
+  it('shows the creation line relative to rootDir when given', async () => {
+    watch.stop();
+    watch = watchWakeUps({
+      currentRole: () => running,
+      isSimulating: () => true,
+      onWakeUp: (role, what) => reports.push([role, what]),
+      rootDir: path.resolve(__dirname, '../..'),
+    });
+    as('a', () => setTimeout(() => undefined, 1));
+    await settle(20);
+    expect(reports[0]![1]).toMatch(/^a real timer \(setTimeout\) created at __tests__\/sim\/wakeWatch\.test\.ts:\d+:\d+$/);
   });
 
   it('reports a real interval once, however often it fires', async () => {

@@ -1,4 +1,5 @@
 import { createHook, executionAsyncResource } from 'node:async_hooks';
+import path from 'node:path';
 import { captureStack, creationSite, type CapturedStack } from './creationSite';
 
 /**
@@ -64,6 +65,8 @@ export interface WakeWatchOptions {
   isSimulating(): boolean;
   /** Called once per flagged resource, when its first callback starts. */
   onWakeUp(role: string, what: string): void;
+  /** When given, creation lines under it are shown relative to it, with `/` (as the trace shows paths). */
+  rootDir?: string;
 }
 
 /** A running watch. */
@@ -121,7 +124,7 @@ export function watchWakeUps(options: WakeWatchOptions): WakeWatch {
     before(asyncId) {
       if (!unreported.delete(asyncId)) return;
       const entry = tracked.get(executionAsyncResource());
-      if (entry !== undefined) options.onWakeUp(entry.role, describe(entry));
+      if (entry !== undefined) options.onWakeUp(entry.role, describe(entry, options.rootDir));
     },
   });
   hook.enable();
@@ -146,11 +149,18 @@ export function watchWakeUps(options: WakeWatchOptions): WakeWatch {
   };
 }
 
-function describe(entry: Tracked): string {
+function describe(entry: Tracked, rootDir: string | undefined): string {
   const site = creationSite(entry.stack, __filename);
+  const line = site.userLine === undefined || rootDir === undefined ? site.userLine : relativeLine(site.userLine, rootDir);
   const fallbackApi = entry.type === 'Timeout' ? (entry.repeat ? 'setInterval' : 'setTimeout') : undefined;
   const api = site.api ?? fallbackApi;
   const kind = WAKE_UP_KINDS.get(entry.type)!;
   const named = api === undefined || kind.endsWith(')') ? kind : `${kind} (${api})`;
-  return `${named} created at ${site.userLine ?? 'an unknown place (no user code on the stack)'}`;
+  return `${named} created at ${line ?? 'an unknown place (no user code on the stack)'}`;
+}
+
+/** `/root/dir/a/b.ts:3:4` relative to `/root/dir` is `a/b.ts:3:4`; a line outside it stays as it is. */
+function relativeLine(userLine: string, rootDir: string): string {
+  const relative = path.relative(rootDir, userLine);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? userLine : relative.split(path.sep).join('/');
 }
