@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { workerData } from 'node:worker_threads';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus, Config } from '@jest/types';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
-import { type ConsoleMethod, type HarnessClient, LeadSession, ThreadRunner, isRoleWorkerData, type RoleWorkerData, type RoleSession, type RoleResult, REPORT_DIR_ENV, traceFilePath } from '../src/harness';
+import { type ConsoleMethod, type HarnessClient, LeadSession, ThreadRunner, type RoleStart, type RoleResult, REPORT_DIR_ENV, traceFilePath } from '../src/harness';
 import type { LogLevel } from '../src/node';
-import { systemClock } from '../src/util';
+import { serializeError, systemClock, type Clock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
 import { createGlobals } from './globalsApi';
 import { resolveNodeModule } from './nodeModule';
@@ -19,9 +18,10 @@ import { mergeRoleCoverage } from './coverage';
 import { SnapshotExchange } from './snapshots';
 import { explicitJestTimeoutMs } from './timeouts';
 import { callerStack, RoleConsole } from './roleConsole';
-
-/** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
-export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
+import { findRoleContext } from './roleContext';
+import { modePinnedByDocblock } from './docblockMode';
+import { Simulation } from './simulation';
+import { installVirtualTime } from './virtualTime';
 
 const CONSOLE_LEVELS: Record<ConsoleMethod, LogLevel> = { log: 'info', info: 'info', debug: 'debug', warn: 'warn', error: 'error' };
 
@@ -32,7 +32,7 @@ const CONSOLE_LEVELS: Record<ConsoleMethod, LogLevel> = { log: 'info', info: 'in
  */
 export default class MultinodeEnvironment extends NodeEnvironment {
   private readonly options: MultinodeOptions | null;
-  private readonly roleData: RoleWorkerData | null;
+  private readonly roleData: RoleStart | null;
   private readonly bridge: CircusBridge;
   private readonly snapshots: SnapshotExchange;
   private expect: unknown = undefined;
@@ -43,19 +43,34 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   private readonly testPath: string;
   private realm: TestRealm | null = null;
   private readonly removeRealmSetup: () => void;
+  /** Simulation mode: the lead's simulation (on the lead), and what ends this role's virtual globals. */
+  private simulation: Simulation | null = null;
+  private uninstallVirtualTime: (() => void) | null = null;
+  private simulatedLoaded: (() => void) | null = null;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
     this.config = config;
     this.testPath = context.testPath;
-    this.roleData = isRoleWorkerData(workerData) ? workerData : null;
-    this.options = this.roleData === null ? parseOptions(config.projectConfig.testEnvironmentOptions as Record<string, unknown>, process.env) : null;
+    const role = findRoleContext(config.projectConfig as Config.ProjectConfig);
+    this.roleData = role?.data ?? null;
+    this.options =
+      role === null ? parseOptions(config.projectConfig.testEnvironmentOptions as Record<string, unknown>, process.env, modePinnedByDocblock(context.docblockPragmas)) : null;
     // The node is loaded by the test's own runtime (see TestRealm), in roles and on the lead alike.
     this.removeRealmSetup = addRealmSetup(config.projectConfig as Config.ProjectConfig);
-    if (this.roleData !== null) {
-      this.session = (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] as RoleSession;
-      this.realm = new TestRealm(this.getVmContext()!, this.global, this.roleData.nodeModule);
+    if (role !== null) {
+      this.session = role.session;
+      this.realm = new TestRealm(this.getVmContext()!, this.global, role.data.nodeModule);
       this.session.realm.set(this.realm);
+      if (role.simulated !== null) {
+        this.uninstallVirtualTime = installVirtualTime(this, role.simulated.world, role.data.role, role.simulated.random, config.projectConfig as Config.ProjectConfig);
+        this.simulatedLoaded = role.simulated.loaded;
+      }
+    } else if (this.options!.mode === 'simulation' && !config.globalConfig.collectTests) {
+      const { roles, seed, simulation } = this.options!;
+      this.simulation = new Simulation({ roles, seed, latencyMs: simulation.latencyMs, onError: (owner, error) => this.simulatedError(owner, error) });
+      this.uninstallVirtualTime = installVirtualTime(this, this.simulation.world, roles[0]!, this.simulation.randomFor(roles[0]!), config.projectConfig as Config.ProjectConfig);
+      this.simulatedLoaded = () => this.simulation?.loaded(roles[0]!);
     }
     const identity = this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed };
     const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
@@ -64,7 +79,10 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     this.bridge = new CircusBridge(identity.role, this.roleData === null, testTimeoutMs, jestTimeoutMs, () => this.session, this.snapshots, (test, id, multinode, startedAt, results) =>
       this.recordTest(test, id, multinode, startedAt, results),
     );
-    const globals = createGlobals(identity, () => this.session, systemClock, () => this.bridge.leadOnlyTest);
+    // The role's own clock once its session exists (virtual in simulation mode), the real one before.
+    const clock = (): Clock => this.session?.clock ?? this.simulation?.clockFor(identity.role) ?? systemClock;
+    const sessionClock: Clock = { now: () => clock().now(), schedule: (delayMs, fn) => clock().schedule(delayMs, fn) };
+    const globals = createGlobals(identity, () => this.session, sessionClock, () => this.bridge.leadOnlyTest);
     Object.assign(this.global, globals);
   }
 
@@ -83,9 +101,11 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     this.lead = new LeadSession({
       roles: options.roles,
       seed: options.seed,
+      mode: options.mode,
+      modeFromEnv: options.modeSource === 'env',
       testPath: this.testPath,
       rootDir: projectConfig.rootDir,
-      clock: systemClock,
+      clock: this.simulation?.clockFor(options.roles[0]!) ?? systemClock,
       settings: {
         barrierTimeoutMs: options.barrierTimeoutMs,
         testTimeoutMs: options.testTimeoutMs,
@@ -99,7 +119,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       },
       nodeOptions: options.nodeOptions,
       nodeModule,
-      runner: new ThreadRunner({ workerScript: path.join(__dirname, 'roleWorker.js'), roleMemoryMb: options.roleMemoryMb }),
+      runner: this.simulation?.runner ?? new ThreadRunner({ workerScript: path.join(__dirname, 'roleWorker.js'), roleMemoryMb: options.roleMemoryMb }),
       roleGlobalConfig: roleGlobalConfig(this.config.globalConfig),
       roleProjectConfig: roleProjectConfig(projectConfig as Config.ProjectConfig),
       roleModuleMap: await projectModuleMap(projectConfig, this.config.globalConfig),
@@ -116,7 +136,11 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   async handleTestEvent(event: Circus.Event, state: Circus.State): Promise<void> {
     // circus hands over its `expect` at setup (also without injectGlobals) and its snapshot state later.
     if (event.name === 'setup') this.expect = event.runtimeGlobals.expect;
-    if (event.name === 'run_start') this.snapshots.install(this.expect as never);
+    if (event.name === 'run_start') {
+      this.snapshots.install(this.expect as never);
+      // The file is loaded: in simulation mode, virtual time may run once every role is this far.
+      this.simulatedLoaded?.();
+    }
     if (event.name === 'test_retry') this.snapshots.retry(event.test);
     await this.bridge.handle(event, state);
     // Every role's file is done once the lead's run_finish has been handled.
@@ -136,6 +160,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
         }
       }
     } finally {
+      this.simulation?.stop();
+      this.uninstallVirtualTime?.();
       this.lead = null;
       this.realm?.close();
       this.removeRealmSetup();
@@ -149,9 +175,17 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       titles: testTitles(test),
       multinode,
       startedAt,
-      finishedAt: systemClock.now(),
+      finishedAt: (this.session?.clock ?? systemClock).now(),
       results: Object.fromEntries([...results].map(([role, r]) => [role, { status: r.status, durationMs: r.durationMs, errors: r.errors.map((e) => ({ ...e, consequence: e.fields?.consequence === true })) }])),
     });
+  }
+
+  /** An error thrown by a simulated event that nothing caught: the role's error outside any test. */
+  private simulatedError(owner: string, error: unknown): void {
+    const lead = this.lead;
+    if (lead === null) return;
+    const role = lead.roles.includes(owner) ? owner : lead.role;
+    lead.conductor.roleError(role, lead.clock.now(), serializeError(error));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { MultinodeError, describeValue } from '../src/util';
+import type { RunMode } from '../src/harness';
 
 /** A bad value in `testEnvironmentOptions.multinode` or in the environment. */
 export class InvalidOptionError extends MultinodeError {
@@ -14,7 +15,10 @@ export interface MultinodeOptions {
   /** Module path or package name of the NodeFactory; null = the embedded actor cluster. */
   readonly node: string | null;
   readonly nodeOptions: Record<string, unknown>;
-  readonly mode: 'threads';
+  readonly mode: RunMode;
+  /** Where the mode came from: `MULTINODE_MODE` ('env'), or a file whose docblock pins it ('pinned'). */
+  readonly modeSource: 'default' | 'config' | 'env' | 'pinned';
+  readonly simulation: SimulationOptions;
   readonly seed: number;
   /** Whether the seed was chosen at random (it is then printed with failures). */
   readonly seedWasRandom: boolean;
@@ -28,6 +32,13 @@ export interface MultinodeOptions {
   readonly roleMemoryMb: number;
 }
 
+
+/** `multinode.simulation`: how simulated links behave and whether out-of-band wake-ups fail tests. */
+export interface SimulationOptions {
+  readonly latencyMs: { readonly minMs: number; readonly maxMs: number };
+  readonly strict: boolean;
+}
+
 /** Every option, its default and what it allows: the one settings table. */
 export const OPTION_DEFAULTS = {
   roles: ['a', 'b', 'c'] as readonly string[],
@@ -39,6 +50,7 @@ export const OPTION_DEFAULTS = {
   setupTimeoutMs: 30_000,
   nodeTimeoutMs: 10_000,
   roleMemoryMb: 1024,
+  simulation: { latencyMs: { minMs: 1, maxMs: 5 }, strict: true } as SimulationOptions,
 };
 
 /** Extra time after a test's timeout before a role that has not finished it is terminated. */
@@ -55,14 +67,16 @@ export const PING_INTERVAL_MS = 250;
 export const UNRESPONSIVE_AFTER_MS = 5_000;
 
 const ROLE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs', 'roleMemoryMb'];
+const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs', 'roleMemoryMb', 'simulation'];
+const MODES = ['threads', 'simulation', 'processes'];
 const MAX_SEED = 0xffffffff;
 
 /**
  * Reads `testEnvironmentOptions.multinode` (already merged with the docblock by Jest) and the
- * `MULTINODE_SEED` environment variable, and validates everything up front.
+ * `MULTINODE_SEED` and `MULTINODE_MODE` environment variables, and validates everything up front.
+ * `modePinned`: the file's docblock sets `mode`, which `MULTINODE_MODE` then does not override.
  */
-export function parseOptions(testEnvironmentOptions: Record<string, unknown> | undefined, env: NodeJS.ProcessEnv): MultinodeOptions {
+export function parseOptions(testEnvironmentOptions: Record<string, unknown> | undefined, env: NodeJS.ProcessEnv, modePinned = false): MultinodeOptions {
   const raw = testEnvironmentOptions?.multinode === undefined ? {} : testEnvironmentOptions.multinode;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidOptionError(`testEnvironmentOptions.multinode must be an object; it was ${describeValue(raw)}.`);
@@ -83,11 +97,7 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
   if (typeof nodeOptions !== 'object' || nodeOptions === null || Array.isArray(nodeOptions)) {
     throw new InvalidOptionError(`multinode.nodeOptions must be an object; it was ${describeValue(nodeOptions)}.`);
   }
-  const mode = given.mode === undefined ? 'threads' : given.mode;
-  if (mode === 'simulation' || mode === 'processes') {
-    throw new InvalidOptionError(`multinode.mode '${mode}' is planned but not available yet; use 'threads' (the default).`);
-  }
-  if (mode !== 'threads') throw new InvalidOptionError(`multinode.mode must be 'threads'; it was ${describeValue(mode)}.`);
+  const { mode, modeSource } = parseMode(given.mode, env.MULTINODE_MODE, modePinned);
   const envSeed = env.MULTINODE_SEED?.trim();
   let seed: number;
   let seedWasRandom = false;
@@ -103,7 +113,9 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
     roles,
     node: node as string | null,
     nodeOptions: nodeOptions as Record<string, unknown>,
-    mode: 'threads',
+    mode,
+    modeSource,
+    simulation: parseSimulation(given.simulation),
     seed,
     seedWasRandom,
     barrierTimeoutMs: positiveMs(given, 'barrierTimeoutMs'),
@@ -112,6 +124,40 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
     nodeTimeoutMs: positiveMs(given, 'nodeTimeoutMs'),
     roleMemoryMb: memoryMb(given.roleMemoryMb === undefined ? OPTION_DEFAULTS.roleMemoryMb : given.roleMemoryMb),
   };
+}
+
+function parseMode(configured: unknown, fromEnv: string | undefined, pinned: boolean): Pick<MultinodeOptions, 'mode' | 'modeSource'> {
+  const check = (value: unknown, what: string): RunMode => {
+    if (value === 'processes') throw new InvalidOptionError(`${what} 'processes' is planned but not available yet; use 'threads' (the default) or 'simulation'.`);
+    if (value !== 'threads' && value !== 'simulation') throw new InvalidOptionError(`${what} must be one of ${MODES.map((m) => `'${m}'`).join(', ')}; it was ${describeValue(value)}.`);
+    return value;
+  };
+  const envMode = fromEnv?.trim();
+  if (pinned) return { mode: check(configured, 'multinode.mode'), modeSource: 'pinned' };
+  if (envMode !== undefined && envMode !== '') return { mode: check(envMode, 'MULTINODE_MODE'), modeSource: 'env' };
+  if (configured === undefined) return { mode: OPTION_DEFAULTS.mode, modeSource: 'default' };
+  return { mode: check(configured, 'multinode.mode'), modeSource: 'config' };
+}
+
+function parseSimulation(value: unknown): SimulationOptions {
+  const defaults = OPTION_DEFAULTS.simulation;
+  if (value === undefined) return defaults;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(`multinode.simulation must be an object such as { "latencyMs": { "minMs": 1, "maxMs": 5 }, "strict": true }; it was ${describeValue(value)}.`);
+  }
+  const given = value as Record<string, unknown>;
+  const unknown = Object.keys(given).filter((k) => k !== 'latencyMs' && k !== 'strict');
+  if (unknown.length > 0) throw new InvalidOptionError(`multinode.simulation has unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; the options are latencyMs, strict.`);
+  const strict = given.strict === undefined ? defaults.strict : given.strict;
+  if (typeof strict !== 'boolean') throw new InvalidOptionError(`multinode.simulation.strict must be true or false; it was ${describeValue(strict)}.`);
+  const latency = given.latencyMs === undefined ? defaults.latencyMs : given.latencyMs;
+  const { minMs, maxMs } = (typeof latency === 'object' && latency !== null ? latency : {}) as Record<string, unknown>;
+  if (typeof minMs !== 'number' || typeof maxMs !== 'number' || !Number.isFinite(minMs) || !Number.isFinite(maxMs) || minMs < 0 || maxMs < minMs) {
+    throw new InvalidOptionError(
+      `multinode.simulation.latencyMs must be { minMs, maxMs } with 0 <= minMs <= maxMs, in milliseconds; it was ${describeValue(latency)}.`,
+    );
+  }
+  return { latencyMs: { minMs, maxMs }, strict };
 }
 
 function parseRoles(value: unknown): string[] {

@@ -40,6 +40,7 @@ export function buildFileReport(trace: FileTrace, options: BuildFileReportOption
     relativePath,
     roles: trace.roles,
     seed: trace.seed,
+    mode: trace.mode,
     tests: trace.tests
       .filter((test) => test.multinode)
       .map((test) => buildTestReport(trace, test, relativePath, jestStatus.get(test.id), options)),
@@ -78,6 +79,6 @@ function buildTestReport(
           maxLines: options.maxTimelineLines ?? DEFAULT_MAX_TIMELINE_LINES,
         })
       : null,
-    rerunCommand: verdict === 'failed' ? rerunCommand({ ...options.rerun, seed: trace.seed, relativePath, fullName: test.id }) : null,
+    rerunCommand: verdict === 'failed' ? rerunCommand({ ...options.rerun, seed: trace.seed, mode: trace.modeFromEnv ? trace.mode : null, relativePath, fullName: test.id }) : null,
   };
 }

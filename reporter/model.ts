@@ -13,6 +13,8 @@ export interface FileReport {
   readonly relativePath: string;
   readonly roles: readonly string[];
   readonly seed: number;
+  /** Where the roles ran: 'threads' or 'simulation'. */
+  readonly mode: string;
   /** The multi-node tests (those inside `describe.multinode`), in the order the lead ran them. */
   readonly tests: readonly TestReport[];
   /** Failures of whole roles outside any test. */

@@ -42,11 +42,13 @@ export function checkTrace(data: unknown, tracePath: string): FileTrace {
       `The trace file ${tracePath} has format version ${JSON.stringify(trace.version)}, but this reporter reads version ${SUPPORTED_TRACE_VERSION}; install the environment and the reporter from the same version of jest-environment-multinode.`,
     );
   }
-  const expected: Record<string, 'string' | 'number' | 'array'> = {
+  const expected: Record<string, 'string' | 'number' | 'boolean' | 'array'> = {
     testPath: 'string',
     rootDir: 'string',
     roles: 'array',
     seed: 'number',
+    mode: 'string',
+    modeFromEnv: 'boolean',
     startedAt: 'number',
     finishedAt: 'number',
     tests: 'array',

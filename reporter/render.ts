@@ -12,7 +12,7 @@ const INDENT = '  ';
 export function renderFileReport(report: FileReport, colors: Colors): string {
   const lines: string[] = [];
   lines.push(
-    `${colors.bold('multinode')} ${report.relativePath} ${colors.dim(`(roles ${report.roles.join(', ')} · seed ${report.seed})`)}`,
+    `${colors.bold('multinode')} ${report.relativePath} ${colors.dim(`(roles ${report.roles.join(', ')} · seed ${report.seed}${report.mode === 'threads' ? '' : ` · ${report.mode}`})`)}`,
   );
   for (const test of report.tests) lines.push(...renderTest(test, report, colors));
   if (report.roleErrors.length > 0) {

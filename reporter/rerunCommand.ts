@@ -39,6 +39,8 @@ export interface RerunTarget {
   readonly relativePath: string;
   /** Jest's full test name: describe titles and the test title joined by spaces. */
   readonly fullName: string;
+  /** The mode to rerun in when `MULTINODE_MODE` chose it (a file's own mode needs no variable). */
+  readonly mode?: string | null;
   /** The `--config` argument the run was given, if any, so that the rerun reads the same config. */
   readonly config?: string | null;
   /** In a run of several projects, the test's project's `displayName`, for `--selectProjects`. */
@@ -63,6 +65,7 @@ export function rerunCommand(target: RerunTarget): string {
   const namePattern = `^${escapeRegExp(target.fullName)}$`;
   const pathPattern = target.runRelativePath ? `/${escapePathPattern(target.runRelativePath)}$` : `./${escapePathPattern(target.relativePath)}$`;
   return [
+    ...(target.mode ? [`MULTINODE_MODE=${target.mode}`] : []),
     `MULTINODE_SEED=${target.seed}`,
     'npx jest',
     ...(target.config ? ['--config', shellQuote(target.config)] : []),

@@ -25,6 +25,8 @@ describe('parseOptions', () => {
           node: null,
           nodeOptions: {},
           mode: 'threads',
+          modeSource: 'default',
+          simulation: { latencyMs: { minMs: 1, maxMs: 5 }, strict: true },
           seed: expect.any(Number),
           seedWasRandom: true,
           barrierTimeoutMs: 10_000,
@@ -54,13 +56,23 @@ describe('parseOptions', () => {
     });
   });
 
+  describe('mode', () => {
+    it('MULTINODE_MODE overrides the configured mode, unless the file pins its mode in its docblock', () => {
+      expect(parse({ mode: 'threads' }, { MULTINODE_MODE: 'simulation' })).toMatchObject({ mode: 'simulation', modeSource: 'env' });
+      expect(parse({}, { MULTINODE_MODE: ' threads ' })).toMatchObject({ mode: 'threads', modeSource: 'env' });
+      expect(parseOptions({ multinode: { mode: 'threads' } }, { MULTINODE_MODE: 'simulation' }, true)).toMatchObject({ mode: 'threads', modeSource: 'pinned' });
+      expect(parse({}, { MULTINODE_MODE: '' })).toMatchObject({ mode: 'threads', modeSource: 'default' });
+    });
+  });
+
   describe('valid options', () => {
     it('takes every option as given', () => {
       const parsed = parse({
         roles: ['lead', 'Follower_1', 'x-2'],
         node: './kv-node.ts',
         nodeOptions: { shards: 4 },
-        mode: 'threads',
+        mode: 'simulation',
+        simulation: { latencyMs: { minMs: 0, maxMs: 0.5 }, strict: false },
         seed: 0xffffffff,
         barrierTimeoutMs: 1,
         testTimeoutMs: 2.5,
@@ -72,7 +84,9 @@ describe('parseOptions', () => {
         roles: ['lead', 'Follower_1', 'x-2'],
         node: './kv-node.ts',
         nodeOptions: { shards: 4 },
-        mode: 'threads',
+        mode: 'simulation',
+        modeSource: 'config',
+        simulation: { latencyMs: { minMs: 0, maxMs: 0.5 }, strict: false },
         seed: 0xffffffff,
         seedWasRandom: false,
         barrierTimeoutMs: 1,
@@ -143,7 +157,7 @@ describe('parseOptions', () => {
 
     it('unknown keys, every one of them, with the list of options', () => {
       expect(invalid(() => parse({ role: ['a'] })).message).toBe(
-        "testEnvironmentOptions.multinode has unknown option 'role'; the options are roles, node, nodeOptions, mode, seed, barrierTimeoutMs, testTimeoutMs, setupTimeoutMs, nodeTimeoutMs, roleMemoryMb.",
+        "testEnvironmentOptions.multinode has unknown option 'role'; the options are roles, node, nodeOptions, mode, seed, barrierTimeoutMs, testTimeoutMs, setupTimeoutMs, nodeTimeoutMs, roleMemoryMb, simulation.",
       );
       expect(invalid(() => parse({ timeout: 1, roles: ['a'], sed: 2 })).message).toMatch(/^testEnvironmentOptions\.multinode has unknown options 'timeout', 'sed'; the options are /);
     });
@@ -201,15 +215,30 @@ describe('parseOptions', () => {
       }
     });
 
-    it("the planned modes 'simulation' and 'processes', saying they are not available yet", () => {
-      for (const mode of ['simulation', 'processes']) {
-        expect(invalid(() => parse({ mode })).message).toBe(`multinode.mode '${mode}' is planned but not available yet; use 'threads' (the default).`);
-      }
+    it("the planned mode 'processes', saying it is not available yet, from the config and from MULTINODE_MODE", () => {
+      expect(invalid(() => parse({ mode: 'processes' })).message).toBe(
+        "multinode.mode 'processes' is planned but not available yet; use 'threads' (the default) or 'simulation'.",
+      );
+      expect(invalid(() => parse({}, { MULTINODE_MODE: 'processes' })).message).toBe(
+        "MULTINODE_MODE 'processes' is planned but not available yet; use 'threads' (the default) or 'simulation'.",
+      );
     });
 
     it('any other mode', () => {
-      expect(invalid(() => parse({ mode: 'fibers' })).message).toBe(`multinode.mode must be 'threads'; it was "fibers".`);
-      expect(invalid(() => parse({ mode: 1 })).message).toBe(`multinode.mode must be 'threads'; it was 1.`);
+      expect(invalid(() => parse({ mode: 'fibers' })).message).toBe(`multinode.mode must be one of 'threads', 'simulation', 'processes'; it was "fibers".`);
+      expect(invalid(() => parse({ mode: 1 })).message).toBe(`multinode.mode must be one of 'threads', 'simulation', 'processes'; it was 1.`);
+      expect(invalid(() => parse({}, { MULTINODE_MODE: 'sim' })).message).toBe(`MULTINODE_MODE must be one of 'threads', 'simulation', 'processes'; it was "sim".`);
+    });
+
+    it('simulation options that are not latencies in order, or a strict flag', () => {
+      const shape = 'must be { minMs, maxMs } with 0 <= minMs <= maxMs, in milliseconds';
+      expect(invalid(() => parse({ simulation: { latencyMs: { minMs: 5, maxMs: 1 } } })).message).toBe(
+        `multinode.simulation.latencyMs ${shape}; it was {"minMs":5,"maxMs":1}.`,
+      );
+      expect(invalid(() => parse({ simulation: { latencyMs: 3 } })).message).toBe(`multinode.simulation.latencyMs ${shape}; it was 3.`);
+      expect(invalid(() => parse({ simulation: { strict: 'yes' } })).message).toBe('multinode.simulation.strict must be true or false; it was "yes".');
+      expect(invalid(() => parse({ simulation: { speed: 2 } })).message).toBe("multinode.simulation has unknown option 'speed'; the options are latencyMs, strict.");
+      expect(invalid(() => parse({ simulation: true })).message).toMatch(/^multinode\.simulation must be an object such as/);
     });
 
     it('a seed that is not an integer from 0 to 2^32 - 1', () => {

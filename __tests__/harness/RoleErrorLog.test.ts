@@ -1,7 +1,7 @@
 import { RoleErrorLog } from '../../src/harness/RoleErrorLog';
 import { TraceCollector } from '../../src/harness/TraceCollector';
 
-const header = { testPath: '/p/a.test.ts', rootDir: '/p', roles: ['a', 'b', 'c'], seed: 1, startedAt: 0 };
+const header = { testPath: '/p/a.test.ts', rootDir: '/p', roles: ['a', 'b', 'c'], seed: 1, mode: 'threads' as const, modeFromEnv: false, startedAt: 0 };
 const error = (message: string) => ({ name: 'Error', message });
 
 describe('RoleErrorLog', () => {

@@ -4,7 +4,7 @@ import { TraceCollector } from '../../src/harness/TraceCollector';
 import { recv, send } from './helpers';
 import type { TraceEvent } from '../../src/harness/traceTypes';
 
-const HEADER = { testPath: '/p/x.test.ts', rootDir: '/p', roles: ['a', 'b', 'c'], seed: 42, startedAt: 1_000 };
+const HEADER = { testPath: '/p/x.test.ts', rootDir: '/p', roles: ['a', 'b', 'c'], seed: 42, mode: 'threads' as const, modeFromEnv: false, startedAt: 1_000 };
 
 const log = (role: string, time: number, lamport: number, message: string): RawTraceEvent => ({
   type: 'log',

@@ -11,12 +11,15 @@ import type { LinkEnd, RoleRunner, RoleStart } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
 import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import { TraceCollector } from './TraceCollector';
-import type { FaultCommand, FileTrace, RoleError, TraceEvent } from './traceTypes';
+import type { FaultCommand, FileTrace, RoleError, RunMode, TraceEvent } from './traceTypes';
 
 /** Everything the lead needs to start a file's roles. */
 export interface LeadSessionOptions {
   readonly roles: readonly string[];
   readonly seed: number;
+  /** Where the roles run (the runner says how), and whether `MULTINODE_MODE` chose it; both go into the trace. */
+  readonly mode: RunMode;
+  readonly modeFromEnv: boolean;
   readonly testPath: string;
   readonly rootDir: string;
   readonly clock: Clock;
@@ -63,7 +66,10 @@ export class LeadSession implements HarnessClient {
     this.clock = clock;
     this.settings = options.settings;
     this.table = new FaultTable(roles.length);
-    this.collector = new TraceCollector({ testPath: options.testPath, rootDir: options.rootDir, roles, seed, startedAt: clock.now() }, options.onEvent ?? null);
+    this.collector = new TraceCollector(
+      { testPath: options.testPath, rootDir: options.rootDir, roles, seed, mode: options.mode, modeFromEnv: options.modeFromEnv, startedAt: clock.now() },
+      options.onEvent ?? null,
+    );
     this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]), messageCapPerRole(roles.length));
     const mesh = options.runner.mesh(roles);
     ({ links: this.links, host: this.host } = createRoleNode({

@@ -1,5 +1,5 @@
 import type { MessageReceiveRecord, MessageSendRecord, RawTraceEvent } from './TraceBuffer';
-import type { FileTrace, RoleError, TestTrace, TraceEvent } from './traceTypes';
+import type { FileTrace, RoleError, RunMode, TestTrace, TraceEvent } from './traceTypes';
 
 /** Header fields of a file trace. */
 export interface TraceHeader {
@@ -7,6 +7,8 @@ export interface TraceHeader {
   readonly rootDir: string;
   readonly roles: readonly string[];
   readonly seed: number;
+  readonly mode: RunMode;
+  readonly modeFromEnv: boolean;
   readonly startedAt: number;
 }
 

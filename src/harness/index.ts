@@ -10,7 +10,7 @@ export type { RoleRunner, RoleChannel, RoleStart, LinkEnd, ControlEnd } from './
 export { ThreadRunner, portControlEnd, portLinkEnd, type ThreadRunnerOptions } from './ThreadRunner';
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
 export { REPORT_DIR_ENV, TRACE_FILE_EXTENSION, traceFilePath, traceProjectFolder } from './traceFile';
-export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, FaultCommand, ConsoleCall, ConsoleMethod, GatherSize } from './traceTypes';
+export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, RunMode, FaultCommand, ConsoleCall, ConsoleMethod, GatherSize } from './traceTypes';
 export {
   UnknownRoleError,
   InvalidFaultError,

@@ -13,6 +13,9 @@ export interface FileTrace {
   readonly rootDir: string;
   readonly roles: readonly string[];
   readonly seed: number;
+  /** Where the roles ran; `modeFromEnv` when `MULTINODE_MODE` chose it (a rerun needs it again). */
+  readonly mode: RunMode;
+  readonly modeFromEnv: boolean;
   readonly startedAt: number;
   readonly finishedAt: number;
   /** Tests in the order the lead ran them. */
@@ -24,6 +27,9 @@ export interface FileTrace {
   /** Node-to-node messages left out of `events` because a per-role cap was reached. */
   readonly messagesOmitted: number;
 }
+
+/** How roles run: every role in its own thread, or all in one thread on virtual time. */
+export type RunMode = 'threads' | 'simulation';
 
 /** The outcome of one test on one role. */
 export type RoleOutcome = 'passed' | 'failed' | 'skipped' | 'terminated' | 'missing';

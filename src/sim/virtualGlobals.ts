@@ -1,5 +1,5 @@
 import type { Rng } from '../util';
-import type { SimScheduler } from './SimScheduler';
+import type { SimQueue } from './SimWorld';
 import { createSeededCrypto } from './seededCrypto';
 import { VirtualGlobalsInstalledError } from './timeErrors';
 import { createVirtualDate } from './virtualDate';
@@ -8,7 +8,7 @@ import { createVirtualTimers } from './virtualTimers';
 /** What `installVirtualGlobals` puts a role on. */
 export interface VirtualGlobalsOptions {
   /** The file's scheduler; the role's timers become its events and its time is the scheduler's. */
-  scheduler: SimScheduler;
+  scheduler: SimQueue;
   /** The role (event owner) the timers belong to and errors are reported against. */
   owner: string;
   /** The role's seeded generator, e.g. `createRng(seed).fork(role)`; forked again for `Math.random` and `crypto`. */

@@ -1,5 +1,5 @@
 import type { Cancellable } from '../util';
-import type { SimScheduler } from './SimScheduler';
+import type { SimQueue } from './SimWorld';
 
 /**
  * Node's timer functions (`setTimeout`, `setInterval`, `setImmediate` and their clears) on virtual
@@ -25,7 +25,7 @@ export interface VirtualTimerFunctions {
 
 /** What a virtual timer needs from the world it lives in. */
 interface TimerHost {
-  scheduler: SimScheduler;
+  scheduler: SimQueue;
   owner: string;
   /** Handles whose numeric id was asked for, so that the clears accept the id. */
   byId: Map<number, VirtualTimeout>;
@@ -154,7 +154,7 @@ export class VirtualImmediate {
  * The timer functions of `owner` on `scheduler`. `realm` supplies the `TypeError` and `Promise`
  * they create, so that code in a vm context sees objects of its own realm.
  */
-export function createVirtualTimers(scheduler: SimScheduler, owner: string, realm: { TypeError: TypeErrorConstructor; Promise: PromiseConstructor }): VirtualTimerFunctions {
+export function createVirtualTimers(scheduler: SimQueue, owner: string, realm: { TypeError: TypeErrorConstructor; Promise: PromiseConstructor }): VirtualTimerFunctions {
   const host: TimerHost = { scheduler, owner, byId: new Map(), lastId: 0 };
   const checkCallback = (callback: unknown): void => {
     if (typeof callback !== 'function') {
