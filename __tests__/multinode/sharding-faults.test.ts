@@ -49,7 +49,8 @@ describe.multinode('sharding under link faults and churn', () => {
   it("duplicated and delayed coordinator messages (drops, delays, fast resends) leave no shard doubled, through allocation and rebalance", async () => {
     // The coordinator runs on a, the oldest. Every link to and from a drops and delays.
     await runOn('a', async () => {
-      expect(await coordinatorRole(ROLES, MAIN)).toBe('a');
+      // The coordinator starts once the singleton manager has seen the cluster: wait for it, do not assume it.
+      await eventually(async () => expect(await coordinatorRole(ROLES, MAIN)).toBe('a'));
       for (const other of ['b', 'c', 'd']) {
         await fault.delay(other, 'a', { minMs: 20, maxMs: 120 });
         await fault.delay('a', other, { minMs: 20, maxMs: 120 });
