@@ -47,6 +47,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   private simulation: Simulation | null = null;
   private uninstallVirtualTime: (() => void) | null = null;
   private simulatedLoaded: (() => void) | null = null;
+  private simulatedRunFinished: (() => void) | null = null;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
@@ -65,12 +66,23 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       if (role.simulated !== null) {
         this.uninstallVirtualTime = installVirtualTime(this, role.simulated.world, role.data.role, role.simulated.random, config.projectConfig as Config.ProjectConfig);
         this.simulatedLoaded = role.simulated.loaded;
+        this.simulatedRunFinished = role.simulated.runFinished;
+        role.simulated.registerRealm(this.getVmContext()!);
       }
     } else if (this.options!.mode === 'simulation' && !config.globalConfig.collectTests) {
       const { roles, seed, simulation } = this.options!;
-      this.simulation = new Simulation({ roles, seed, latencyMs: simulation.latencyMs, onError: (owner, error) => this.simulatedError(owner, error) });
+      this.simulation = new Simulation({
+        roles,
+        seed,
+        latencyMs: simulation.latencyMs,
+        strict: simulation.strict,
+        rootDir: config.projectConfig.rootDir,
+        onUnhandled: (owner, error) => this.simulatedError(owner, error),
+      });
+      this.simulation.registerRealm(roles[0]!, this.getVmContext()!);
       this.uninstallVirtualTime = installVirtualTime(this, this.simulation.world, roles[0]!, this.simulation.randomFor(roles[0]!), config.projectConfig as Config.ProjectConfig);
       this.simulatedLoaded = () => this.simulation?.loaded(roles[0]!);
+      this.simulatedRunFinished = () => this.simulation?.runFinished(roles[0]!);
     }
     const identity = this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed };
     const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
@@ -142,6 +154,10 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       this.simulatedLoaded?.();
     }
     if (event.name === 'test_retry') this.snapshots.retry(event.test);
+    // The lead runs in Jest's own context; in simulation its tests and hooks run as the lead role.
+    if (this.simulation !== null && event.name === 'test_start') event.test.fn = this.simulation.world.wrapAs(this.options!.roles[0]!, event.test.fn);
+    if (this.simulation !== null && event.name === 'hook_start') event.hook.fn = this.simulation.world.wrapAs(this.options!.roles[0]!, event.hook.fn);
+    if (event.name === 'run_finish') this.simulatedRunFinished?.();
     await this.bridge.handle(event, state);
     // Every role's file is done once the lead's run_finish has been handled.
     if (event.name === 'run_finish' && this.lead !== null) mergeRoleCoverage(this.global as unknown as Record<string, unknown>, this.lead.roleCoverage());
@@ -180,12 +196,9 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     });
   }
 
-  /** An error thrown by a simulated event that nothing caught: the role's error outside any test. */
-  private simulatedError(owner: string, error: unknown): void {
-    const lead = this.lead;
-    if (lead === null) return;
-    const role = lead.roles.includes(owner) ? owner : lead.role;
-    lead.conductor.roleError(role, lead.clock.now(), serializeError(error));
+  /** A simulated role's error that none of its handlers took: its error outside any test. */
+  private simulatedError(role: string, error: unknown): void {
+    this.lead?.conductor.roleError(role, this.lead.clock.now(), serializeError(error));
   }
 
   /**

@@ -17,6 +17,10 @@ export interface SimulatedRole {
   readonly random: Rng;
   /** Called at the role's run_start: its file is loaded, virtual time may run. */
   readonly loaded: () => void;
+  /** Called at the role's run_finish: its tests and hooks are done. */
+  readonly runFinished: () => void;
+  /** Tells the simulation the role's test sandbox, to attribute its unhandled rejections. */
+  readonly registerRealm: (context: import('node:vm').Context) => void;
 }
 
 /** A non-lead role's identity and session, as the environment Jest creates for it finds them. */

@@ -1,7 +1,20 @@
+import type { Context } from 'node:vm';
 import type { Config } from '@jest/types';
 import { RoleSession } from '../src/harness';
-import { createRng, type Clock, type Rng } from '../src/util';
-import { SimNetwork, SimRunner, SimScheduler, SimWorld, type LatencyMs } from '../src/sim';
+import { createRng, MultinodeError, type Clock, type Rng } from '../src/util';
+import {
+  HARNESS_OWNER,
+  ownProcessErrors,
+  patchSharedModules,
+  realProcess,
+  roleOfPromiseByRealm,
+  SimNetwork,
+  SimRunner,
+  SimScheduler,
+  SimWorld,
+  watchWakeUps,
+  type LatencyMs,
+} from '../src/sim';
 import { registerSimulatedRole } from './roleContext';
 import { runRoleFile } from './runRoleFile';
 
@@ -10,8 +23,23 @@ export interface SimulationOptions {
   readonly roles: readonly string[];
   readonly seed: number;
   readonly latencyMs: LatencyMs;
-  /** An error thrown by an event of `owner` (a role, or the harness) that nothing caught. */
-  readonly onError: (owner: string, error: unknown) => void;
+  /** Whether a wake-up from outside the simulation fails the role's test. */
+  readonly strict: boolean;
+  readonly rootDir: string;
+  /** An error of `role` that no handler of that role took (an uncaught error between its tests, say). */
+  readonly onUnhandled: (role: string, error: unknown) => void;
+}
+
+/** A role was woken by something outside the simulation: a real timer, real I/O, a worker thread. */
+export class OutOfBandWakeUpError extends MultinodeError {
+  constructor(role: string, what: string) {
+    super(
+      'SIMULATION_WAKE_UP',
+      `Role '${role}' was woken from outside the simulation by ${what}. In simulation mode every timer and every wait must go through virtual time ` +
+        "(the globals, node:timers and node:timers/promises as the test's module registry loads them, the node's ctx.clock); real I/O and real timers make a run depend on the machine. " +
+        'Set multinode.simulation.strict to false to let it pass, which gives up the promise that a seed replays the run.',
+    );
+  }
 }
 
 /**
@@ -19,35 +47,73 @@ export interface SimulationOptions {
  * role runs, the simulated links, and the runner that starts every other role's copy of the file in
  * this thread. Virtual time stands still until every role has loaded its file (each holds the
  * scheduler until its run_start), so no role's node runs ahead of another's load.
+ *
+ * While it runs, it owns what the roles share in this thread: the process's error listeners (each
+ * role's jest-circus keeps its own, and an error goes to the role that caused it), the built-in
+ * timer, crypto and performance modules (they answer with the running role's virtual time and
+ * seeded randomness), and a watch for wake-ups from outside the simulation.
  */
 export class Simulation {
   readonly scheduler: SimScheduler;
   readonly world: SimWorld;
   readonly runner: SimRunner;
   private readonly releases = new Map<string, () => void>();
+  private readonly loadedRoles = new Set<string>();
+  /** Roles between their run_start and run_finish: Jest's own work before and after is not theirs. */
+  private readonly inTests = new Set<string>();
+  private readonly realms = new Map<string, (promise: Promise<unknown>) => string | undefined>();
+  private readonly undo: Array<() => void> = [];
+  private simulating = false;
 
   constructor(private readonly options: SimulationOptions) {
     const lead = options.roles[0]!;
-    this.scheduler = new SimScheduler(options.seed, { onError: (owner: string, error: unknown) => options.onError(owner, error) });
-    this.world = new SimWorld(this.scheduler, lead, (owner, error) => options.onError(owner, error));
+    this.scheduler = new SimScheduler(options.seed, { onError: (owner, error) => this.uncaught(owner, error) });
+    this.world = new SimWorld(this.scheduler, (owner, error) => this.uncaught(owner, error));
     for (const role of options.roles) this.releases.set(role, this.scheduler.hold(`load:${role}`));
     const network = new SimNetwork(this.world, options.seed, options.latencyMs);
-    this.runner = new SimRunner(this.world, network, (role, start, control, links) => {
-      const session = new RoleSession(start, control, links, this.world.clockFor(role));
-      const registered = registerSimulatedRole(
-        { data: start, session, simulated: { world: this.world, random: this.randomFor(role), loaded: () => this.loaded(role) } },
-        start.projectConfig as Config.ProjectConfig,
-      );
-      void (async () => {
-        const { fileError, coverage } = await runRoleFile(start, session, () => this.world.now(), registered.projectConfig);
-        this.loaded(role);
-        session.fileDone(fileError, coverage);
-        await session.whenShutdownRequested();
-        await session.close();
-        registered.forget();
-      })();
+    this.runner = new SimRunner(this.world, network, (role, start, control, links) => this.launch(role, start, control, links));
+
+    const currentRole = (): string | null => {
+      const owner = this.world.current();
+      return owner === HARNESS_OWNER ? null : owner;
+    };
+    const errors = ownProcessErrors({
+      // Jest's own context is the lead's: its jest-circus installs its handlers there.
+      currentRole: () => currentRole() ?? lead,
+      report: (role, _kind, error) => options.onUnhandled(role ?? lead, error),
+      roleOfPromise: (promise) => {
+        for (const roleOf of this.realms.values()) {
+          const role = roleOf(promise);
+          if (role !== undefined) return role;
+        }
+        return undefined;
+      },
     });
-    this.scheduler.run();
+    this.undo.push(() => errors.release());
+    const shared = options.roles.map((role) => [role, { clock: this.world.clockFor(role), random: this.randomFor(role).fork('shared-modules') }] as const);
+    const byRole = new Map(shared);
+    this.undo.push(
+      patchSharedModules({
+        currentRole,
+        timeOf: (role) => byRole.get(role)?.clock,
+        randomOf: (role) => {
+          const rng = byRole.get(role)?.random;
+          return rng === undefined ? undefined : () => rng.next();
+        },
+      }),
+    );
+    const watch = watchWakeUps({
+      currentRole: () => {
+        const role = currentRole();
+        return role !== null && this.inTests.has(role) ? role : null;
+      },
+      isSimulating: () => this.simulating && options.strict,
+      rootDir: options.rootDir,
+      onWakeUp: (role, what) => this.world.schedule(role, 0, () => this.uncaught(role, new OutOfBandWakeUpError(role, what))),
+    });
+    this.undo.push(() => watch.stop());
+    // The scheduler's own loop runs as the harness: its real immediates are not a role's.
+    this.world.runAs(HARNESS_OWNER, () => void this.scheduler.run());
   }
 
   /** `role`'s clock: virtual now, timers as events of that role. */
@@ -60,15 +126,70 @@ export class Simulation {
     return createRng(this.options.seed).fork(`sim-globals:${role}`);
   }
 
+  /** `role`'s test sandbox: promises made there that reject unhandled are that role's. */
+  registerRealm(role: string, context: Context): void {
+    this.realms.set(role, roleOfPromiseByRealm(new Map([[role, context]])));
+  }
+
   /** `role` has loaded its file (or ended without running it): it no longer holds virtual time. */
   loaded(role: string): void {
     this.releases.get(role)?.();
+    if (!this.loadedRoles.has(role)) this.inTests.add(role);
+    this.loadedRoles.add(role);
+    if (this.loadedRoles.size === this.options.roles.length) this.simulating = true;
   }
 
-  /** Ends the simulation: no further event runs. */
+  /** `role`'s tests and hooks are done (its run_finish): what Jest does for it afterwards is not watched. */
+  runFinished(role: string): void {
+    this.inTests.delete(role);
+  }
+
+  /** Ends the simulation: no further event runs, and what the roles shared is given back. */
   stop(): void {
-    for (const role of this.options.roles) this.loaded(role);
+    this.simulating = false;
+    for (const role of this.options.roles) this.releases.get(role)?.();
     this.scheduler.stop();
+    for (const undo of this.undo.splice(0).reverse()) undo();
+  }
+
+  /**
+   * An error thrown by an event, as Node treats a throwing timer: an uncaught exception of the role
+   * that owned the event, which that role's jest-circus turns into a failure of its running test.
+   */
+  private uncaught(owner: string, error: unknown): void {
+    if (owner === HARNESS_OWNER) {
+      this.options.onUnhandled(this.options.roles[0]!, error);
+      return;
+    }
+    this.world.runAs(owner, () => realProcess().emit('uncaughtException', error as Error));
+  }
+
+  private launch(...[role, start, control, links]: Parameters<ConstructorParameters<typeof SimRunner>[2]>): void {
+    const session = new RoleSession(start, control, links, this.world.clockFor(role));
+    const registered = registerSimulatedRole(
+      {
+        data: start,
+        session,
+        simulated: {
+          world: this.world,
+          random: this.randomFor(role),
+          loaded: () => this.loaded(role),
+          runFinished: () => this.runFinished(role),
+          registerRealm: (context) => this.registerRealm(role, context),
+        },
+      },
+      start.projectConfig as Config.ProjectConfig,
+    );
+    void (async () => {
+      const { fileError, coverage } = await runRoleFile(start, session, () => this.world.now(), registered.projectConfig);
+      this.loaded(role);
+      this.runFinished(role);
+      // Its test realm is gone with its file: what is still on its way to it is lost, as at an ended thread's port.
+      for (const end of links.values()) end.close();
+      session.fileDone(fileError, coverage);
+      await session.whenShutdownRequested();
+      await session.close();
+      registered.forget();
+    })();
   }
 }
-

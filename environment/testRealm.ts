@@ -22,7 +22,7 @@ export const REALM_SETUP_FILE = path.join(__dirname, 'realmSetup.js');
 export class TestRealm implements NodeRealm {
   private load: NodeJS.Require | null = null;
   private factory: Promise<NodeFactory> | null = null;
-  private readonly copier: { copy<T>(value: T): T; close(): void };
+  private readonly copier: { copy<T>(value: T): T; close(): void; isClosed(): boolean };
 
   constructor(
     private readonly context: Context,
@@ -56,6 +56,10 @@ export class TestRealm implements NodeRealm {
 
   copy<T>(value: T): T {
     return this.copier.copy(value);
+  }
+
+  isClosed(): boolean {
+    return this.copier.isClosed();
   }
 
   /** Releases the realm's own channel. */

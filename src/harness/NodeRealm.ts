@@ -23,6 +23,8 @@ export interface NodeRealm {
   adoptPort(port: MessagePort): LinkPort;
   /** A structured-clone copy of `value` made of this realm's objects (throws DataCloneError). */
   copy<T>(value: T): T;
+  /** True once the realm is gone (its role's file has ended): nothing can be delivered into it. */
+  isClosed?(): boolean;
 }
 
 /** A port used as it is: messages arrive as objects of the realm that created the port. */
@@ -43,7 +45,7 @@ export function harnessRealm(loadFactory: () => Promise<NodeFactory>): NodeRealm
  * A synchronous structured-clone copy into another realm: post `value` on one end of a channel whose
  * other end was moved into that realm, and take it off at once.
  */
-export function realmCopier(moveIntoRealm: (port: MessagePort) => MessagePort): { copy<T>(value: T): T; close(): void } {
+export function realmCopier(moveIntoRealm: (port: MessagePort) => MessagePort): { copy<T>(value: T): T; close(): void; isClosed(): boolean } {
   const channel = new MessageChannel();
   const inside = moveIntoRealm(channel.port2);
   // Nothing waits on this channel: it must not keep the thread alive.
@@ -59,6 +61,7 @@ export function realmCopier(moveIntoRealm: (port: MessagePort) => MessagePort): 
       closed = true;
       channel.port1.close();
     },
+    isClosed: () => closed,
   };
 }
 

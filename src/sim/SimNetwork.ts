@@ -83,7 +83,8 @@ export class SimNetwork {
   }
 
   private arrive(link: DirectedLink, value: unknown): void {
-    if (link.closed) return;
+    // A receiver whose file has ended (its realm gone) is like an ended thread's port: the message is lost.
+    if (link.closed || link.receiver?.realm.isClosed?.() === true) return;
     if (link.receiver?.handler == null) link.waiting.push(value);
     else this.deliver(link, value);
   }

@@ -30,14 +30,25 @@ export class SimWorld {
 
   constructor(
     private readonly queue: SimQueue,
-    /** The owner of code that runs outside any owner's context: the lead role's Jest run. */
-    private readonly defaultOwner: string,
     private readonly onError: (owner: string, error: unknown) => void,
   ) {}
 
-  /** The owner whose code runs right now. */
-  current(): string {
-    return this.owner.getStore() ?? this.defaultOwner;
+  /**
+   * The owner whose code runs right now, or null outside every owner (Jest's own work for the lead
+   * role, which runs in Jest's context: the lead's tests and hooks run as the lead, see `wrapAs`).
+   */
+  current(): string | null {
+    return this.owner.getStore() ?? null;
+  }
+
+  /** `fn` made to run as `owner` whoever calls it, keeping its `length` (Jest reads it for `done`). */
+  wrapAs<F extends (...args: never[]) => unknown>(owner: string, fn: F): F {
+    const world = this;
+    const wrapped = function (this: unknown, ...args: never[]): unknown {
+      return world.runAs(owner, () => fn.apply(this, args));
+    };
+    Object.defineProperty(wrapped, 'length', { value: fn.length });
+    return wrapped as unknown as F;
   }
 
   now(): number {
