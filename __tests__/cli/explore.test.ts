@@ -32,6 +32,11 @@ if (behaviour === 'hang') {
   fs.mkdirSync('pids', { recursive: true });
   fs.writeFileSync(path.join('pids', String(seed)), JSON.stringify([process.pid, grandchild.pid]));
   setInterval(() => {}, 1000);
+} else if (behaviour === 'leave-child') {
+  const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });
+  fs.mkdirSync('pids', { recursive: true });
+  fs.writeFileSync(path.join('pids', String(seed)), JSON.stringify([grandchild.pid]));
+  finish(false);
 } else if (behaviour === 'overlap') {
   fs.mkdirSync('running', { recursive: true });
   fs.writeFileSync(path.join('running', String(seed)), '');
@@ -62,6 +67,9 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
+/** The processes of `pids` that still run; a killed grandchild may stay a zombie until init reaps it, which runs no code. */
+const stillRunning = (pids: readonly number[]): number[] =>
+  pids.filter((pid) => fs.existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')));
 const context = (): ExploreContext => ({ cwd: project, clock: systemClockForTests, signal: controller.signal, print: (line) => printed.push(line), killGraceMs: 300 });
 const runs = (): Array<{ seed: number; mode: string; reportDir: string; args: string[] }> =>
   fs.readFileSync(path.join(project, 'runs.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
@@ -115,6 +123,13 @@ describe('explore', () => {
     expect(printed[0]).toBe('seed 1 failed: the trace kv.test.ts.mntrace differs between two runs -- rerun: MULTINODE_MODE=simulation MULTINODE_SEED=1 npx jest --fake=random-trace');
   });
 
+  it('ends a process a run leaves behind, which would hold its output open', async () => {
+    const result = await explore({ seeds: [1], workers: 1, checkDeterminism: false, jestArgs: ['--fake=leave-child'] }, context());
+    expect(result.exitCode).toBe(0);
+    const [pid] = JSON.parse(fs.readFileSync(path.join(project, 'pids', '1'), 'utf8')) as number[];
+    expect(stillRunning([pid!])).toEqual([]);
+  }, 30_000);
+
   it('when stopped, kills every Jest and its children, waits for them, and reports no seed as failed', async () => {
     const running = explore({ seeds: [1, 2, 3], workers: 2, checkDeterminism: false, jestArgs: ['--fake=hang'] }, context());
     const pidsDir = path.join(project, 'pids');
@@ -129,9 +144,7 @@ describe('explore', () => {
     expect(printed.at(-1)).toMatch(/^explore: stopped after 0 of 3 seeds in \d+\.\d s: none finished\.$/);
     const pids = fs.readdirSync(pidsDir).flatMap((file) => JSON.parse(fs.readFileSync(path.join(pidsDir, file), 'utf8')) as number[]);
     expect(pids).toHaveLength(4);
-    // A killed grandchild may stay a zombie until init reaps it; it runs no code any more.
-    const alive = pids.filter((pid) => fs.existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')));
-    expect(alive).toEqual([]);
+    expect(stillRunning(pids)).toEqual([]);
     expect(runs().map((r) => r.seed).sort()).toEqual([1, 2]);
   }, 30_000);
 });

@@ -93,12 +93,13 @@ export function runJestForSeed(options: JestRunOptions): Promise<JestRunResult> 
       settled = true;
       options.signal.removeEventListener('abort', stop);
       forceKill?.cancel();
-      // Jest's workers may outlive a Jest that was killed; they are in its group.
-      if (signal !== null) kill('SIGKILL');
       const outcome = runOutcome({ json: readResult(outputFile), exitCode, signal, outputTail: output + extra, cwd: options.cwd });
       resolve({ outcome, reportDir, remove });
     };
     child.on('error', (error) => finish(null, null, `\n${error.message}`));
+    // Whatever is left in the run's group when Jest has exited (its workers after a killed Jest, a
+    // process a test started and left behind) must not outlive the run, nor hold its output open.
+    child.on('exit', () => kill('SIGKILL'));
     child.on('close', (exitCode, signal) => finish(exitCode, signal));
   });
 }
