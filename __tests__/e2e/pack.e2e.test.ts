@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createPackedProject, type PackedProject } from './helpers/packedProject';
@@ -80,3 +81,9 @@ it("runs the consumer project's multi-node tests from the tarball", () => {
   expect({ passed: run.json.numPassedTests, failed: run.json.numFailedTests }).toEqual({ passed: 4, failed: 0 });
   expect(fs.readdirSync(path.join(project.dir, 'multinode-report')).sort()).toEqual(['test__cluster.test.ts.mntrace', 'test__kv.test.ts.mntrace']);
 }, 300_000);
+
+it('installs the jest-multinode command, which runs from the tarball', () => {
+  const result = spawnSync(path.join(project.dir, 'node_modules', '.bin', 'jest-multinode'), ['explore', '--help'], { cwd: project.dir, encoding: 'utf8', timeout: 60_000 });
+  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(result.stdout).toContain('Usage: jest-multinode explore --seeds <list>');
+});
