@@ -1,6 +1,7 @@
 'use strict';
 // Simulation mode through real Jest: how much virtual time passes per real second on the embedded
 // cluster, and the sharding failover suite's wall time in threads and in simulation mode.
+const path = require('node:path');
 const { runJest } = require('./lib/jest');
 const { median } = require('./lib/stats');
 
@@ -26,18 +27,15 @@ const MODES = ['threads', 'simulation'];
 async function simulatedTime({ reps, seconds, tmpDir, log }) {
   const out = {};
   for (const roles of SIM_ROLES) {
-    const file = `sim-${roles}.test.js`;
-    const waitEnv = { BENCH_SIM_SECONDS: String(seconds) };
-    const traced = await runJest({ project: 'harness', file, tmpDir, env: waitEnv, trace: true });
-    const messages = traced.phases.testMessages[1];
+    const run = (wait, trace = false) => runJest({ project: 'harness', file: `sim-${roles}.test.js`, tmpDir, env: { BENCH_SIM_SECONDS: String(wait) }, trace });
+    // The file's second test is the wait.
+    const messages = (await run(seconds, true)).phases.testMessages[1];
     const waitMs = [];
     const differenceMs = [];
     const cpuDifferenceMs = [];
     for (let rep = 0; rep < reps; rep++) {
       const runs = {};
-      for (const wait of rep % 2 === 0 ? [0, seconds] : [seconds, 0]) {
-        runs[wait] = await runJest({ project: 'harness', file, tmpDir, env: { BENCH_SIM_SECONDS: String(wait) } });
-      }
+      for (const wait of rep % 2 === 0 ? [0, seconds] : [seconds, 0]) runs[wait] = await run(wait);
       waitMs.push(runs[seconds].testMs[1]);
       differenceMs.push(runs[seconds].wallMs - runs[0].wallMs);
       cpuDifferenceMs.push(runs[seconds].cpuMs - runs[0].cpuMs);
@@ -70,7 +68,8 @@ async function failoverSuite({ reps, tmpDir, log }) {
       file: FAILOVER_SUITE,
       tmpDir,
       timeoutMs: 300_000,
-      jestArgs: ['--cacheDirectory', `${tmpDir}/jest-cache-root`],
+      jestArgs: ['--cacheDirectory', path.join(tmpDir, 'jest-cache-root')],
+      // Empty counts as unset: threads mode and a random seed, whatever the calling shell has set.
       env: mode === 'simulation' ? { MULTINODE_MODE: 'simulation', MULTINODE_SEED: '1' } : { MULTINODE_MODE: '', MULTINODE_SEED: '' },
     });
   for (const mode of MODES) await run(mode);
