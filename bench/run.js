@@ -6,6 +6,7 @@
 //   node bench/run.js --quick     # a short run, fewer repetitions (dist/ must be built)
 //   node bench/run.js --only=links,actors
 //   node bench/run.js --quick --only=sharding
+//   node bench/run.js --only=simulation
 //
 // Progress goes to stderr, the table to stdout. Temporary files live in one directory under the
 // OS temp dir, removed at the end; every worker thread and child process is ended before exit.
@@ -15,7 +16,7 @@ const path = require('node:path');
 const { ms, rate, ratio } = require('./lib/stats');
 
 const DIST_ENV = path.resolve(__dirname, '..', 'dist', 'environment', 'index.js');
-const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding'];
+const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding', 'simulation'];
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
@@ -28,8 +29,8 @@ function parseArgs(argv) {
 }
 
 const SETTINGS = {
-  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5 },
-  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1 },
+  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3 },
+  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1 },
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -37,6 +38,8 @@ const log = (line) => process.stderr.write(`${line}\n`);
 function verdict(ok) {
   return ok ? 'met' : 'MISSED';
 }
+
+const secs = (x) => `${(x / 1000).toFixed(2)} s`;
 
 async function main() {
   const { quick, sections } = parseArgs(process.argv.slice(2));
@@ -59,7 +62,6 @@ async function main() {
       const r = await startUp({ reps: s.harnessReps, tmpDir, log });
       const g = `Harness, real Jest, 10 tests (median of ${s.harnessReps})`;
       const sum = r.summary;
-      const secs = (x) => `${(x / 1000).toFixed(2)} s`;
       const cell = (x) => `${secs(x.wallMs)} (cpu ${secs(x.cpuMs)}, ${Math.round(x.rssMb)} MB)`;
       row(g, 'JS single-node file (testEnvironment node): wall (cpu, rss)', cell(sum.single), '', 'baseline');
       for (const n of ROLE_COUNTS) {
@@ -149,6 +151,26 @@ async function main() {
         const x = r[size];
         row(g, `${size} nodes, a node crashes: every entity answers again (medians of ${s.shardReps})`, `downing ${ms(x.downingMs)} + ${ms(x.afterDowningMs)} (total ${ms(x.recoveredMs)})`, '<= downing + 5 s', `${verdict(x.maxAfterDowningMs <= 5000)}, worst downing + ${ms(x.maxAfterDowningMs)}; ${x.moved} of ${ENTITIES} entities moved`);
       }
+    }
+    if (sections.includes('simulation')) {
+      const { simulatedTime, failoverSuite, SIM_ROLES, FAILOVER_SUITE } = require('./simulation');
+      log(`simulation: ${s.simReps} pair(s) of Jest runs per size (${s.simSeconds} s and 0 s of virtual time), 3 and 8 roles (+1 traced run each)`);
+      const r = await simulatedTime({ reps: s.simReps, seconds: s.simSeconds, tmpDir, log });
+      const g = `Simulation mode, embedded cluster, real Jest (median of ${s.simReps})`;
+      for (const roles of SIM_ROLES) {
+        const x = r[roles];
+        row(g, `${roles} roles: ${s.simSeconds} s of virtual time take, real (wall; cpu difference to a 0 s wait)`, `${ms(x.waitMs)} (${ms(x.differenceMs)}; cpu ${ms(x.cpuDifferenceMs)})`, '', `${rate(x.messagesPerSecond)} virtual, ${Math.round(x.usPerMessage)} µs real per msg`);
+      }
+      for (const roles of SIM_ROLES) {
+        const x = r[roles];
+        const target = roles === 3 ? '> 100x' : '';
+        row(g, `${roles} roles: simulated seconds per real second (by wall; cpu difference)`, `${ratio(x.rate)} (${ratio(x.rateByWall)}; cpu ${ratio(x.rateByCpu)})`, target, target ? verdict(x.rate > 100) : '');
+      }
+      log(`simulation: ${FAILOVER_SUITE}, ${s.failoverReps} run(s) per mode, alternating (+1 warm-up run each)`);
+      const f = await failoverSuite({ reps: s.failoverReps, tmpDir, log });
+      const gf = `Sharding failover suite (4 roles, ${f.threads.tests} tests), plain Jest (median of ${s.failoverReps})`;
+      row(gf, 'threads mode: wall (cpu); setup+tests', `${secs(f.threads.wallMs)} (cpu ${secs(f.threads.cpuMs)}); ${secs(f.threads.fileMs)}`, '', 'baseline');
+      row(gf, 'MULTINODE_MODE=simulation: wall (cpu); setup+tests', `${secs(f.simulation.wallMs)} (cpu ${secs(f.simulation.cpuMs)}); ${secs(f.simulation.fileMs)}`, '', `${ratio(f.wallRatio)} threads (paired)`);
     }
   } finally {
     cleanup();

@@ -17,15 +17,19 @@ const CPU_REPORT = path.join(__dirname, 'cpuReport.js');
  * With `trace`, the environment writes its trace file (as it does for the reporter) and the result
  * also has the harness's own phases read from it (see `phasesOf`).
  *
- * @param {{ project: string, file: string, tmpDir: string, env?: Record<string, string>, timeoutMs?: number, nodeArgs?: string[], trace?: boolean }} options
+ * Without `project`, `file` is a path relative to the repository and Jest finds the repository's
+ * own config, as `npx jest <file>` does; `jestArgs` are added to Jest's command line.
+ *
+ * @param {{ project?: string, file: string, tmpDir: string, env?: Record<string, string>, timeoutMs?: number, nodeArgs?: string[], jestArgs?: string[], trace?: boolean }} options
  */
-function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArgs = [], trace = false }) {
-  const config = path.join(FIXTURES, project, 'jest.config.js');
-  const testPath = path.join(FIXTURES, project, file);
+function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArgs = [], jestArgs = [], trace = false }) {
+  const configArgs = project === undefined ? [] : ['--config', path.join(FIXTURES, project, 'jest.config.js')];
+  const testPath = project === undefined ? path.join(ROOT, file) : path.join(FIXTURES, project, file);
+  const label = project === undefined ? file : `${project}/${file}`;
   const outputFile = path.join(tmpDir, `jest-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const cpuFile = `${outputFile}.cpu`;
   const reportDir = trace ? fs.mkdtempSync(path.join(tmpDir, 'report-')) : '';
-  const args = [...nodeArgs, '--require', CPU_REPORT, JEST_BIN, '--config', config, '--runInBand', '--ci', '--silent', '--json', '--outputFile', outputFile, '--runTestsByPath', testPath];
+  const args = [...nodeArgs, '--require', CPU_REPORT, JEST_BIN, ...configArgs, ...jestArgs, '--runInBand', '--ci', '--silent', '--json', '--outputFile', outputFile, '--runTestsByPath', testPath];
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
@@ -62,7 +66,7 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
         if (trace) fs.rmSync(reportDir, { recursive: true, force: true });
       }
       if (code !== 0 || json === null || !json.success || (trace && phases === null)) {
-        reject(new Error(`Jest on ${project}/${file} failed (exit ${code}${signal ? `, ${signal}` : ''}):\n${output.slice(-4000)}`));
+        reject(new Error(`Jest on ${label} failed (exit ${code}${signal ? `, ${signal}` : ''}):\n${output.slice(-4000)}`));
         return;
       }
       const file = json.testResults[0];
@@ -75,6 +79,8 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
         maxRssKb: usage.maxRssKb,
         phases,
         tests: json.numTotalTests,
+        // Each test's duration as Jest measured it, in order: Jest's own clock, real also in simulation mode.
+        testMs: file.assertionResults.map((test) => test.duration),
       });
     });
   });
@@ -83,7 +89,8 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
 /**
  * The harness's phases from a file's trace, in ms from the lead session's start (in the
  * environment's setup()): when the last role's node had started, when every role was running the
- * first test, and how long teardown took after the last test ended.
+ * first test, and how long teardown took after the last test ended; and, per test in order, how
+ * many link messages were sent while it ran (records past the trace's cap are not counted).
  */
 function phasesOf(trace) {
   const at = (e) => e.time - trace.startedAt;
@@ -100,6 +107,7 @@ function phasesOf(trace) {
     allInFirstTestMs: Math.max(...firstStart.values()),
     testsMs: lastEnd - Math.max(...firstStart.values()),
     teardownMs: trace.finishedAt - trace.startedAt - lastEnd,
+    testMessages: trace.tests.map((test) => trace.events.filter((e) => e.type === 'message' && e.time >= test.startedAt && e.time <= test.finishedAt).length),
   };
 }
 
