@@ -84,7 +84,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       this.simulatedLoaded = () => this.simulation?.loaded(roles[0]!);
       this.simulatedRunFinished = () => this.simulation?.runFinished(roles[0]!);
     }
-    const identity = this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed };
+    const mode = role === null ? this.options!.mode : role.simulated === null ? 'threads' : 'simulation';
+    const identity = { ...(this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed }), mode };
     const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
     this.snapshots = new SnapshotExchange(identity.role, identity.roles, this.roleData === null, config.projectConfig.rootDir);
     const jestTimeoutMs = (): number | null => explicitJestTimeoutMs(this.global, config.globalConfig);

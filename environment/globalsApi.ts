@@ -21,6 +21,8 @@ export interface MultinodeInfo<S = unknown> {
   readonly isLead: boolean;
   /** The seed of this run; rerun with `MULTINODE_SEED=<seed>`. */
   readonly seed: number;
+  /** Where the roles run: 'threads', or 'simulation' (every role in one thread, on virtual time). */
+  readonly mode: 'threads' | 'simulation';
   /** This role's node (`NodeHandle.system`); after `fault.restart`, the new one; while dead, the last one. */
   readonly system: S;
   /**
@@ -82,7 +84,7 @@ const DEFAULT_MEMBERS_UP_TIMEOUT_MS = 15_000;
  * that needs the harness then rejects with a clear error.
  */
 export function createGlobals(
-  identity: { role: string; roles: readonly string[]; seed: number },
+  identity: { role: string; roles: readonly string[]; seed: number; mode?: 'threads' | 'simulation' },
   client: () => HarnessClient | null,
   clock: Clock = systemClock,
   /** The name of the running test when it is outside describe.multinode (it runs on the lead only). */
@@ -117,6 +119,7 @@ export function createGlobals(
     index: roles.indexOf(role),
     isLead: role === roles[0],
     seed: identity.seed,
+    mode: identity.mode ?? 'threads',
     get system() {
       return client()?.host.system;
     },

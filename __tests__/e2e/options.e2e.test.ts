@@ -12,7 +12,7 @@ it.each([
   ['empty-roles.test.ts', /multinode\.roles must be an array of 1 to 32 role names; it was \[\]/],
   ['bad-role-name.test.ts', /multinode\.roles contains "9b"; a role name must match/],
   ['unknown-option.test.ts', /unknown option 'rolez'; the options are roles, node/],
-  ['simulation-mode.test.ts', /multinode\.mode 'simulation' is planned but not available yet/],
+  ['processes-mode.test.ts', /multinode\.mode 'processes' is planned but not available yet; use 'threads' \(the default\) or 'simulation'/],
   ['bad-timeout.test.ts', /multinode\.barrierTimeoutMs must be a positive number of milliseconds; it was -1/],
   ['missing-node.test.ts', /multinode\.node '\.\/nope\.ts' could not be resolved from rootDir/],
   ['bad-seed.test.ts', /multinode\.seed 1\.5 is not a valid seed/],

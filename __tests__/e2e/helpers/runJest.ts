@@ -29,6 +29,8 @@ export interface JestJson {
       failureMessages: string[];
       failureDetails: unknown[];
       location?: { line: number; column: number } | null;
+      /** Real milliseconds, as Jest measures them. */
+      duration?: number | null;
     }>;
   }>;
 }

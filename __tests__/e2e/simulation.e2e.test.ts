@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileResult, runJest, testResult, type JestRun } from './helpers/runJest';
+
+/**
+ * Real Jest on the `simulation` fixture project (three roles in simulation mode, the kv fixture
+ * node): the seed replays a run byte for byte, another seed gives another run, virtual time, and a
+ * real wake-up is caught and named.
+ */
+const traces = fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-sim-'));
+const run = (name: string, seed: number, ...files: string[]): Promise<JestRun> =>
+  runJest('simulation', files, { env: { MULTINODE_SEED: String(seed), MULTINODE_REPORT_DIR: path.join(traces, name) } });
+const trace = (name: string, file: string): Buffer => fs.readFileSync(path.join(traces, name, `${file}.mntrace`));
+
+let first: JestRun;
+let again: JestRun;
+let other: JestRun;
+
+beforeAll(async () => {
+  [first, again, other] = await Promise.all([run('first', 5), run('again', 5), run('other', 6, 'replay.test.ts')]);
+}, 300_000);
+
+afterAll(() => fs.rmSync(traces, { recursive: true, force: true }));
+
+it('passes the simulated tests: virtual start, seeded randomness, virtual waits, fake timers', () => {
+  for (const name of [
+    'a simulated run starts at the same virtual instant on every run, with seeded randomness',
+    'a simulated run waits 20 s of virtual time in much less real time',
+    'a simulated run delivers messages in a seeded order, faults included',
+    "a simulated run runs Jest's fake timers from virtual now",
+  ]) {
+    expect([name, testResult(first, name).status]).toEqual([name, 'passed']);
+  }
+  // 20 s of virtual waiting took a fraction of that in real time.
+  expect(testResult(first, 'a simulated run waits 20 s of virtual time in much less real time').duration ?? 0).toBeLessThan(10_000);
+});
+
+it('writes a byte-identical trace for the same seed, and another for another seed', () => {
+  expect(trace('again', 'replay.test.ts').equals(trace('first', 'replay.test.ts'))).toBe(true);
+  expect(trace('other', 'replay.test.ts').equals(trace('first', 'replay.test.ts'))).toBe(false);
+  expect(JSON.parse(trace('first', 'replay.test.ts').toString())).toMatchObject({ mode: 'simulation', seed: 5, startedAt: Date.UTC(2026, 0, 1) });
+  expect(testResult(other, 'a simulated run delivers messages in a seeded order, faults included').status).toBe('passed');
+});
+
+it('fails the file on the role that real I/O woke, naming what woke it and where it was created', () => {
+  const file = fileResult(first, 'wakeup.test.ts');
+  expect(file.status).toBe('failed');
+  expect(file.message).toMatch(/\[b\] Role 'b' was woken from outside the simulation by real file I\/O \(fs\.promises\.readFile\) created at wakeup\.test\.ts:5:/);
+  expect(file.message).toMatch(/Set multinode\.simulation\.strict to false/);
+  expect(first.json.success).toBe(false);
+});
