@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createContext, runInContext } from 'node:vm';
+import { RunningRole } from './helpers/manualTime';
 import { ownProcessErrors, realProcess, roleOfPromiseByRealm, watchWakeUps, type ProcessErrorOwnership, type ProcessErrorKind } from '../../src/sim';
 
 // Jest gives test code a copy of `process`; jest-circus installs its listeners on the real one.
@@ -33,30 +34,22 @@ function circus(name: string, received: string[]) {
   };
 }
 
-let running: string | null = null;
-const as = <T>(role: string | null, fn: () => T): T => {
-  const before = running;
-  running = role;
-  try {
-    return fn();
-  } finally {
-    running = before;
-  }
-};
+const runner = new RunningRole();
+const { as } = runner;
 let received: string[] = [];
 let reported: Array<[string | null, ProcessErrorKind, string]> = [];
 let ownership: ProcessErrorOwnership | undefined;
 let before: Record<string, Function[]>;
 const own = (roleOfPromise?: (promise: Promise<unknown>) => string | undefined) =>
   (ownership = ownProcessErrors({
-    currentRole: () => running,
+    currentRole: () => runner.current,
     report: (role, kind, error) => reported.push([role, kind, (error as Error).message]),
     roleOfPromise,
   }));
 const macrotask = () => new Promise((resolve) => setImmediate(resolve));
 
 beforeEach(() => {
-  running = null;
+  runner.current = null;
   received = [];
   reported = [];
   before = Object.fromEntries(EVENTS.map((event) => [event, realRaw(event)]));
@@ -90,9 +83,9 @@ describe('ownProcessErrors', () => {
     as('a', () => a.setup());
     await new Promise<void>((resolve) =>
       setTimeout(() => {
-        running = 'a';
+        runner.current = 'a';
         setImmediate(() => {
-          running = null;
+          runner.current = null;
           resolve();
         });
         throw new Error('thrown for real');
@@ -103,10 +96,10 @@ describe('ownProcessErrors', () => {
   });
 
   it('gives an error thrown by a real callback, outside any turn, to the role that created it', async () => {
-    const watch = watchWakeUps({ currentRole: () => running, isSimulating: () => true, onWakeUp: () => undefined });
+    const watch = watchWakeUps({ currentRole: () => runner.current, isSimulating: () => true, onWakeUp: () => undefined });
     try {
       ownership = ownProcessErrors({
-        currentRole: () => running ?? watch.roleOfCallback(),
+        currentRole: () => runner.current ?? watch.roleOfCallback(),
         report: (role, kind, error) => reported.push([role, kind, (error as Error).message]),
       });
       const a = circus('a', received);
@@ -130,7 +123,7 @@ describe('ownProcessErrors', () => {
   it('attributes a real unhandled rejection to the role whose context created the promise, and its rejectionHandled too', async () => {
     const contexts = new Map([['a', createContext({})], ['b', createContext({})]]);
     own(roleOfPromiseByRealm(contexts));
-    running = 'b';
+    runner.current = 'b';
     const a = circus('a', received);
     const b = circus('b', received);
     as('a', () => a.setup());
@@ -143,7 +136,7 @@ describe('ownProcessErrors', () => {
     promise.catch(() => undefined);
     await macrotask();
     expect(received).toEqual(['a unhandled a rejects', 'a handled']);
-    running = null;
+    runner.current = null;
     as('a', () => a.teardown());
     as('b', () => b.teardown());
   });
@@ -206,7 +199,7 @@ describe('ownProcessErrors', () => {
   it('nests: an inner ownership released first gives the process back to the outer one', () => {
     own();
     const inner = ownProcessErrors({
-      currentRole: () => running,
+      currentRole: () => runner.current,
       report: (role, kind, error) => reported.push([role, `${kind} inner` as never, (error as Error).message]),
     });
     as('a', () => process.emit('uncaughtException', new Error('during inner')));

@@ -5,24 +5,16 @@ import crypto = require('node:crypto');
 import { promisify } from 'node:util';
 import { createRng } from '../../src/util';
 import { patchSharedModules, VirtualTimer, type SharedModuleRoute } from '../../src/sim';
-import { ManualTime, flush } from './helpers/manualTime';
+import { ManualTime, RunningRole, flush } from './helpers/manualTime';
 
 /** Two roles with their own time and seeded randomness; `as(role, fn)` runs fn as that role. */
 function twoRoles() {
-  let running: string | null = null;
-  const as = <T>(role: string | null, fn: () => T): T => {
-    const before = running;
-    running = role;
-    try {
-      return fn();
-    } finally {
-      running = before;
-    }
-  };
+  const runner = new RunningRole();
+  const { as } = runner;
   const time = { a: new ManualTime(1000, (fn) => as('a', fn)), b: new ManualTime(5000, (fn) => as('b', fn)) };
   const random = { a: createRng(1), b: createRng(2) };
   const route: SharedModuleRoute = {
-    currentRole: () => running,
+    currentRole: () => runner.current,
     timeOf: (role) => time[role as 'a' | 'b'],
     randomOf: (role) => {
       const rng = random[role as 'a' | 'b'];

@@ -2,7 +2,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { MessageChannel } from 'node:worker_threads';
 import { patchSharedModules, watchWakeUps, type WakeWatch } from '../../src/sim';
-import { ManualTime, flush } from './helpers/manualTime';
+import { ManualTime, RunningRole, flush } from './helpers/manualTime';
 
 // A binding taken before any patch. (A TypeScript named import would not do: compiled to CommonJS,
 // it reads the module's property at each call, so the patch reaches it.)
@@ -14,27 +14,19 @@ function here(): string {
   return /\(?([^()\s]+):\d+\)?$/.exec(frame)![1]!;
 }
 
-let running: string | null = null;
+const runner = new RunningRole();
 let simulating = true;
 let reports: Array<[string, string]> = [];
 let watch: WakeWatch;
-const as = <T>(role: string | null, fn: () => T): T => {
-  const before = running;
-  running = role;
-  try {
-    return fn();
-  } finally {
-    running = before;
-  }
-};
+const { as } = runner;
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeEach(() => {
-  running = null;
+  runner.current = null;
   simulating = true;
   reports = [];
   watch = watchWakeUps({
-    currentRole: () => running,
+    currentRole: () => runner.current,
     isSimulating: () => simulating,
     onWakeUp: (role, what) => reports.push([role, what]),
   });
@@ -57,7 +49,7 @@ describe('watchWakeUps', () => {
   it('shows the creation line relative to rootDir when given', async () => {
     watch.stop();
     watch = watchWakeUps({
-      currentRole: () => running,
+      currentRole: () => runner.current,
       isSimulating: () => true,
       onWakeUp: (role, what) => reports.push([role, what]),
       rootDir: path.resolve(__dirname, '../..'),
@@ -97,7 +89,7 @@ describe('watchWakeUps', () => {
 
   it('reports a timers/promises setTimeout bound before the module patch, which the patch cannot reach', async () => {
     const time = new ManualTime();
-    const undo = patchSharedModules({ currentRole: () => running, timeOf: () => time, randomOf: () => undefined });
+    const undo = patchSharedModules({ currentRole: () => runner.current, timeOf: () => time, randomOf: () => undefined });
     try {
       let line = '';
       const done = as('c', () => {

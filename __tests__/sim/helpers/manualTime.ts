@@ -49,3 +49,18 @@ export class ManualTime implements RoleTimeSource {
 export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Which role "runs" in a test: `as(role, fn)` runs `fn` as that role and restores the previous one. */
+export class RunningRole {
+  current: string | null = null;
+
+  readonly as = <T>(role: string | null, fn: () => T): T => {
+    const before = this.current;
+    this.current = role;
+    try {
+      return fn();
+    } finally {
+      this.current = before;
+    }
+  };
+}
