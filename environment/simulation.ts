@@ -109,7 +109,8 @@ export class Simulation {
       },
       isSimulating: () => this.simulating && options.strict,
       rootDir: options.rootDir,
-      onWakeUp: (role, what) => this.world.schedule(role, 0, () => this.uncaught(role, new OutOfBandWakeUpError(role, what))),
+      // Right after the waking callback, in its async context: the test it woke is still running.
+      onWakeUp: (role, what) => queueMicrotask(() => this.uncaught(role, new OutOfBandWakeUpError(role, what))),
     });
     this.undo.push(() => watch.stop());
     // The scheduler's own loop runs as the harness: its real immediates are not a role's.

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileResult, runJest, testResult, type JestRun } from './helpers/runJest';
+import { runJest, testResult, type JestRun } from './helpers/runJest';
 
 /**
  * Real Jest on the `simulation` fixture project (three roles in simulation mode, the kv fixture
@@ -43,10 +43,10 @@ it('writes a byte-identical trace for the same seed, and another for another see
   expect(testResult(other, 'a simulated run delivers messages in a seeded order, faults included').status).toBe('passed');
 });
 
-it('fails the file on the role that real I/O woke, naming what woke it and where it was created', () => {
-  const file = fileResult(first, 'wakeup.test.ts');
-  expect(file.status).toBe('failed');
-  expect(file.message).toMatch(/\[b\] Role 'b' was woken from outside the simulation by real file I\/O \(fs\.promises\.readFile\) created at wakeup\.test\.ts:5:/);
-  expect(file.message).toMatch(/Set multinode\.simulation\.strict to false/);
+it('fails the test on the role that real I/O woke, naming what woke it and where it was created', () => {
+  const result = testResult(first, 'a wake-up from outside the simulation fails the role whose real file I/O woke it');
+  expect(result.status).toBe('failed');
+  expect(result.failureMessages[0]).toMatch(/\[b\] Role 'b' was woken from outside the simulation by real file I\/O \(fs\.promises\.readFile\) created at wakeup\.test\.ts:5:/);
+  expect(result.failureMessages[0]).toMatch(/Set multinode\.simulation\.strict to false/);
   expect(first.json.success).toBe(false);
 });

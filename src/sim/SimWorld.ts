@@ -60,16 +60,23 @@ export class SimWorld {
     return this.owner.run(owner, fn);
   }
 
-  /** Schedules `fn` to run as `owner`, ordered among same-time events by `source` (default: the owner). */
+  /**
+   * Schedules `fn` to run as `owner`, ordered among same-time events by `source` (default: the owner).
+   * Like a Node timer, the event runs in the async context it was scheduled from (Jest's own test
+   * context included), so an error it throws is charged to the test that scheduled it.
+   */
   schedule(owner: string, delayMs: number, fn: () => void, source: string = owner): Cancellable {
-    return this.queue.schedule(source, delayMs, () => {
-      if (this.dead.has(owner)) return;
-      try {
-        this.runAs(owner, fn);
-      } catch (error) {
-        this.onError(owner, error);
-      }
-    });
+    const inContext = AsyncLocalStorage.snapshot();
+    return this.queue.schedule(source, delayMs, () =>
+      inContext(() => {
+        if (this.dead.has(owner)) return;
+        try {
+          this.runAs(owner, fn);
+        } catch (error) {
+          this.onError(owner, error);
+        }
+      }),
+    );
   }
 
   /** `owner`'s time: virtual now, and timers that run as `owner`. */
