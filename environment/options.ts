@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { MultinodeError, describeValue } from '../src/util';
+import { MAX_SEED, MultinodeError, describeValue } from '../src/util';
 import type { RunMode } from '../src/harness';
 
 /** A bad value in `testEnvironmentOptions.multinode` or in the environment. */
@@ -69,7 +69,6 @@ export const UNRESPONSIVE_AFTER_MS = 5_000;
 const ROLE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs', 'roleMemoryMb', 'simulation'];
 const MODES = ['threads', 'simulation', 'processes'];
-const MAX_SEED = 0xffffffff;
 
 /**
  * Reads `testEnvironmentOptions.multinode` (already merged with the docblock by Jest) and the

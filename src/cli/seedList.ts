@@ -1,7 +1,7 @@
+import { MAX_SEED } from '../util';
 import { CliUsageError } from './errors';
 
-/** The largest seed, as for `multinode.seed` and `MULTINODE_SEED`: seeds are unsigned 32-bit integers. */
-export const MAX_SEED = 0xffffffff;
+export { MAX_SEED };
 
 /** The most seeds one explore run takes; a longer list is almost always a typo such as `1..1000000`. */
 export const MAX_SEED_COUNT = 100_000;

@@ -1,4 +1,5 @@
 import { EventEmitter, on } from 'node:events';
+import { RefFlag } from './virtualTimers';
 
 /** The virtual time of one role, as the simulation's event queue offers it. */
 export interface RoleTimeSource {
@@ -23,12 +24,10 @@ let nextTimerId = 1;
  * A virtual timer handle with the surface of Node's `Timeout`/`Immediate` (`ref`, `unref`, `hasRef`,
  * `refresh`, `close`, a numeric primitive), so code written against `node:timers` keeps working.
  */
-export class VirtualTimer {
+export class VirtualTimer extends RefFlag {
   /** The number the handle converts to, accepted by the patched `clear*` functions. */
   readonly id = nextTimerId++;
   private pending: { cancel(): void } | undefined;
-  private referenced = true;
-
   constructor(
     private readonly time: RoleTimeSource,
     private readonly delayMs: number,
@@ -36,24 +35,8 @@ export class VirtualTimer {
     private readonly fire: () => void,
     private readonly onDone: (timer: VirtualTimer) => void,
   ) {
+    super();
     this.arm();
-  }
-
-  /** Keeps the handle (virtual timers never hold the event loop open; kept for API compatibility). */
-  ref(): this {
-    this.referenced = true;
-    return this;
-  }
-
-  /** See `ref`. */
-  unref(): this {
-    this.referenced = false;
-    return this;
-  }
-
-  /** Whether `unref` was not called since the last `ref`. */
-  hasRef(): boolean {
-    return this.referenced;
   }
 
   /** Restarts a pending timer's delay from the current virtual time (a fired or closed one stays so). */

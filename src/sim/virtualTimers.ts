@@ -32,24 +32,13 @@ interface TimerHost {
   lastId: number;
 }
 
-/** A virtual `setTimeout`/`setInterval` handle, like Node's `Timeout`. */
-export class VirtualTimeout {
-  private event: Cancellable | undefined;
+/**
+ * `ref`/`unref`/`hasRef` of a virtual timer handle: recorded only, as virtual timers never hold a
+ * real handle that keeps Node alive.
+ */
+export class RefFlag {
   private refed = true;
-  private cleared = false;
-  private id: number | undefined;
 
-  constructor(
-    private readonly host: TimerHost,
-    private readonly callback: Callback,
-    private readonly args: unknown[],
-    private readonly delayMs: number,
-    private readonly repeat: boolean,
-  ) {
-    this.arm();
-  }
-
-  /** Keeps the process alive in Node; recorded here, as virtual timers never hold a real handle. */
   ref(): this {
     this.refed = true;
     return this;
@@ -62,6 +51,24 @@ export class VirtualTimeout {
 
   hasRef(): boolean {
     return this.refed;
+  }
+}
+
+/** A virtual `setTimeout`/`setInterval` handle, like Node's `Timeout`. */
+export class VirtualTimeout extends RefFlag {
+  private event: Cancellable | undefined;
+  private cleared = false;
+  private id: number | undefined;
+
+  constructor(
+    private readonly host: TimerHost,
+    private readonly callback: Callback,
+    private readonly args: unknown[],
+    private readonly delayMs: number,
+    private readonly repeat: boolean,
+  ) {
+    super();
+    this.arm();
   }
 
   /** Starts the delay again from now, also after the timer fired; a no-op once cleared. */
@@ -118,26 +125,12 @@ export class VirtualTimeout {
 }
 
 /** A virtual `setImmediate` handle, like Node's `Immediate`. */
-export class VirtualImmediate {
-  private refed = true;
+export class VirtualImmediate extends RefFlag {
   private readonly event: Cancellable;
 
   constructor(host: TimerHost, callback: Callback, args: unknown[]) {
+    super();
     this.event = host.scheduler.schedule(host.owner, 0, () => callback(...args));
-  }
-
-  ref(): this {
-    this.refed = true;
-    return this;
-  }
-
-  unref(): this {
-    this.refed = false;
-    return this;
-  }
-
-  hasRef(): boolean {
-    return this.refed;
   }
 
   [Symbol.dispose](): void {

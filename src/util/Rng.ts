@@ -23,6 +23,9 @@ export function hashString(text: string): number {
   return hash >>> 0;
 }
 
+/** The largest seed: seeds are integers from 0 to 2^32 - 1. */
+export const MAX_SEED = 0xffffffff;
+
 /** Creates a mulberry32 generator from a 32-bit seed. */
 export function createRng(seed: number): Rng {
   let state = seed >>> 0;

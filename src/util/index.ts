@@ -1,5 +1,5 @@
 export { systemClock, sleep, type Clock, type Cancellable } from './Clock';
-export { createRng, hashString, type Rng } from './Rng';
+export { createRng, hashString, MAX_SEED, type Rng } from './Rng';
 export { MultinodeError, serializeError, deserializeError, describeValue, asError, type SerializedError } from './errors';
 export { withDeadline } from './deadline';
 export { assertNever } from './assertNever';
