@@ -24,11 +24,12 @@ function start(
   incarnation = 0,
   options: Record<string, unknown> = { cluster: FAST },
   random: () => number = nodeRandom(42, role, incarnation),
+  roles: readonly string[] = ROLES,
 ): Promise<NodeHandle<EmbeddedSystem>> {
   return Promise.resolve(
     embeddedNodeFactory({
       role,
-      roles: ROLES,
+      roles,
       seed: 42,
       incarnation,
       options,
@@ -129,5 +130,19 @@ describe('embeddedNodeFactory', () => {
     const b1 = await start(network, 'b', 1);
     await when(Cluster.get(a.system), () => Cluster.get(a.system).state().members.map(formatMember).join() === 'a#0,b#1,c#0' && a.membersUp?.() === 3, 3000, 'b#1 replaced b#0');
     expect(Cluster.get(b1.system).self).toEqual({ address: 'b', incarnation: 1 });
+  });
+
+  it('allows more time to detect and down a silent member in a cluster of more than 8 roles, unless the settings say otherwise', async () => {
+    const settingsOf = async (roleCount: number, cluster?: Record<string, unknown>) => {
+      const roles = Array.from({ length: roleCount }, (_, i) => `r${i}`);
+      // The lead alone forms its cluster: enough to read the settings it started with.
+      const handle = await start(new InMemoryNetwork({ addresses: roles }), 'r0', 0, cluster === undefined ? {} : { cluster }, nodeRandom(42, 'r0', 0), roles);
+      const { unreachableAfterMs, stableAfterMs } = Cluster.get(handle.system).settings;
+      return { unreachableAfterMs, stableAfterMs };
+    };
+    expect(await settingsOf(8)).toEqual({ unreachableAfterMs: 1000, stableAfterMs: 1000 });
+    expect(await settingsOf(16)).toEqual({ unreachableAfterMs: 2000, stableAfterMs: 2000 });
+    expect(await settingsOf(32)).toEqual({ unreachableAfterMs: 3000, stableAfterMs: 3000 });
+    expect(await settingsOf(32, { stableAfterMs: 500 })).toEqual({ unreachableAfterMs: 3000, stableAfterMs: 500 });
   });
 });

@@ -22,10 +22,14 @@ export interface ClusterSettings {
   /**
    * A monitored member that has not answered a heartbeat for this long is observed unreachable.
    * Default 1000. For a member whose answers have recently come late (its thread starved), the
-   * detector allows up to three times this (see `DeadlineFailureDetector`).
+   * detector allows up to three times this (see `DeadlineFailureDetector`). The embedded node raises
+   * the default for clusters of more than 8 roles (see `embeddedClusterDefaults`).
    */
   readonly unreachableAfterMs: number;
-  /** The split-brain resolver acts once the unreachable set has not changed for this long. Default 1000. */
+  /**
+   * The split-brain resolver acts once the unreachable set has not changed for this long. Default 1000;
+   * the embedded node raises it for clusters of more than 8 roles (see `embeddedClusterDefaults`).
+   */
   readonly stableAfterMs: number;
   /** The split-brain resolver's strategy. Default `'keep-majority'`. */
   readonly splitBrainResolver: SplitBrainStrategy;

@@ -6,16 +6,8 @@ import { ActorSystem } from '../actors';
 import { Cluster, registerCluster, resolveClusterSettings, whyNotMembersUp, type ClusterLogger } from '../cluster';
 import { channel } from '../transport';
 import { createRng, type Clock } from '../util';
+import { embeddedClusterDefaults } from './embeddedClusterDefaults';
 import type { NodeContext, NodeFactory, NodeHandle } from './NodeFactory';
-
-/**
- * The embedded node's default join deadlines. A first start waits as long as a cluster setting
- * allows: a role thread may start its node long before the lead (still type-checking the file under
- * load) forms the cluster, and the harness's start-up gate bounds that wait and ends the role's thread
- * if it is too long. A restart (an incarnation after the first) joins a running cluster.
- */
-const FIRST_JOIN_TIMEOUT_MS = 10 * 60_000;
-const RESTART_JOIN_TIMEOUT_MS = 60_000;
 
 /** The `multinode.system` of the embedded cluster; get its cluster with `Cluster.get(system)`. */
 export type EmbeddedSystem = ActorSystem;
@@ -30,19 +22,18 @@ export type EmbeddedSystem = ActorSystem;
  * - Seed nodes are every role, lead first: the lead forms the cluster on its first start; a
  *   restarted lead rejoins through the other roles instead of founding a second cluster.
  * - Cluster settings come from `nodeOptions.cluster` (validated; a bad value fails the file with a
- *   message naming the setting), e.g. `{ "cluster": { "stableAfterMs": 500 } }`.
+ *   message naming the setting), e.g. `{ "cluster": { "stableAfterMs": 500 } }`, over the embedded
+ *   node's own defaults (`embeddedClusterDefaults`: a long first join, and failure detection that
+ *   allows more time in clusters of more than 8 roles).
  * - `stop` terminates the system, whose termination hook first leaves the cluster gracefully;
  *   `crash` aborts both at once. A member downed by the cluster is reported to the actor system as
  *   terminated, so remote watches of its actors fire.
  */
 export const embeddedNodeFactory: NodeFactory<EmbeddedSystem> = async (ctx: NodeContext): Promise<NodeHandle<EmbeddedSystem>> => {
   const given = ctx.options.cluster;
-  // Under the harness the other roles may still be booting (loading Jest, transforming the file)
-  // when this node starts; the harness's own set-up deadline bounds the first join, so the
-  // cluster's join deadline must not cut in before it.
   const isObject = typeof given === 'object' && given !== null && !Array.isArray(given);
-  const joinTimeoutMs = ctx.incarnation === 0 ? FIRST_JOIN_TIMEOUT_MS : RESTART_JOIN_TIMEOUT_MS;
-  const overrides = given === undefined ? { joinTimeoutMs } : isObject ? { joinTimeoutMs, ...given } : given;
+  const defaults = embeddedClusterDefaults(ctx.roles.length, ctx.incarnation);
+  const overrides = given === undefined ? defaults : isObject ? { ...defaults, ...given } : given;
   const settings = resolveClusterSettings(overrides, 'nodeOptions.cluster');
   // The node's clock, not the global timers: the test's jest.useFakeTimers() must not stop the cluster.
   const clock: Clock = { now: () => ctx.clock.now(), schedule: (delayMs, fn) => ctx.clock.setTimeout(fn, delayMs), defer: (fn) => ctx.clock.setImmediate(fn) };
