@@ -4,7 +4,7 @@ import { format } from 'node:util';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus, Config } from '@jest/types';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
-import { type ConsoleMethod, type HarnessClient, LeadSession, ThreadRunner, type RoleStart, type RoleResult, REPORT_DIR_ENV, traceFilePath } from '../src/harness';
+import { type ConsoleMethod, type HarnessClient, LeadSession, ThreadRunner, type RoleStart, type RoleResult, REPORT_DIR_ENV, serializeTrace, traceFilePath } from '../src/harness';
 import type { LogLevel } from '../src/node';
 import { serializeError, systemClock, type Clock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
@@ -173,7 +173,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
         if (reportDir) {
           const file = traceFilePath(reportDir, this.config.globalConfig, this.config.projectConfig, this.testPath);
           fs.mkdirSync(path.dirname(file), { recursive: true });
-          fs.writeFileSync(file, JSON.stringify(trace));
+          fs.writeFileSync(file, serializeTrace(trace, this.config.projectConfig.rootDir));
         }
       }
     } finally {

@@ -32,11 +32,8 @@ export interface BuildFileReportOptions {
  */
 export function buildFileReport(trace: FileTrace, options: BuildFileReportOptions): FileReport {
   const jestStatus = new Map((options.jestResult?.testResults ?? []).map((result) => [result.fullName, result.status]));
-  const relativePath = (path.relative(trace.rootDir, trace.testPath) || path.basename(trace.testPath))
-    .split(path.sep)
-    .join('/');
+  const relativePath = trace.testPath;
   return {
-    testPath: trace.testPath,
     relativePath,
     roles: trace.roles,
     seed: trace.seed,

@@ -7,8 +7,6 @@ import type { RoleOutcome } from '../src/harness';
  * named in the field's comment.
  */
 export interface FileReport {
-  /** Absolute path of the test file. */
-  readonly testPath: string;
   /** The test file relative to `rootDir`, with `/` separators. */
   readonly relativePath: string;
   readonly roles: readonly string[];

@@ -3,7 +3,7 @@ import type { FileTrace } from '../src/harness';
 import { TraceReadError } from './errors';
 
 /** The trace format version this reporter reads. */
-export const SUPPORTED_TRACE_VERSION = 1;
+export const SUPPORTED_TRACE_VERSION = 2;
 
 /**
  * Reads the trace file at `tracePath`. Returns null when there is none (the file had no multi-node
@@ -44,7 +44,6 @@ export function checkTrace(data: unknown, tracePath: string): FileTrace {
   }
   const expected: Record<string, 'string' | 'number' | 'boolean' | 'array'> = {
     testPath: 'string',
-    rootDir: 'string',
     roles: 'array',
     seed: 'number',
     mode: 'string',

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runJest, testResult, type JestRun } from './helpers/runJest';
+import { FIXTURES, runJest, testResult, type JestRun } from './helpers/runJest';
 
 /**
  * Real Jest on the `simulation` fixture project (three roles in simulation mode, the kv fixture
@@ -9,19 +9,32 @@ import { runJest, testResult, type JestRun } from './helpers/runJest';
  * real wake-up is caught and named.
  */
 const traces = fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-sim-'));
-const run = (name: string, seed: number, ...files: string[]): Promise<JestRun> =>
-  runJest('simulation', files, { env: { MULTINODE_SEED: String(seed), MULTINODE_REPORT_DIR: path.join(traces, name) } });
+// The same fixture project in another folder, as on another machine: every absolute path differs.
+const moved = fs.mkdtempSync(path.join(FIXTURES, 'simulation-moved-'));
+fs.cpSync(path.join(FIXTURES, 'simulation'), moved, { recursive: true });
+const run = (name: string, seed: number, ...files: string[]): Promise<JestRun> => runIn('simulation', name, seed, ...files);
+const runIn = (project: string, name: string, seed: number, ...files: string[]): Promise<JestRun> =>
+  runJest(project, files, { env: { MULTINODE_SEED: String(seed), MULTINODE_REPORT_DIR: path.join(traces, name) } });
 const trace = (name: string, file: string): Buffer => fs.readFileSync(path.join(traces, name, `${file}.mntrace`));
 
 let first: JestRun;
 let again: JestRun;
 let other: JestRun;
+let elsewhere: JestRun;
 
 beforeAll(async () => {
-  [first, again, other] = await Promise.all([run('first', 5), run('again', 5), run('other', 6, 'replay.test.ts')]);
+  [first, again, other, elsewhere] = await Promise.all([
+    run('first', 5),
+    run('again', 5),
+    run('other', 6, 'replay.test.ts'),
+    runIn(path.basename(moved), 'elsewhere', 5, 'replay.test.ts'),
+  ]);
 }, 300_000);
 
-afterAll(() => fs.rmSync(traces, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(traces, { recursive: true, force: true });
+  fs.rmSync(moved, { recursive: true, force: true });
+});
 
 it('passes the simulated tests: virtual start, seeded randomness, virtual waits, fake timers', () => {
   for (const name of [
@@ -38,6 +51,9 @@ it('passes the simulated tests: virtual start, seeded randomness, virtual waits,
 
 it('writes a byte-identical trace for the same seed, and another for another seed', () => {
   expect(trace('again', 'replay.test.ts').equals(trace('first', 'replay.test.ts'))).toBe(true);
+  // From another folder too: no absolute path of the machine is in a trace.
+  expect(testResult(elsewhere, 'a simulated run delivers messages in a seeded order, faults included').status).toBe('passed');
+  expect(trace('elsewhere', 'replay.test.ts').equals(trace('first', 'replay.test.ts'))).toBe(true);
   expect(trace('other', 'replay.test.ts').equals(trace('first', 'replay.test.ts'))).toBe(false);
   expect(JSON.parse(trace('first', 'replay.test.ts').toString())).toMatchObject({ mode: 'simulation', seed: 5, startedAt: Date.UTC(2026, 0, 1) });
   expect(testResult(other, 'a simulated run delivers messages in a seeded order, faults included').status).toBe('passed');

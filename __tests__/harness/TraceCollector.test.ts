@@ -4,7 +4,7 @@ import { TraceCollector } from '../../src/harness/TraceCollector';
 import { recv, send } from './helpers';
 import type { TraceEvent } from '../../src/harness/traceTypes';
 
-const HEADER = { testPath: '/p/x.test.ts', rootDir: '/p', roles: ['a', 'b', 'c'], seed: 42, mode: 'threads' as const, modeFromEnv: false, startedAt: 1_000 };
+const HEADER = { testPath: 'x.test.ts', roles: ['a', 'b', 'c'], seed: 42, mode: 'threads' as const, modeFromEnv: false, startedAt: 1_000 };
 
 const log = (role: string, time: number, lamport: number, message: string): RawTraceEvent => ({
   type: 'log',
@@ -98,7 +98,7 @@ describe('TraceCollector', () => {
     collector.addTest(test);
     collector.addRoleError({ role: 'c', time: 1_150, error: { name: 'Error', message: 'worker crashed' } });
     expect(collector.build(2_000)).toEqual({
-      version: 1,
+      version: 2,
       ...HEADER,
       finishedAt: 2_000,
       tests: [test],

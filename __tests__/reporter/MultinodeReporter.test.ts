@@ -8,7 +8,7 @@ import { requireOrImportModule } from 'jest-util';
 import MultinodeReporter from '../../reporter/MultinodeReporter';
 import { ReporterOptionError } from '../../reporter/errors';
 import { stripAnsi } from '../../reporter/format';
-import { REPORT_DIR_ENV, traceFilePath } from '../../src/harness/traceFile';
+import { relativeTestPath, REPORT_DIR_ENV, traceFilePath } from '../../src/harness/traceFile';
 import type { FileTrace } from '../../src/harness/traceTypes';
 import { FAILING_TRACE, LEAD_ONLY, makeTest, makeTrace, passed } from './fixtures/traces';
 
@@ -40,10 +40,10 @@ const jestTest = (): Test => ({ path: testFile(), context: { config: { rootDir, 
 const jestResult = (): TestResult => ({ testFilePath: testFile(), testResults: [] }) as unknown as TestResult;
 const output = (): string => stripAnsi(stderr.join(''));
 
-/** Writes `trace` where the environment would, rebased onto this test's rootDir. */
+/** Writes `trace` where the environment would, for this test's file. */
 function writeTrace(reporter: MultinodeReporter, trace: FileTrace): string {
   const file = traceFilePath(reporter.options.outputDir, globalConfig(), jestTest().context.config, testFile());
-  fs.writeFileSync(file, JSON.stringify({ ...trace, rootDir, testPath: testFile() }));
+  fs.writeFileSync(file, JSON.stringify({ ...trace, testPath: relativeTestPath(rootDir, testFile()) }));
   return file;
 }
 

@@ -1,12 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildFileReport } from '../../reporter/buildFileReport';
-import { FAILING_TRACE, FORMS, PASSING_TRACE, ROOT, STARTS, T0, error, makeTrace } from './fixtures/traces';
+import { FAILING_TRACE, FORMS, PASSING_TRACE, STARTS, T0, error, makeTrace } from './fixtures/traces';
 
 describe('buildFileReport', () => {
   it('describes the file: path relative to rootDir, roles and seed', () => {
     const report = buildFileReport(FAILING_TRACE, { logs: 'failed' });
     expect(report).toMatchObject({
-      testPath: `${ROOT}/__tests__/cluster.test.ts`,
       relativePath: '__tests__/cluster.test.ts',
       roles: ['a', 'b', 'c'],
       seed: 42,
@@ -91,10 +90,5 @@ describe('buildFileReport', () => {
     expect(buildFileReport(trace, { logs: 'failed' }).roleErrors).toEqual([
       { role: 'c', offsetMs: 1234.5, message: ['Worker exited with code 1.', 'Last log: "joining"'] },
     ]);
-  });
-
-  it('uses the file name when the test file is rootDir itself', () => {
-    const trace = makeTrace({ testPath: ROOT });
-    expect(buildFileReport(trace, { logs: 'failed' }).relativePath).toBe('project');
   });
 });

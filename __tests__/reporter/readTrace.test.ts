@@ -44,9 +44,9 @@ describe('readTrace', () => {
   });
 
   it('rejects another format version and says what to do', () => {
-    const file = write('v2.mntrace', JSON.stringify({ ...FAILING_TRACE, version: 2 }));
+    const file = write('v1.mntrace', JSON.stringify({ ...FAILING_TRACE, version: 1 }));
     expect(readError(file).message).toMatch(
-      /has format version 2, but this reporter reads version 1; install the environment and the reporter from the same version/,
+      /has format version 1, but this reporter reads version 2; install the environment and the reporter from the same version/,
     );
   });
 

@@ -11,6 +11,7 @@ import type { LinkEnd, RoleRunner, RoleStart } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
 import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import { TraceCollector } from './TraceCollector';
+import { relativeTestPath } from './traceFile';
 import type { FaultCommand, FileTrace, RoleError, RunMode, TraceEvent } from './traceTypes';
 
 /** Everything the lead needs to start a file's roles. */
@@ -67,7 +68,7 @@ export class LeadSession implements HarnessClient {
     this.settings = options.settings;
     this.table = new FaultTable(roles.length);
     this.collector = new TraceCollector(
-      { testPath: options.testPath, rootDir: options.rootDir, roles, seed, mode: options.mode, modeFromEnv: options.modeFromEnv, startedAt: clock.now() },
+      { testPath: relativeTestPath(options.rootDir, options.testPath), roles, seed, mode: options.mode, modeFromEnv: options.modeFromEnv, startedAt: clock.now() },
       options.onEvent ?? null,
     );
     this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]), messageCapPerRole(roles.length));

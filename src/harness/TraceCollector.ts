@@ -3,8 +3,8 @@ import type { FileTrace, RoleError, RunMode, TestTrace, TraceEvent } from './tra
 
 /** Header fields of a file trace. */
 export interface TraceHeader {
+  /** Relative to the project's `rootDir`, with `/` separators. */
   readonly testPath: string;
-  readonly rootDir: string;
   readonly roles: readonly string[];
   readonly seed: number;
   readonly mode: RunMode;
@@ -100,7 +100,7 @@ export class TraceCollector {
     let omitted = 0;
     for (const count of this.omittedByRole.values()) omitted += count;
     return {
-      version: 1,
+      version: 2,
       ...this.header,
       finishedAt,
       tests: this.tests,

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { FileTrace } from './traceTypes';
 
 /**
  * Where traces go. The reporter sets this environment variable (to an absolute directory) in its
@@ -50,6 +52,41 @@ export function traceFilePath(reportDir: string, run: TraceRunConfig, project: T
   const flat = safeFileName(relative.split(path.sep).join('__'));
   const folder = traceProjectFolder(run, project);
   return path.join(reportDir, ...(folder === null ? [] : [folder]), `${flat}${TRACE_FILE_EXTENSION}`);
+}
+
+/** `testPath` relative to `rootDir`, with `/` separators (its base name when it is `rootDir` itself). */
+export function relativeTestPath(rootDir: string, testPath: string): string {
+  return (path.relative(rootDir, testPath) || path.basename(testPath)).split(path.sep).join('/');
+}
+
+/** The folder this package is installed in: the nearest one above this module with a package.json. */
+const PACKAGE_ROOT = packageRootOf(__dirname);
+
+/**
+ * The text of a trace file. Paths of this machine in it (in error stacks and messages) are made
+ * machine-neutral: those inside `rootDir` relative to it, those inside this package's own folder
+ * prefixed `<jest-environment-multinode>/`. So the trace of a simulated run is byte-identical on every
+ * machine that runs the same code (Node's own frames, `node:internal/...`, are already neutral).
+ */
+export function serializeTrace(trace: FileTrace, rootDir: string): string {
+  let text = JSON.stringify(trace);
+  for (const [folder, replacement] of [
+    [rootDir, ''],
+    [PACKAGE_ROOT, '<jest-environment-multinode>/'],
+  ] as const) {
+    // Paths as they appear inside JSON strings, file URLs first (they hold the plain path).
+    for (const prefix of [`file://${folder}${path.sep}`, folder + path.sep]) {
+      text = text.split(JSON.stringify(prefix).slice(1, -1)).join(JSON.stringify(replacement).slice(1, -1));
+    }
+  }
+  return text;
+}
+
+function packageRootOf(dir: string): string {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, 'package.json'))) return at;
+    if (path.dirname(at) === at) return dir;
+  }
 }
 
 function safeFileName(text: string): string {

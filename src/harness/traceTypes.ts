@@ -7,10 +7,13 @@ import type { SerializedError } from '../util';
  * also carries the Lamport clock of the role that recorded it.
  */
 export interface FileTrace {
-  readonly version: 1;
-  /** Absolute path of the test file. */
+  readonly version: 2;
+  /**
+   * The test file's path relative to the project's `rootDir`, with `/` separators. No absolute path
+   * of the machine is kept in a trace (see `serializeTrace`), so a simulated run's trace is the same
+   * on every machine.
+   */
   readonly testPath: string;
-  readonly rootDir: string;
   readonly roles: readonly string[];
   readonly seed: number;
   /** Where the roles ran; `modeFromEnv` when `MULTINODE_MODE` chose it (a rerun needs it again). */
