@@ -4,7 +4,20 @@ import { format } from 'node:util';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus, Config } from '@jest/types';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
-import { type ConsoleMethod, type HarnessClient, LeadSession, ThreadRunner, type RoleStart, type RoleResult, REPORT_DIR_ENV, serializeTrace, traceFilePath } from '../src/harness';
+import {
+  type ConsoleMethod,
+  type HarnessClient,
+  LeadSession,
+  ThreadRunner,
+  type RoleStart,
+  type RoleResult,
+  REPORT_DIR_ENV,
+  relativeTestPath,
+  serializeTrace,
+  TraceCollector,
+  traceFilePath,
+} from '../src/harness';
+import { SIM_EPOCH_MS } from '../src/sim';
 import type { LogLevel } from '../src/node';
 import { serializeError, systemClock, type Clock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
@@ -70,13 +83,20 @@ export default class MultinodeEnvironment extends NodeEnvironment {
         role.simulated.registerRealm(this.getVmContext()!);
       }
     } else if (this.options!.mode === 'simulation' && !config.globalConfig.collectTests) {
-      const { roles, seed, simulation } = this.options!;
+      const { roles, seed, simulation, modeSource, testTimeoutMs } = this.options!;
+      const testPath = relativeTestPath(config.projectConfig.rootDir, this.testPath);
+      const reportDir = process.env[REPORT_DIR_ENV];
+      // What the reporter reads if a role is stuck in a synchronous loop and the worker is ended.
+      const header = { testPath, roles, seed, mode: 'simulation' as const, modeFromEnv: modeSource === 'env', startedAt: SIM_EPOCH_MS };
+      const trace = reportDir ? { file: traceFilePath(reportDir, config.globalConfig, config.projectConfig, this.testPath), content: new TraceCollector(header).build(SIM_EPOCH_MS) } : null;
       this.simulation = new Simulation({
         roles,
         seed,
         latencyMs: simulation.latencyMs,
         strict: simulation.strict,
         rootDir: config.projectConfig.rootDir,
+        // Real time: the longest a test of this file may take.
+        watchdog: { limitMs: Math.max(testTimeoutMs, config.globalConfig.testTimeout ?? 0), testPath, trace },
         onUnhandled: (owner, error) => this.simulatedError(owner, error),
       });
       this.simulation.registerRealm(roles[0]!, this.getVmContext()!);

@@ -12,7 +12,9 @@ import {
   SimRunner,
   SimScheduler,
   SimWorld,
+  SyncLoopWatchdog,
   watchWakeUps,
+  type SyncLoopWatchdogOptions,
   type LatencyMs,
 } from '../src/sim';
 import { registerSimulatedRole } from './roleContext';
@@ -26,6 +28,8 @@ export interface SimulationOptions {
   /** Whether a wake-up from outside the simulation fails the role's test. */
   readonly strict: boolean;
   readonly rootDir: string;
+  /** What ends the Jest worker when a role's code runs too long without a pause (see `SyncLoopWatchdog`). */
+  readonly watchdog: Omit<SyncLoopWatchdogOptions, 'roles'>;
   /** An error of `role` that no handler of that role took (an uncaught error between its tests, say). */
   readonly onUnhandled: (role: string, error: unknown) => void;
 }
@@ -68,7 +72,13 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     const lead = options.roles[0]!;
     this.scheduler = new SimScheduler(options.seed, { onError: (owner, error) => this.uncaught(owner, error) });
-    this.world = new SimWorld(this.scheduler, (owner, error) => this.uncaught(owner, error));
+    const watchdog = SyncLoopWatchdog.start({ ...options.watchdog, roles: options.roles });
+    if (watchdog !== undefined) this.undo.push(() => watchdog.stop());
+    this.world = new SimWorld(
+      this.scheduler,
+      (owner, error) => this.uncaught(owner, error),
+      (owner) => watchdog?.enter(owner, this.scheduler.now()),
+    );
     for (const role of options.roles) this.releases.set(role, this.scheduler.hold(`load:${role}`));
     const network = new SimNetwork(this.world, options.seed, options.latencyMs);
     this.runner = new SimRunner(this.world, network, (role, start, control, links) => this.launch(role, start, control, links));

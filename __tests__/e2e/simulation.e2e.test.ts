@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIXTURES, runJest, testResult, type JestRun } from './helpers/runJest';
+import { FIXTURES, fileResult, runJest, runJestWithReporter, testResult, type JestRun } from './helpers/runJest';
 
 /**
  * Real Jest on the `simulation` fixture project (three roles in simulation mode, the kv fixture
@@ -21,13 +21,16 @@ let first: JestRun;
 let again: JestRun;
 let other: JestRun;
 let elsewhere: JestRun;
+let stuck: JestRun;
 
 beforeAll(async () => {
-  [first, again, other, elsewhere] = await Promise.all([
-    run('first', 5),
-    run('again', 5),
+  [first, again, other, elsewhere, stuck] = await Promise.all([
+    run('first', 5, 'replay.test.ts', 'wakeup.test.ts'),
+    run('again', 5, 'replay.test.ts', 'wakeup.test.ts'),
     run('other', 6, 'replay.test.ts'),
     runIn(path.basename(moved), 'elsewhere', 5, 'replay.test.ts'),
+    // Two Jest workers, so that the other file goes on when one worker is ended.
+    runJestWithReporter('simulation', ['-w', '2', 'stuck.test.ts', 'replay.test.ts']),
   ]);
 }, 300_000);
 
@@ -66,3 +69,16 @@ it('fails the test on the role that real I/O woke, naming what woke it and where
   expect(result.failureMessages[0]).toMatch(/Set multinode\.simulation\.strict to false/);
   expect(first.json.success).toBe(false);
 });
+
+it('ends the Jest worker of a role stuck in a synchronous loop within the test timeout, names the role, and goes on with the other file', () => {
+  const message = /Role 'b' ran for \d+ ms of real time without a pause \(the limit is the test timeout, 2000 ms\): is it stuck in a synchronous loop\?/;
+  expect(stuck.stderr).toMatch(message);
+  expect(stuck.stderr).toMatch(/this Jest worker process is ended and stuck\.test\.ts fails; Jest goes on with the other files/);
+  expect(fileResult(stuck, 'stuck.test.ts').status).toBe('failed');
+  expect(fileResult(stuck, 'stuck.test.ts').message).toMatch(/A jest worker process \(pid=\d+\) was terminated/);
+  // The reporter reads the file's trace, which the watchdog wrote: the role error is named there too.
+  expect(stuck.stderr).toMatch(/multinode stuck\.test\.ts[^\n]*\n(.*\n)*.*\bb\b.*Role 'b' ran for/);
+  expect(testResult(stuck, 'a simulated run delivers messages in a seeded order, faults included').status).toBe('passed');
+  expect(stuck.exitCode).toBe(1);
+});
+

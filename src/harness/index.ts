@@ -9,6 +9,7 @@ export { isRoleWorkerData, type RoleWorkerData, type TestPlanEntry, type LeadToR
 export type { RoleRunner, RoleChannel, RoleStart, LinkEnd, ControlEnd } from './RoleRunner';
 export { ThreadRunner, portControlEnd, portLinkEnd, type ThreadRunnerOptions } from './ThreadRunner';
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
+export { TraceCollector, type TraceHeader } from './TraceCollector';
 export { REPORT_DIR_ENV, TRACE_FILE_EXTENSION, relativeTestPath, serializeTrace, traceFilePath, traceProjectFolder } from './traceFile';
 export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, RunMode, FaultCommand, ConsoleCall, ConsoleMethod, GatherSize } from './traceTypes';
 export {

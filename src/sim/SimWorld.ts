@@ -28,9 +28,14 @@ export class SimWorld {
   private readonly owner = new AsyncLocalStorage<string>();
   private readonly dead = new Set<string>();
 
+  /**
+   * @param onEnter told whenever an owner's code starts to run (an event, a `wrapAs` function), for a
+   *   `SyncLoopWatchdog`.
+   */
   constructor(
     private readonly queue: SimQueue,
     private readonly onError: (owner: string, error: unknown) => void,
+    private readonly onEnter: (owner: string) => void = () => undefined,
   ) {}
 
   /**
@@ -45,6 +50,7 @@ export class SimWorld {
   wrapAs<F extends (...args: never[]) => unknown>(owner: string, fn: F): F {
     const world = this;
     const wrapped = function (this: unknown, ...args: never[]): unknown {
+      world.onEnter(owner);
       return world.runAs(owner, () => fn.apply(this, args));
     };
     Object.defineProperty(wrapped, 'length', { value: fn.length });
@@ -70,6 +76,7 @@ export class SimWorld {
     return this.queue.schedule(source, delayMs, () =>
       inContext(() => {
         if (this.dead.has(owner)) return;
+        this.onEnter(owner);
         try {
           this.runAs(owner, fn);
         } catch (error) {

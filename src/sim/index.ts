@@ -11,6 +11,7 @@ export { ReentrantStepError, VirtualGlobalsInstalledError } from './timeErrors';
 export { SimWorld, type SimQueue } from './SimWorld';
 export { SimNetwork, type LatencyMs } from './SimNetwork';
 export { SimRunner, type SimRoleLauncher } from './SimRunner';
+export { SyncLoopWatchdog, type SyncLoopWatchdogOptions } from './SyncLoopWatchdog';
 // Shared module patches, out-of-band wake-up watch and process error ownership.
 export { patchSharedModules, type SharedModuleRoute } from './sharedModules';
 export { VirtualTimer, type RoleTimeSource } from './sharedTimers';
