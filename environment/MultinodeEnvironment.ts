@@ -66,7 +66,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     super(config, context);
     this.config = config;
     this.testPath = context.testPath;
-    const role = findRoleContext(config.projectConfig as Config.ProjectConfig);
+    const role = findRoleContext();
     this.roleData = role?.data ?? null;
     this.options =
       role === null ? parseOptions(config.projectConfig.testEnvironmentOptions as Record<string, unknown>, process.env, modePinnedByDocblock(context.docblockPragmas)) : null;

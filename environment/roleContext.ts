@@ -1,14 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { workerData } from 'node:worker_threads';
-import type { Config } from '@jest/types';
 import { isRoleWorkerData, type RoleSession, type RoleStart } from '../src/harness';
 import type { SimWorld } from '../src/sim';
 import type { Rng } from '../src/util';
 
 /** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
 export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
-
-/** The key in a simulated role's `testEnvironmentOptions` that names its entry in this thread's registry. */
-export const SIMULATED_ROLE_OPTION = 'multinodeSimulatedRole';
 
 /** What a simulated role's environment needs besides its session. */
 export interface SimulatedRole {
@@ -31,30 +28,22 @@ export interface RoleContext {
   readonly simulated: SimulatedRole | null;
 }
 
-const simulated = new Map<string, RoleContext>();
-let nextToken = 1;
+/** The simulated role whose run of the file is in progress, carried through that run's async context. */
+const simulatedRole = new AsyncLocalStorage<RoleContext>();
 
 /**
- * Registers a role that runs in this thread (simulation mode) and returns the project config its run
- * of the file uses, which leads its environment back here, and how to forget it.
+ * Runs `run` (a role's run of the file, in this thread: simulation mode) so that the environment Jest
+ * creates during it finds `context`. Carried by the run's async context rather than by its project
+ * config, so every role's config stays the lead's and the transform cache serves them all.
  */
-export function registerSimulatedRole(context: RoleContext, projectConfig: Config.ProjectConfig): { projectConfig: Config.ProjectConfig; forget(): void } {
-  const token = `${context.data.role}#${nextToken++}`;
-  simulated.set(token, context);
-  return {
-    projectConfig: { ...projectConfig, testEnvironmentOptions: { ...projectConfig.testEnvironmentOptions, [SIMULATED_ROLE_OPTION]: token } },
-    forget: () => simulated.delete(token),
-  };
+export function runAsSimulatedRole<T>(context: RoleContext, run: () => T): T {
+  return simulatedRole.run(context, run);
 }
 
 /** The role this environment runs, or null on the lead (Jest's own run of the file). */
-export function findRoleContext(projectConfig: Config.ProjectConfig): RoleContext | null {
-  const token = projectConfig.testEnvironmentOptions?.[SIMULATED_ROLE_OPTION];
-  if (typeof token === 'string') {
-    const context = simulated.get(token);
-    if (context === undefined) throw new Error(`The simulated role '${token}' is not registered in this thread; its lead has already ended the file.`);
-    return context;
-  }
+export function findRoleContext(): RoleContext | null {
+  const simulated = simulatedRole.getStore();
+  if (simulated !== undefined) return simulated;
   if (!isRoleWorkerData(workerData)) return null;
   return { data: workerData, session: (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] as RoleSession, simulated: null };
 }

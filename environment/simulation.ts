@@ -1,5 +1,4 @@
 import type { Context } from 'node:vm';
-import type { Config } from '@jest/types';
 import { RoleSession } from '../src/harness';
 import { createRng, MultinodeError, type Clock, type Rng } from '../src/util';
 import {
@@ -17,7 +16,7 @@ import {
   type SyncLoopWatchdogOptions,
   type LatencyMs,
 } from '../src/sim';
-import { registerSimulatedRole } from './roleContext';
+import { runAsSimulatedRole } from './roleContext';
 import { runRoleFile } from './runRoleFile';
 
 /** What the lead needs to run a file in simulation mode. */
@@ -177,22 +176,19 @@ export class Simulation {
 
   private launch(...[role, start, control, links]: Parameters<ConstructorParameters<typeof SimRunner>[2]>): void {
     const session = new RoleSession(start, control, links, this.world.clockFor(role));
-    const registered = registerSimulatedRole(
-      {
-        data: start,
-        session,
-        simulated: {
-          world: this.world,
-          random: this.randomFor(role),
-          loaded: () => this.loaded(role),
-          runFinished: () => this.runFinished(role),
-          registerRealm: (context) => this.registerRealm(role, context),
-        },
+    const context = {
+      data: start,
+      session,
+      simulated: {
+        world: this.world,
+        random: this.randomFor(role),
+        loaded: () => this.loaded(role),
+        runFinished: () => this.runFinished(role),
+        registerRealm: (sandbox: Context) => this.registerRealm(role, sandbox),
       },
-      start.projectConfig as Config.ProjectConfig,
-    );
+    };
     void (async () => {
-      const { fileError, coverage } = await runRoleFile(start, session, () => this.world.now(), registered.projectConfig);
+      const { fileError, coverage } = await runAsSimulatedRole(context, () => runRoleFile(start, session, () => this.world.now()));
       this.loaded(role);
       this.runFinished(role);
       // Its test realm is gone with its file: what is still on its way to it is lost, as at an ended thread's port.
@@ -200,7 +196,6 @@ export class Simulation {
       session.fileDone(fileError, coverage);
       await session.whenShutdownRequested();
       await session.close();
-      registered.forget();
     })();
   }
 }
