@@ -66,7 +66,6 @@ export class Simulation {
   private readonly inTests = new Set<string>();
   private readonly realms = new Map<string, (promise: Promise<unknown>) => string | undefined>();
   private readonly undo: Array<() => void> = [];
-  private simulating = false;
 
   constructor(private readonly options: SimulationOptions) {
     const lead = options.roles[0]!;
@@ -116,7 +115,9 @@ export class Simulation {
         const role = currentRole();
         return role !== null && this.inTests.has(role) ? role : null;
       },
-      isSimulating: () => this.simulating && options.strict,
+      // From each role's run_start (see currentRole above), not from the moment every role has loaded:
+      // a role's first test may start real I/O while another role is still loading its file.
+      isSimulating: () => options.strict,
       rootDir: options.rootDir,
       // Right after the waking callback, in its async context: the test it woke is still running.
       onWakeUp: (role, what) => queueMicrotask(() => this.uncaught(role, new OutOfBandWakeUpError(role, what))),
@@ -146,7 +147,6 @@ export class Simulation {
     this.releases.get(role)?.();
     if (!this.loadedRoles.has(role)) this.inTests.add(role);
     this.loadedRoles.add(role);
-    if (this.loadedRoles.size === this.options.roles.length) this.simulating = true;
   }
 
   /** `role`'s tests and hooks are done (its run_finish): what Jest does for it afterwards is not watched. */
@@ -156,7 +156,6 @@ export class Simulation {
 
   /** Ends the simulation: no further event runs, and what the roles shared is given back. */
   stop(): void {
-    this.simulating = false;
     for (const role of this.options.roles) this.releases.get(role)?.();
     this.scheduler.stop();
     for (const undo of this.undo.splice(0).reverse()) undo();
