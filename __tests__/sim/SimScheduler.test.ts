@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -101,6 +102,17 @@ describe('SimScheduler order', () => {
     expect(log).toEqual(['ran']);
     expect(scheduler.pending()).toBe(0);
     expect(scheduler.step()).toBe(false);
+  });
+
+  it('returns a handle whose cancel() stops that event only', () => {
+    const scheduler = new SimScheduler(1);
+    const log: string[] = [];
+    const first = scheduler.schedule('a', 5, () => log.push('first'));
+    scheduler.schedule('a', 5, () => log.push('second'));
+    first.cancel();
+    first.cancel();
+    expect(scheduler.pending()).toBe(1);
+    expect(drain(scheduler, log)).toEqual(['second']);
   });
 
   it('names the owner of the running event, and gives each owner a clock on virtual time', () => {
@@ -227,6 +239,22 @@ describe('SimScheduler run loop', () => {
     scheduler.schedule('a', 1, () => log.push('after stop'));
     for (let i = 0; i < 5; i++) await realTurn();
     expect(log).toEqual(['a']);
+  });
+
+  it("runs events in the loop's own async context, never in that of whoever woke it", async () => {
+    const store = new AsyncLocalStorage<string>();
+    const scheduler = new SimScheduler(1);
+    const seen: Array<string | undefined> = [];
+    const loop = store.run('loop', () => scheduler.run());
+    await realTurn();
+    store.run('waker', () => scheduler.schedule('a', 1, () => seen.push(store.getStore())));
+    for (let i = 0; i < 5; i++) await realTurn();
+    scheduler.schedule('a', 1, () => {
+      seen.push(store.getStore());
+      scheduler.stop();
+    });
+    await loop;
+    expect(seen).toEqual(['loop', 'loop']);
   });
 
   it('keeps neither the CPU nor Node busy while parked: a process whose loop is never stopped exits', async () => {

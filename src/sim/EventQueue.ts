@@ -20,9 +20,39 @@ export interface QueuedEvent {
   readonly seq: number;
   readonly run: () => void;
   cancelled: boolean;
+  /** Cancels the event, as `EventQueue.cancel` does: the event is its own cancel handle. */
+  cancel(): void;
 }
 
-function before(a: QueuedEvent, b: QueuedEvent): boolean {
+/** Per owner: its tie-break stream and its instants with pending events, keyed by virtual time. */
+interface OwnerState {
+  readonly name: string;
+  readonly stream: Rng;
+  readonly instants: Map<number, InstantTies>;
+}
+
+class Event implements QueuedEvent {
+  cancelled = false;
+
+  constructor(
+    private readonly queue: EventQueue,
+    readonly state: OwnerState,
+    readonly atMs: number,
+    readonly tie: number,
+    readonly seq: number,
+    readonly run: () => void,
+  ) {}
+
+  get owner(): string {
+    return this.state.name;
+  }
+
+  cancel(): void {
+    this.queue.cancel(this);
+  }
+}
+
+function before(a: Event, b: Event): boolean {
   if (a.atMs !== b.atMs) return a.atMs < b.atMs;
   if (a.tie !== b.tie) return a.tie < b.tie;
   return a.seq < b.seq;
@@ -36,11 +66,10 @@ interface InstantTies {
 
 /** A seeded priority queue of events; see the module comment for the order. */
 export class EventQueue {
-  private readonly heap: QueuedEvent[] = [];
-  /** Per owner, the tie-break stream: its n-th draw depends on (seed, owner, n) only. */
-  private readonly tieStreams = new Map<string, Rng>();
+  private readonly heap: Event[] = [];
+  /** Per owner, the tie-break stream (its n-th draw depends on (seed, owner, n) only) and its instants. */
+  private readonly owners = new Map<string, OwnerState>();
   private readonly root: Rng;
-  private readonly ties = new Map<string, InstantTies>();
   private seq = 0;
   private live = 0;
 
@@ -55,21 +84,21 @@ export class EventQueue {
 
   /** Queues `run` for `owner` at `atMs` and returns the event (cancel it with `cancel`). */
   push(owner: string, atMs: number, run: () => void): QueuedEvent {
-    let stream = this.tieStreams.get(owner);
-    if (stream === undefined) {
-      stream = this.root.fork(owner);
-      this.tieStreams.set(owner, stream);
+    let state = this.owners.get(owner);
+    if (state === undefined) {
+      state = { name: owner, stream: this.root.fork(owner), instants: new Map() };
+      this.owners.set(owner, state);
     }
-    const key = instantKey(owner, atMs);
-    const instant = this.ties.get(key);
-    const drawn = stream.next();
-    const tie = instant === undefined ? drawn : Math.max(drawn, instant.tie);
-    if (instant === undefined) this.ties.set(key, { tie, pending: 1 });
+    const instant = state.instants.get(atMs);
+    const drawn = state.stream.next();
+    let tie = drawn;
+    if (instant === undefined) state.instants.set(atMs, { tie, pending: 1 });
     else {
+      if (instant.tie > tie) tie = instant.tie;
       instant.tie = tie;
       instant.pending++;
     }
-    const event: QueuedEvent = { owner, atMs, tie, seq: this.seq++, run, cancelled: false };
+    const event = new Event(this, state, atMs, tie, this.seq++, run);
     this.heap.push(event);
     this.siftUp(this.heap.length - 1);
     this.live++;
@@ -81,7 +110,7 @@ export class EventQueue {
     if (event.cancelled) return;
     event.cancelled = true;
     this.live--;
-    this.settle(event);
+    this.settle(event as Event);
   }
 
   /** The next live event without removing it. */
@@ -101,17 +130,17 @@ export class EventQueue {
     return top;
   }
 
-  private settle(event: QueuedEvent): void {
-    const key = instantKey(event.owner, event.atMs);
-    const instant = this.ties.get(key);
-    if (instant !== undefined && --instant.pending === 0) this.ties.delete(key);
+  private settle(event: Event): void {
+    const instants = event.state.instants;
+    const instant = instants.get(event.atMs);
+    if (instant !== undefined && --instant.pending === 0) instants.delete(event.atMs);
   }
 
   private dropCancelledTop(): void {
     while (this.heap.length > 0 && this.heap[0].cancelled) this.removeTop();
   }
 
-  private removeTop(): QueuedEvent | undefined {
+  private removeTop(): Event | undefined {
     const heap = this.heap;
     if (heap.length === 0) return undefined;
     const top = heap[0];
@@ -149,8 +178,4 @@ export class EventQueue {
     }
     heap[index] = item;
   }
-}
-
-function instantKey(owner: string, atMs: number): string {
-  return `${owner}\u0000${atMs}`;
 }

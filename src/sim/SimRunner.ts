@@ -71,7 +71,7 @@ class Direction<T> {
   ) {}
 
   post(message: T): void {
-    const copy = structuredClone(message);
+    const copy = needsCopy(message) ? structuredClone(message) : message;
     this.world.schedule(this.receiver, 0, () => (this.handler === null ? this.waiting.push(copy) : this.handler(copy)), this.source);
   }
 
@@ -84,4 +84,18 @@ class Direction<T> {
     this.handler = handler;
     for (const message of this.waiting.splice(0)) handler(message);
   }
+}
+
+/**
+ * Whether a control message must be copied to keep the sender and the receiver apart. A batch of
+ * link-message trace records is handed over as it is: a role's `TraceBuffer` gives the batch away
+ * when it drains it, and those records are made of primitives only and never changed after being
+ * recorded (the lead's own batches reach the collector the same way). Everything else is copied,
+ * log fields and gathered values among them.
+ */
+function needsCopy(message: unknown): boolean {
+  const candidate = message as RoleToLead | null;
+  if (candidate?.type !== 'trace') return true;
+  for (const event of candidate.events) if (event.type !== 'msg-send' && event.type !== 'msg-recv') return true;
+  return false;
 }

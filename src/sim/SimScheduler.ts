@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Cancellable, Clock } from '../util';
 import { EventQueue } from './EventQueue';
 import { ReentrantStepError } from './timeErrors';
@@ -10,6 +11,7 @@ export const HARNESS_OWNER = '@harness';
 
 // Captured at load, so that globals patched later (virtual ones, Jest's fake timers) never drive the loop.
 const realSetImmediate = setImmediate;
+const realQueueMicrotask = queueMicrotask;
 
 /** Options of a `SimScheduler`. */
 export interface SimSchedulerOptions {
@@ -78,7 +80,7 @@ export class SimScheduler {
     const delay = delayMs > 0 ? delayMs : 0;
     const event = this.queue.push(owner, this.nowMs + delay, fn);
     this.wakeLoop();
-    return { cancel: () => this.queue.cancel(event) };
+    return event;
   }
 
   /** A `Clock` on virtual time whose `schedule` and `defer` queue events of `owner`. Cached per owner. */
@@ -168,17 +170,37 @@ export class SimScheduler {
     this.wakeLoop();
   }
 
-  private async drive(): Promise<void> {
-    while (!this.stopped) {
-      if (this.openHolds.size > 0 || this.queue.size === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-        continue;
-      }
-      this.step();
-      await new Promise<void>((resolve) => realSetImmediate(resolve));
-    }
+  /**
+   * The loop itself: one event per real `setImmediate` callback, re-armed from inside it. Node drains
+   * the microtask queue after every immediate callback, and an immediate armed during one runs in the
+   * next turn of the event loop, after the ones that were already queued, so an event's microtasks
+   * and immediates have drained before the next event starts, without a promise per event.
+   */
+  private drive(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const turn = (): void => {
+        if (this.stopped) {
+          resolve();
+          return;
+        }
+        if (this.openHolds.size > 0 || this.queue.size === 0) {
+          // Woken, the loop goes on in a microtask of whoever woke it, as an awaited promise would,
+          // and in the loop's own async context, never the waker's (a role's, say).
+          this.wake = () => realQueueMicrotask(resume);
+          return;
+        }
+        try {
+          this.step();
+        } catch (error) {
+          // Only a step from inside an event throws (ReentrantStepError): the loop ends with it.
+          reject(error);
+          return;
+        }
+        realSetImmediate(turn);
+      };
+      const resume = AsyncResource.bind(turn);
+      turn();
+    });
   }
 
   private wakeLoop(): void {
