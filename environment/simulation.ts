@@ -33,6 +33,11 @@ export interface SimulationOptions {
   readonly onUnhandled: (role: string, error: unknown) => void;
 }
 
+// Captured at load, before any virtual or fake timer can replace the global one.
+const realSetTimeout = setTimeout;
+/** The longest virtual time waits for real work a role started (real I/O, a real timer), in real milliseconds. */
+const REAL_WAIT_CAP_MS = 5000;
+
 /** A role was woken by something outside the simulation: a real timer, real I/O, a worker thread. */
 export class OutOfBandWakeUpError extends MultinodeError {
   constructor(role: string, what: string) {
@@ -121,6 +126,13 @@ export class Simulation {
       rootDir: options.rootDir,
       // Right after the waking callback, in its async context: the test it woke is still running.
       onWakeUp: (role, what) => queueMicrotask(() => this.uncaught(role, new OutOfBandWakeUpError(role, what))),
+      // Virtual time waits for the real thing (up to REAL_WAIT_CAP_MS of real time), so that no virtual
+      // timeout passes first and the wake-up fails the test whatever the machine's speed.
+      onTracked: (role) => {
+        const release = this.scheduler.hold(`real work started by ${role}`);
+        realSetTimeout(release, REAL_WAIT_CAP_MS).unref();
+        return release;
+      },
     });
     this.undo.push(() => watch.stop());
     // The scheduler's own loop runs as the harness: its real immediates are not a role's.

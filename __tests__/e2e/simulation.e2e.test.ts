@@ -65,8 +65,11 @@ it('writes a byte-identical trace for the same seed, and another for another see
 it('fails the test on the role that real I/O woke, naming what woke it and where it was created', () => {
   const result = testResult(first, 'a wake-up from outside the simulation fails the role whose real file I/O woke it');
   expect(result.status).toBe('failed');
-  expect(result.failureMessages[0]).toMatch(/\[b\] Role 'b' was woken from outside the simulation by real file I\/O \(fs\.promises\.readFile\) created at wakeup\.test\.ts:5:/);
+  expect(result.failureMessages[0]).toMatch(/\[b\] Role 'b' was woken from outside the simulation by real file I\/O \(fs\.promises\.readFile\) created at wakeup\.test\.ts:6:/);
   expect(result.failureMessages[0]).toMatch(/Set multinode\.simulation\.strict to false/);
+  const slow = testResult(first, 'a wake-up from outside the simulation fails the role woken by slow real work, before any virtual timeout');
+  expect(slow.status).toBe('failed');
+  expect(slow.failureMessages[0]).toMatch(/\[b\] Role 'b' was woken from outside the simulation by a real pipe or Unix socket \(child_process\.execFile\) created at wakeup\.test\.ts:12:/);
   expect(first.json.success).toBe(false);
 });
 

@@ -65,6 +65,12 @@ export interface WakeWatchOptions {
   isSimulating(): boolean;
   /** Called once per flagged resource, when its first callback starts. */
   onWakeUp(role: string, what: string): void;
+  /**
+   * Called when a role creates a resource that will be flagged, with its creation's description; what
+   * it returns is called when the resource's first callback starts (or the watch stops). The simulation
+   * holds virtual time in between, so the wake-up is caught before a virtual timeout can pass.
+   */
+  onTracked?(role: string): () => void;
   /** When given, creation lines under it are shown relative to it, with `/` (as the trace shows paths). */
   rootDir?: string;
 }
@@ -109,7 +115,7 @@ export function watchWakeUps(options: WakeWatchOptions): WakeWatch {
   const tracked = new WeakMap<object, Tracked>();
   // Ids of tracked resources not reported yet: a cheap first test in `before`, which also runs for
   // every promise callback.
-  const unreported = new Set<number>();
+  const unreported = new Map<number, () => void>();
   let harnessDepth = 0;
   let stopped = false;
   const hook = createHook({
@@ -118,11 +124,21 @@ export function watchWakeUps(options: WakeWatchOptions): WakeWatch {
       const role = options.currentRole();
       if (role === null) return;
       const repeat = type === 'Timeout' && (resource as { _repeat?: unknown })._repeat != null;
+      harnessDepth += 1;
+      let settle: () => void;
+      try {
+        settle = options.onTracked?.(role) ?? (() => undefined);
+      } finally {
+        harnessDepth -= 1;
+      }
       tracked.set(resource, { role, type, stack: captureStack(), repeat });
-      unreported.add(asyncId);
+      unreported.set(asyncId, settle);
     },
     before(asyncId) {
-      if (!unreported.delete(asyncId)) return;
+      const settle = unreported.get(asyncId);
+      if (settle === undefined) return;
+      unreported.delete(asyncId);
+      settle();
       const entry = tracked.get(executionAsyncResource());
       if (entry !== undefined) options.onWakeUp(entry.role, describe(entry, options.rootDir));
     },
@@ -144,6 +160,7 @@ export function watchWakeUps(options: WakeWatchOptions): WakeWatch {
       if (stopped) return;
       stopped = true;
       hook.disable();
+      for (const settle of unreported.values()) settle();
       unreported.clear();
     },
   };
