@@ -54,6 +54,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   private roleConsole: RoleConsole | null = null;
   private readonly config: JestEnvironmentConfig;
   private readonly testPath: string;
+  /** Where this file's trace goes, or null without a report directory (the reporter sets one). */
+  private readonly traceFile: string | null;
   private realm: TestRealm | null = null;
   private readonly removeRealmSetup: () => void;
   /** Simulation mode: the lead's simulation (on the lead), and what ends this role's virtual globals. */
@@ -66,6 +68,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     super(config, context);
     this.config = config;
     this.testPath = context.testPath;
+    const reportDir = process.env[REPORT_DIR_ENV];
+    this.traceFile = reportDir ? traceFilePath(reportDir, config.globalConfig, config.projectConfig, context.testPath) : null;
     const role = findRoleContext();
     this.roleData = role?.data ?? null;
     this.options =
@@ -85,10 +89,9 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     } else if (this.options!.mode === 'simulation' && !config.globalConfig.collectTests) {
       const { roles, seed, simulation, modeSource, testTimeoutMs } = this.options!;
       const testPath = relativeTestPath(config.projectConfig.rootDir, this.testPath);
-      const reportDir = process.env[REPORT_DIR_ENV];
       // What the reporter reads if a role is stuck in a synchronous loop and the worker is ended.
       const header = { testPath, roles, seed, mode: 'simulation' as const, modeFromEnv: modeSource === 'env', startedAt: SIM_EPOCH_MS };
-      const trace = reportDir ? { file: traceFilePath(reportDir, config.globalConfig, config.projectConfig, this.testPath), content: new TraceCollector(header).build(SIM_EPOCH_MS) } : null;
+      const trace = this.traceFile === null ? null : { file: this.traceFile, content: new TraceCollector(header).build(SIM_EPOCH_MS) };
       this.simulation = new Simulation({
         roles,
         seed,
@@ -189,11 +192,9 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       this.roleConsole?.close();
       if (this.lead !== null) {
         const trace = await this.lead.shutdown();
-        const reportDir = process.env[REPORT_DIR_ENV];
-        if (reportDir) {
-          const file = traceFilePath(reportDir, this.config.globalConfig, this.config.projectConfig, this.testPath);
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          fs.writeFileSync(file, serializeTrace(trace, this.config.projectConfig.rootDir));
+        if (this.traceFile !== null) {
+          fs.mkdirSync(path.dirname(this.traceFile), { recursive: true });
+          fs.writeFileSync(this.traceFile, serializeTrace(trace, this.config.projectConfig.rootDir));
         }
       }
     } finally {

@@ -93,8 +93,11 @@ export class SyncLoopWatchdog {
   private readonly time = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
   private readonly worker: Worker;
   private readonly ticker: ReturnType<typeof setInterval>;
+  /** Each role's number in the shared state (the harness's own code has none: -1). */
+  private readonly roleIndex: ReadonlyMap<string, number>;
 
-  private constructor(private readonly options: SyncLoopWatchdogOptions) {
+  private constructor(options: SyncLoopWatchdogOptions) {
+    this.roleIndex = new Map(options.roles.map((role, index) => [role, index]));
     this.worker = new Worker(WATCHDOG_SOURCE, {
       eval: true,
       workerData: {
@@ -123,7 +126,7 @@ export class SyncLoopWatchdog {
   /** `owner`'s code (a role's, or the harness's) starts to run, at virtual time `nowMs`. */
   enter(owner: string, nowMs: number): void {
     this.time[0] = nowMs;
-    Atomics.store(this.state, OWNER, this.options.roles.indexOf(owner));
+    Atomics.store(this.state, OWNER, this.roleIndex.get(owner) ?? -1);
     Atomics.store(this.state, ARMED, 1);
     Atomics.add(this.state, SEQUENCE, 1);
   }
