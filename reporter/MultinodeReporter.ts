@@ -3,10 +3,12 @@ import * as path from 'node:path';
 import type { Reporter, ReporterContext } from '@jest/reporters';
 import type { Test, TestResult } from '@jest/test-result';
 import type { Config } from '@jest/types';
-import { REPORT_DIR_ENV, traceFilePath } from '../src/harness';
+import { REPORT_DIR_ENV, relativeTestPath, traceFilePath, traceProjectFolder, type FileTrace } from '../src/harness';
 import { createColors, shouldUseColors } from './ansi';
 import { buildFileReport } from './buildFileReport';
 import { ReporterOptionError, TraceReadError } from './errors';
+import { buildTimelinePage, htmlFilePath, htmlFolderPath, renderTimelinePage } from './html';
+import type { FileReport } from './model';
 import type { ReporterOptions, ResolvedReporterOptions } from './options';
 import { resolveReporterOptions } from './options';
 import { readTrace } from './readTrace';
@@ -46,12 +48,15 @@ export default class MultinodeReporter implements Reporter {
   }
 
   /**
-   * Removes the file's trace from an earlier run before the file runs, so that a file that no longer
-   * writes one (it stopped using the environment, or failed before teardown) is not reported from a
-   * stale trace. Jest awaits this before it hands the file to a worker.
+   * Removes the file's trace and HTML timelines from an earlier run before the file runs, so that a
+   * file that no longer writes one (it stopped using the environment, or failed before teardown) is
+   * not reported from a stale trace, and no page of a test that since passed is left behind. Jest
+   * awaits this before it hands the file to a worker.
    */
   onTestFileStart(test: Test): void {
-    fs.rmSync(this.tracePathOf(test.context.config, test.path), { force: true });
+    const project = test.context.config;
+    fs.rmSync(this.tracePathOf(project, test.path), { force: true });
+    removeHtmlPages(htmlFolderPath(this.options.outputDir, traceProjectFolder(this.globalConfig, project), relativeTestPath(project.rootDir, test.path)));
   }
 
   /** Prints the multi-node report of a finished test file, if its environment wrote a trace. */
@@ -67,13 +72,19 @@ export default class MultinodeReporter implements Reporter {
     }
     if (trace === null) return;
 
+    const project = test.context.config;
+    const rerun = rerunSelection(this.scope, project, testResult.testFilePath);
+    const projectFolder = traceProjectFolder(this.globalConfig, project);
     const report = buildFileReport(trace, {
       logs: this.options.logs,
       jestResult: testResult,
       tracePath: displayPath(tracePath),
-      rerun: rerunSelection(this.scope, test.context.config, testResult.testFilePath),
+      rerun,
+      html: this.options.html,
+      htmlPath: (testTrace) => displayPath(htmlFilePath(this.options.outputDir, projectFolder, trace.testPath, testTrace.id)),
     });
     if (report.tests.length === 0 && report.roleErrors.length === 0) return;
+    this.writeHtmlPages(trace, report, rerun);
     // A file Jest failed outside its tests (an error of some role outside any test) failed here too.
     if (report.roleErrors.length > 0 || report.tests.some((t) => t.verdict === 'failed') || testResult.testExecError != null) {
       this.failedFiles.add(testResult.testFilePath);
@@ -94,6 +105,23 @@ export default class MultinodeReporter implements Reporter {
     return undefined;
   }
 
+  /** Writes the HTML timeline of every test the report gives a path; a file that cannot be written is a warning. */
+  private writeHtmlPages(trace: FileTrace, report: FileReport, rerun: ReturnType<typeof rerunSelection>): void {
+    for (const testReport of report.tests) {
+      if (testReport.htmlPath === null) continue;
+      const testTrace = trace.tests.find((candidate) => candidate.multinode && candidate.id === testReport.fullName);
+      if (testTrace === undefined) continue;
+      const file = path.resolve(testReport.htmlPath);
+      try {
+        const page = buildTimelinePage(trace, testTrace, { rerun, failedInJest: testReport.failedOnlyInJest });
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, renderTimelinePage(page));
+      } catch (error) {
+        this.write(`multinode: the HTML timeline ${testReport.htmlPath} could not be written: ${(error as Error).message}\n`);
+      }
+    }
+  }
+
   private tracePathOf(project: Config.ProjectConfig, testPath: string): string {
     return traceFilePath(this.options.outputDir, this.globalConfig, project, testPath);
   }
@@ -102,6 +130,26 @@ export default class MultinodeReporter implements Reporter {
   // line below other output.
   private write(text: string): void {
     process.stderr.write(text);
+  }
+}
+
+/**
+ * Removes the `.html` files of `folder`, and the folder when that leaves it empty. Nothing else is
+ * touched: with an unusual `outputDir` (`rootDir` itself, say) the path could name a real folder.
+ */
+function removeHtmlPages(folder: string): void {
+  let names: string[];
+  try {
+    if (!fs.statSync(folder).isDirectory()) return;
+    names = fs.readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.endsWith('.html')) fs.rmSync(path.join(folder, name), { force: true });
+  try {
+    fs.rmdirSync(folder); // only when empty
+  } catch {
+    // Something else is in it: leave it.
   }
 }
 

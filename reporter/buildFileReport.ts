@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { FileTrace, TestTrace } from '../src/harness';
 import { excerpt, offsetMs } from './format';
 import type { FileReport, TestReport } from './model';
-import type { LogsOption } from './options';
+import type { HtmlOption, LogsOption } from './options';
 import { rerunCommand, type RerunTarget } from './rerunCommand';
 import { DEFAULT_MAX_TIMELINE_LINES, buildTimeline } from './timeline';
 import { mergeVerdict, orderFailures, roleOutcomes } from './verdict';
@@ -24,6 +24,10 @@ export interface BuildFileReportOptions {
   readonly tracePath?: string;
   /** How rerun lines select the run's config and the test's project (see `rerunSelection`); none by default. */
   readonly rerun?: Pick<RerunTarget, 'config' | 'project' | 'runRelativePath'>;
+  /** Which tests get an HTML timeline, as the reporter's `html` option; none by default. */
+  readonly html?: HtmlOption;
+  /** The path of a test's HTML timeline, as the report shows it; required unless `html` is 'none'. */
+  readonly htmlPath?: (test: TestTrace) => string;
 }
 
 /**
@@ -63,6 +67,8 @@ function buildTestReport(
   const failedOnlyInJest = jestStatus === 'failed' && rolesVerdict !== 'failed';
   const verdict = failedOnlyInJest ? 'failed' : rolesVerdict;
   const showTimeline = options.logs === 'all' || (options.logs === 'failed' && verdict === 'failed');
+  const html = options.html ?? 'none';
+  const showHtml = html === 'all' || (html === 'failed' && verdict === 'failed');
   return {
     fullName: test.id,
     titles: test.titles,
@@ -77,5 +83,6 @@ function buildTestReport(
         })
       : null,
     rerunCommand: verdict === 'failed' ? rerunCommand({ ...options.rerun, seed: trace.seed, mode: trace.modeFromEnv ? trace.mode : null, relativePath, fullName: test.id }) : null,
+    htmlPath: showHtml ? (options.htmlPath?.(test) ?? null) : null,
   };
 }

@@ -46,6 +46,8 @@ export interface TestReport {
   readonly timeline: Timeline | null;
   /** A shell command that reruns just this test with the same seed; null unless the test failed. */
   readonly rerunCommand: string | null;
+  /** Where the test's HTML timeline is written, when the `html` option gives it one; else null. */
+  readonly htmlPath: string | null;
 }
 
 /** One role's outcome of one test. */

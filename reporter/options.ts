@@ -8,6 +8,12 @@ export type LogsOption = 'failed' | 'all' | 'none';
 /** The values `logs` accepts, in the order they are listed in error messages. */
 export const LOGS_OPTIONS: readonly LogsOption[] = ['failed', 'all', 'none'];
 
+/** Which tests get an HTML timeline file. */
+export type HtmlOption = 'failed' | 'all' | 'none';
+
+/** The values `html` accepts, in the order they are listed in error messages. */
+export const HTML_OPTIONS: readonly HtmlOption[] = ['failed', 'all', 'none'];
+
 /**
  * Options of `jest-environment-multinode/reporter`, as written in the Jest config:
  * `reporters: ['default', ['jest-environment-multinode/reporter', { logs: 'all' }]]`.
@@ -19,6 +25,12 @@ export interface ReporterOptions {
    * `'none'`: no timelines; failed tests still show their roles, root causes and rerun command.
    */
   readonly logs?: LogsOption;
+  /**
+   * `'failed'` (default): one self-contained HTML timeline per failed multi-node test, at
+   * `<outputDir>/<test file path relative to rootDir>/<test name>.html`. `'all'`: one per multi-node
+   * test. `'none'`: no HTML files.
+   */
+  readonly html?: HtmlOption;
   /** Where trace files go, relative to `rootDir` (default `'multinode-report'`). */
   readonly outputDir?: string;
 }
@@ -26,13 +38,14 @@ export interface ReporterOptions {
 /** Reporter options after defaults and validation; `outputDir` is absolute. */
 export interface ResolvedReporterOptions {
   readonly logs: LogsOption;
+  readonly html: HtmlOption;
   readonly outputDir: string;
 }
 
 /** The default of `outputDir`, relative to `rootDir`. */
 export const DEFAULT_OUTPUT_DIR = 'multinode-report';
 
-const KNOWN_OPTIONS = ['logs', 'outputDir'] as const;
+const KNOWN_OPTIONS = ['logs', 'html', 'outputDir'] as const;
 
 /**
  * Validates the reporter's options and applies defaults; `outputDir` is resolved against `rootDir`.
@@ -51,18 +64,13 @@ export function resolveReporterOptions(options: unknown, rootDir: string): Resol
     if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) {
       throw new ReporterOptionError(
         key,
-        `The multinode reporter has no option ${describeValue(key)}; the options are ${KNOWN_OPTIONS.map((k) => `'${k}'`).join(' and ')}.`,
+        `The multinode reporter has no option ${describeValue(key)}; the options are ${KNOWN_OPTIONS.map((k) => `'${k}'`).join(', ')}.`,
       );
     }
   }
 
-  const logs = given.logs ?? 'failed';
-  if (typeof logs !== 'string' || !(LOGS_OPTIONS as readonly string[]).includes(logs)) {
-    throw new ReporterOptionError(
-      'logs',
-      `The multinode reporter's option 'logs' is ${describeValue(logs)}, but it must be one of ${LOGS_OPTIONS.map((v) => `'${v}'`).join(', ')}.`,
-    );
-  }
+  const logs = oneOf(given, 'logs', LOGS_OPTIONS);
+  const html = oneOf(given, 'html', HTML_OPTIONS);
 
   const outputDir = given.outputDir ?? DEFAULT_OUTPUT_DIR;
   if (typeof outputDir !== 'string' || outputDir.trim() === '') {
@@ -72,5 +80,17 @@ export function resolveReporterOptions(options: unknown, rootDir: string): Resol
     );
   }
 
-  return { logs: logs as LogsOption, outputDir: path.resolve(rootDir, outputDir) };
+  return { logs, html, outputDir: path.resolve(rootDir, outputDir) };
+}
+
+/** The option `key` of `given`, `'failed'` when absent; throws when it is not one of `allowed`. */
+function oneOf<T extends string>(given: Record<string, unknown>, key: string, allowed: readonly T[]): T {
+  const value = given[key] ?? 'failed';
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ReporterOptionError(
+      key,
+      `The multinode reporter's option '${key}' is ${describeValue(value)}, but it must be one of ${allowed.map((v) => `'${v}'`).join(', ')}.`,
+    );
+  }
+  return value as T;
 }

@@ -52,6 +52,7 @@ function renderTest(test: TestReport, report: FileReport, colors: Colors): strin
     lines.push(...renderTimeline(test.timeline, report, colors, detail + INDENT));
   }
   if (test.rerunCommand !== null) lines.push(`${detail}${colors.dim('rerun:')} ${test.rerunCommand}`);
+  if (test.htmlPath !== null && test.verdict === 'failed') lines.push(`${detail}${colors.dim('html timeline:')} ${test.htmlPath}`);
   return lines;
 }
 

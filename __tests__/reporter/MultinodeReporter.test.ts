@@ -94,8 +94,57 @@ describe('MultinodeReporter', () => {
     const reporter = new MultinodeReporter(globalConfig(), { logs: 'none' });
     writeTrace(reporter, FAILING_TRACE);
     reporter.onTestFileResult(jestTest(), jestResult());
-    expect(output()).not.toContain('timeline');
+    expect(output()).not.toContain('timeline (ms since');
     expect(output()).toContain('rerun:');
+  });
+
+  describe('html timelines', () => {
+    const pageOf = (reporter: MultinodeReporter, name: string): string =>
+      path.join(reporter.options.outputDir, '__tests__', 'cluster.test.ts', `${name}.html`);
+
+    it('writes a page per failed test under outputDir by test file and name, and lists it under the failure', () => {
+      const reporter = new MultinodeReporter(globalConfig());
+      writeTrace(reporter, FAILING_TRACE);
+      reporter.onTestFileResult(jestTest(), jestResult());
+      const page = pageOf(reporter, 'cluster forms a cluster');
+      expect(fs.readFileSync(page, 'utf8')).toMatch(/^<!DOCTYPE html>[\s\S]*"test":"cluster forms a cluster"/);
+      expect(fs.existsSync(pageOf(reporter, 'cluster starts'))).toBe(false);
+      expect(output()).toContain(`rerun: MULTINODE_SEED=42 npx jest './__tests__/cluster.test.ts$' -t '^cluster forms a cluster$'\n      html timeline: ${page}\n`);
+    });
+
+    it("writes every multi-node test's page with html 'all', and none with 'none'", () => {
+      const all = new MultinodeReporter(globalConfig(), { html: 'all' });
+      writeTrace(all, FAILING_TRACE);
+      all.onTestFileResult(jestTest(), jestResult());
+      expect(fs.existsSync(pageOf(all, 'cluster starts'))).toBe(true);
+      expect(fs.existsSync(pageOf(all, 'cluster forms a cluster'))).toBe(true);
+      expect(fs.readdirSync(path.dirname(pageOf(all, 'x')))).toHaveLength(2); // not the lead-only test
+
+      fs.rmSync(all.options.outputDir, { recursive: true });
+      stderr.length = 0;
+      const none = new MultinodeReporter(globalConfig(), { html: 'none' });
+      writeTrace(none, FAILING_TRACE);
+      none.onTestFileResult(jestTest(), jestResult());
+      expect(fs.existsSync(path.dirname(pageOf(none, 'x')))).toBe(false);
+      expect(output()).not.toContain('html timeline:');
+    });
+
+    it('removes the pages of an earlier run when the file starts, and nothing that is not a page', () => {
+      const reporter = new MultinodeReporter(globalConfig());
+      writeTrace(reporter, FAILING_TRACE);
+      reporter.onTestFileResult(jestTest(), jestResult());
+      const page = pageOf(reporter, 'cluster forms a cluster');
+      reporter.onTestFileStart(jestTest());
+      expect(fs.existsSync(page)).toBe(false);
+      expect(fs.existsSync(path.dirname(page))).toBe(false);
+
+      // With outputDir at rootDir, the page folder's path is the test file itself: it stays.
+      const atRoot = new MultinodeReporter(globalConfig(), { outputDir: '.' });
+      fs.mkdirSync(path.dirname(testFile()), { recursive: true });
+      fs.writeFileSync(testFile(), 'test source');
+      atRoot.onTestFileStart(jestTest());
+      expect(fs.readFileSync(testFile(), 'utf8')).toBe('test source');
+    });
   });
 
   it('prints nothing for a file without a trace', () => {

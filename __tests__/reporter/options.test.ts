@@ -16,15 +16,27 @@ function optionError(options: unknown): ReporterOptionError {
 }
 
 describe('resolveReporterOptions', () => {
-  it("defaults to logs 'failed' and outputDir 'multinode-report' under rootDir", () => {
-    expect(resolveReporterOptions(undefined, ROOT)).toEqual({ logs: 'failed', outputDir: path.join(ROOT, 'multinode-report') });
-    expect(resolveReporterOptions({}, ROOT)).toEqual({ logs: 'failed', outputDir: path.join(ROOT, 'multinode-report') });
+  it("defaults to logs 'failed', html 'failed' and outputDir 'multinode-report' under rootDir", () => {
+    expect(resolveReporterOptions(undefined, ROOT)).toEqual({ logs: 'failed', html: 'failed', outputDir: path.join(ROOT, 'multinode-report') });
+    expect(resolveReporterOptions({}, ROOT)).toEqual({ logs: 'failed', html: 'failed', outputDir: path.join(ROOT, 'multinode-report') });
+  });
+
+  it('accepts every html value', () => {
+    for (const html of ['failed', 'all', 'none']) expect(resolveReporterOptions({ html }, ROOT).html).toBe(html);
+  });
+
+  it('rejects an unknown html value, naming the option, the value and the allowed values', () => {
+    const error = optionError({ html: 'always' });
+    expect(error.option).toBe('html');
+    expect(error.message).toBe(`The multinode reporter's option 'html' is "always", but it must be one of 'failed', 'all', 'none'.`);
+    expect(optionError({ html: false }).message).toMatch(/option 'html' is false, but it must be one of/);
   });
 
   it('accepts every logs value and resolves outputDir against rootDir', () => {
     for (const logs of ['failed', 'all', 'none']) {
       expect(resolveReporterOptions({ logs, outputDir: 'out/traces' }, ROOT)).toEqual({
         logs,
+        html: 'failed',
         outputDir: path.join(ROOT, 'out/traces'),
       });
     }
@@ -56,7 +68,7 @@ describe('resolveReporterOptions', () => {
   it('rejects unknown options so that typos do not go unnoticed', () => {
     const error = optionError({ log: 'all' });
     expect(error.option).toBe('log');
-    expect(error.message).toBe(`The multinode reporter has no option "log"; the options are 'logs' and 'outputDir'.`);
+    expect(error.message).toBe(`The multinode reporter has no option "log"; the options are 'logs', 'html', 'outputDir'.`);
   });
 
   it('rejects options that are not an object', () => {
