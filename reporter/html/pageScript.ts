@@ -114,9 +114,9 @@ export const PAGE_SCRIPT = String.raw`
 
   function buildControls() {
     var controls = document.getElementById('controls');
-    [['\u2212', 'zoom-out', function () { zoom(2, (state.v0 + state.v1) / 2); }],
-     ['+', 'zoom-in', function () { zoom(0.5, (state.v0 + state.v1) / 2); }],
-     ['fit', 'zoom-fit', function () { state.v0 = 0; state.v1 = Math.max(data.endMs, 1); schedule(); }]].forEach(function (b) {
+    [['\u2212', 'zoom-out', function () { zoom(2, (state.v0 + state.v1) / 2); render(); }],
+     ['+', 'zoom-in', function () { zoom(0.5, (state.v0 + state.v1) / 2); render(); }],
+     ['fit', 'zoom-fit', function () { state.v0 = 0; state.v1 = Math.max(data.endMs, 1); render(); }]].forEach(function (b) {
       var button = el('button', { id: b[1], type: 'button' }, b[0]);
       button.addEventListener('click', b[2]);
       controls.appendChild(button);
@@ -151,7 +151,7 @@ export const PAGE_SCRIPT = String.raw`
       controls.appendChild(details);
     }
     var search = el('input', { type: 'search', id: 'search', placeholder: 'search log lines' });
-    search.addEventListener('input', function () { state.search = search.value.trim().toLowerCase(); schedule(); });
+    search.addEventListener('input', function () { state.search = search.value.trim().toLowerCase(); render(); });
     controls.appendChild(search);
     controls.appendChild(el('span', { class: 'muted', id: 'search-count' }));
     controls.appendChild(el('span', { class: 'muted' }, 'wheel: zoom \u00b7 drag: pan'));
@@ -159,7 +159,7 @@ export const PAGE_SCRIPT = String.raw`
 
   function toggle(set, key, hidden) {
     if (hidden) set.add(key); else set.delete(key);
-    schedule();
+    render();
   }
 
   // ---- the chart ----
@@ -197,8 +197,11 @@ export const PAGE_SCRIPT = String.raw`
     out.push('</g>');
     data.phases.forEach(function (phase) {
       if (phase.startMs <= 0 || !inView(phase.startMs, phase.startMs)) return;
-      out.push('<line class="phase-line" x1="' + x(phase.startMs) + '" x2="' + x(phase.startMs) + '" y1="' + (AXIS_H - 12) + '" y2="' + height + '"/>' +
-        '<text class="phase-label" x="' + (x(phase.startMs) + 3) + '" y="' + (AXIS_H - 4) + '">' + esc(phase.name) + '</text>');
+      out.push('<line class="phase-line" x1="' + x(phase.startMs) + '" x2="' + x(phase.startMs) + '" y1="' + (AXIS_H - 12) + '" y2="' + height + '"/>');
+      // A phase's name only where it fits before the next phase starts (about 6 px a character).
+      if (x(phase.endMs) - x(phase.startMs) > phase.name.length * 6 + 6) {
+        out.push('<text class="phase-label" x="' + (x(phase.startMs) + 3) + '" y="' + (AXIS_H - 4) + '">' + esc(phase.name) + '</text>');
+      }
     });
     data.faults.forEach(function (fault, index) {
       if (!inView(fault.startMs, fault.endMs)) return;
@@ -281,7 +284,7 @@ export const PAGE_SCRIPT = String.raw`
       var line = el('div', {}, fmt(log.ms) + '  ' + log.role + '  ' + log.level + '  ' + log.text);
       line.addEventListener('click', function () {
         var half = Math.max((state.v1 - state.v0) / 8, 0.5);
-        state.v0 = log.ms - half; state.v1 = log.ms + half; schedule();
+        state.v0 = log.ms - half; state.v1 = log.ms + half; render();
       });
       results.appendChild(line);
     });
@@ -289,6 +292,7 @@ export const PAGE_SCRIPT = String.raw`
     if (found.length === 0) results.appendChild(el('span', { class: 'muted' }, 'No log line matches.'));
   }
 
+  // Wheel, drag and resize come many times a frame: they draw once per frame. Clicks and typing draw at once.
   var pending = false;
   function schedule() {
     if (pending) return;
@@ -300,7 +304,6 @@ export const PAGE_SCRIPT = String.raw`
     var span = Math.min(Math.max((state.v1 - state.v0) * factor, 0.05), Math.max(data.endMs, 1) * 4);
     var ratio = (at - state.v0) / (state.v1 - state.v0);
     state.v0 = at - ratio * span; state.v1 = state.v0 + span;
-    schedule();
   }
   function msAt(clientX) {
     var rect = svg.getBoundingClientRect(), plotW = rect.width - LABEL_W - RIGHT_PAD;
@@ -309,6 +312,7 @@ export const PAGE_SCRIPT = String.raw`
   svg.addEventListener('wheel', function (event) {
     event.preventDefault();
     zoom(Math.exp(event.deltaY * 0.002), msAt(event.clientX));
+    schedule();
   }, { passive: false });
   var drag = null;
   svg.addEventListener('pointerdown', function (event) {

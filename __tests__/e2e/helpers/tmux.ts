@@ -2,20 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { shellQuote } from '../../../reporter/rerunCommand';
 import * as path from 'node:path';
+import { ensureAptPackage } from './aptPackage';
 
 /**
  * Makes sure tmux is installed, installing it with apt-get as a CI job would when it is missing and
  * this user may. Returns null when tmux is there, else why it could not be had (the caller skips).
  */
 export function ensureTmux(): string | null {
-  if (spawnSync('tmux', ['-V']).status === 0) return null;
-  if (spawnSync('apt-get', ['--version']).status !== 0) return 'tmux is not installed and there is no apt-get to install it with';
-  if (process.getuid?.() !== 0) return 'tmux is not installed and only root may install it with apt-get';
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update'], { env, encoding: 'utf8' });
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'tmux'], { env, encoding: 'utf8' }) : update;
-  if (install.status !== 0) return `tmux is not installed and apt-get could not install it: ${(install.stderr ?? '').trim().split('\n').pop()}`;
-  return null;
+  return ensureAptPackage('tmux', () => spawnSync('tmux', ['-V']).status === 0);
 }
 
 /**
