@@ -7,6 +7,7 @@
 //   node bench/run.js --only=links,actors
 //   node bench/run.js --quick --only=sharding
 //   node bench/run.js --only=simulation
+//   node bench/run.js --only=timeline     # the HTML timeline in headless Chromium (needs /usr/bin/chromium)
 //
 // Progress goes to stderr, the table to stdout. Temporary files live in one directory under the
 // OS temp dir, removed at the end; every worker thread and child process is ended before exit.
@@ -16,7 +17,7 @@ const path = require('node:path');
 const { ms, rate, ratio } = require('./lib/stats');
 
 const DIST_ENV = path.resolve(__dirname, '..', 'dist', 'environment', 'index.js');
-const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding', 'simulation'];
+const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding', 'simulation', 'timeline'];
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
@@ -29,8 +30,8 @@ function parseArgs(argv) {
 }
 
 const SETTINGS = {
-  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3 },
-  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1 },
+  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3, timelineReps: 5 },
+  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1, timelineReps: 2 },
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -171,6 +172,16 @@ async function main() {
       const gf = `Sharding failover suite (4 roles, ${f.threads.tests} tests), plain Jest (median of ${s.failoverReps})`;
       row(gf, 'threads mode: wall (cpu); setup+tests', `${secs(f.threads.wallMs)} (cpu ${secs(f.threads.cpuMs)}); ${secs(f.threads.fileMs)}`, '', 'baseline');
       row(gf, 'MULTINODE_MODE=simulation: wall (cpu); setup+tests', `${secs(f.simulation.wallMs)} (cpu ${secs(f.simulation.cpuMs)}); ${secs(f.simulation.fileMs)}`, '', `${ratio(f.wallRatio)} threads (paired)`);
+    }
+    if (sections.includes('timeline')) {
+      const { timelinePage, MESSAGES } = require('./timeline');
+      log(`timeline: one traced Jest run with ${MESSAGES} messages, then its HTML page built and drawn in headless Chromium ${s.timelineReps} times`);
+      const r = await timelinePage({ reps: s.timelineReps, tmpDir, log });
+      const g = `HTML timeline, 3 roles, ${r.messages} messages in one test (median of ${s.timelineReps})`;
+      row(g, 'page size', `${(r.bytes / 1e6).toFixed(2)} MB`, '< 5 MB', verdict(r.bytes < 5e6));
+      row(g, 'drawn in headless Chromium (navigation start to first drawing done)', ms(r.drawMs), '< 2 s', verdict(r.drawMs < 2000));
+      row(g, 'built in Node (trace to HTML)', ms(r.buildMs), '', `${r.arrows} arrows (bundled)`);
+      row(g, 'without bundling: size; drawn in Chromium', `${(r.unbundledBytes / 1e6).toFixed(2)} MB; ${ms(r.unbundledDrawMs)}`, '', `${r.unbundledArrows} arrows`);
     }
   } finally {
     cleanup();

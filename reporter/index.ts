@@ -15,7 +15,9 @@ export { readTrace } from './readTrace';
 export { rerunCommand, escapeRegExp, shellQuote } from './rerunCommand';
 export type { RerunTarget } from './rerunCommand';
 export { resolveReporterOptions, DEFAULT_OUTPUT_DIR } from './options';
-export type { LogsOption, ReporterOptions, ResolvedReporterOptions } from './options';
+export type { HtmlOption, LogsOption, ReporterOptions, ResolvedReporterOptions } from './options';
+export { buildTimelinePage, renderTimelinePage, htmlFilePath } from './html';
+export type { TimelinePage, TimelinePageOptions } from './html';
 export { ReporterOptionError, TraceReadError } from './errors';
 export type {
   FileReport,

@@ -15,7 +15,7 @@ const CPU_REPORT = path.join(__dirname, 'cpuReport.js');
  * perfStats. Rejects when Jest fails or passes `timeoutMs`.
  *
  * With `trace`, the environment writes its trace file (as it does for the reporter) and the result
- * also has the harness's own phases read from it (see `phasesOf`).
+ * also has the trace and the harness's own phases read from it (see `phasesOf`).
  *
  * Without `project`, `file` is a path relative to the repository and Jest finds the repository's
  * own config, as `npx jest <file>` does; `jestArgs` are added to Jest's command line.
@@ -51,12 +51,14 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
       let json = null;
       let usage = { cpuMs: NaN, maxRssKb: NaN };
       let phases = null;
+      let traceJson = null;
       try {
         json = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
         usage = JSON.parse(fs.readFileSync(cpuFile, 'utf8'));
         if (trace) {
           const [traceFile] = fs.readdirSync(reportDir);
-          phases = phasesOf(JSON.parse(fs.readFileSync(path.join(reportDir, traceFile), 'utf8')));
+          traceJson = JSON.parse(fs.readFileSync(path.join(reportDir, traceFile), 'utf8'));
+          phases = phasesOf(traceJson);
         }
       } catch {
         // Reported below.
@@ -78,6 +80,8 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
         cpuMs: usage.cpuMs,
         maxRssKb: usage.maxRssKb,
         phases,
+        // With `trace`: the file's trace itself.
+        trace: traceJson,
         tests: json.numTotalTests,
         // Each test's duration as Jest measured it, in order: Jest's own clock, real also in simulation mode.
         testMs: file.assertionResults.map((test) => test.duration),

@@ -85,7 +85,7 @@ export function buildTimelinePage(trace: FileTrace, test: TestTrace, options: Ti
 
   const threshold = options.arrowThreshold ?? DEFAULT_ARROW_THRESHOLD;
   messages.sort((x, y) => x.sendMs - y.sendMs);
-  const arrows = bundleMessages(messages, endMs, threshold);
+  const { arrows, slotMs } = bundleMessages(messages, endMs, threshold);
   const typeCounts = new Map<string, number>();
   for (const message of messages) typeCounts.set(message.type, (typeCounts.get(message.type) ?? 0) + 1);
 
@@ -112,7 +112,14 @@ export function buildTimelinePage(trace: FileTrace, test: TestTrace, options: Ti
     roles,
     phases: phasesOf(barriers, trace.roles[0], rel(test.finishedAt)),
     messages: arrows,
-    messageSummary: { total: messages.length, arrows: arrows.length, bundled: arrows.length < messages.length, threshold, omittedFromTrace: trace.messagesOmitted },
+    messageSummary: {
+      total: messages.length,
+      arrows: arrows.length,
+      bundled: slotMs !== null,
+      bundleSlotMs: slotMs === null ? null : Math.round(slotMs * 1000) / 1000,
+      threshold,
+      omittedFromTrace: trace.messagesOmitted,
+    },
     messageTypes: [...typeCounts].map(([type, count]) => ({ type, count })).sort((x, y) => y.count - x.count || x.type.localeCompare(y.type)),
     faults: faultWindows(trace.events, trace.roles)
       .filter((window) => window.start <= lastEvent && (window.end === null || window.end >= t0))

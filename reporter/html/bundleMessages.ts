@@ -14,13 +14,21 @@ const FIRST_SLOTS = 200;
  * into half as many again while that still gives more than `threshold` arrows. So a test with
  * 10,000 messages draws at most `threshold` arrows, and every link, type and drop stays visible.
  */
-export function bundleMessages(messages: readonly PageMessage[], rangeMs: number, threshold = DEFAULT_ARROW_THRESHOLD): PageMessage[] {
-  if (messages.length <= threshold) return [...messages];
-  let bundles = bundleBySlot(messages, Math.max(rangeMs, 1) / FIRST_SLOTS);
-  for (let slots = FIRST_SLOTS / 2; bundles.length > threshold && slots >= 1; slots /= 2) {
-    bundles = bundleBySlot(messages, Math.max(rangeMs, 1) / Math.floor(slots));
+export function bundleMessages(messages: readonly PageMessage[], rangeMs: number, threshold = DEFAULT_ARROW_THRESHOLD): Bundled {
+  if (messages.length <= threshold) return { arrows: [...messages], slotMs: null };
+  let slotMs = Math.max(rangeMs, 1) / FIRST_SLOTS;
+  let arrows = bundleBySlot(messages, slotMs);
+  for (let slots = FIRST_SLOTS / 2; arrows.length > threshold && slots >= 1; slots /= 2) {
+    slotMs = Math.max(rangeMs, 1) / Math.floor(slots);
+    arrows = bundleBySlot(messages, slotMs);
   }
-  return bundles;
+  return { arrows, slotMs };
+}
+
+/** The arrows to draw, and the slot of time bundled messages were sent in (null when none was bundled). */
+export interface Bundled {
+  readonly arrows: PageMessage[];
+  readonly slotMs: number | null;
 }
 
 function bundleBySlot(messages: readonly PageMessage[], slotMs: number): PageMessage[] {

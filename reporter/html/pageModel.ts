@@ -81,6 +81,8 @@ export interface MessageSummary {
   readonly arrows: number;
   /** True when messages were bundled because there were more than `threshold`. */
   readonly bundled: boolean;
+  /** When bundled: the slot of time within which messages of one type on one link share an arrow. */
+  readonly bundleSlotMs: number | null;
   readonly threshold: number;
   /** Messages of the whole file the environment left out of the trace (its per-role cap). */
   readonly omittedFromTrace: number;

@@ -64,7 +64,7 @@ export const PAGE_SCRIPT = String.raw`
       roles.appendChild(tr);
     });
     row.appendChild(roles);
-    var phases = el('table', { id: 'phases' });
+    var phases = el('table', { id: 'phases', class: data.phases.length > 6 ? 'scroll' : '' });
     phases.appendChild(el('tr')).innerHTML = '<th>phase</th><th>time</th>';
     data.phases.forEach(function (phase) {
       var tr = el('tr');
@@ -92,7 +92,7 @@ export const PAGE_SCRIPT = String.raw`
     if (summary.bundled) {
       header.appendChild(el('div', { class: 'notice', id: 'bundled' },
         summary.total + ' messages are more than ' + summary.threshold + ', so they are drawn as ' + summary.arrows +
-        ' arrows: messages of one type on one link sent close together (1/200 of the range) share an arrow, whose thickness and hover text give their count.'));
+        ' arrows: messages of one type on one link with the same fate sent within the same ' + fmt(summary.bundleSlotMs) + ' share an arrow, whose thickness and hover text give their count.'));
     }
     if (summary.omittedFromTrace > 0) {
       header.appendChild(el('div', { class: 'notice' }, summary.omittedFromTrace + ' node messages of this file were left out of the trace (per-role cap reached), so some arrows are missing.'));
@@ -184,7 +184,7 @@ export const PAGE_SCRIPT = String.raw`
     var tipAttr = function (text) { return ' data-tip="' + esc(text) + '"'; };
 
     out.push('<defs><clipPath id="plot"><rect x="' + LABEL_W + '" y="0" width="' + plotW + '" height="' + height + '"/></clipPath>' +
-      '<marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#475467"/></marker></defs>');
+      '<marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#475467"/></marker></defs>');
     visible.forEach(function (role, i) {
       out.push('<g class="lane" data-role="' + esc(role.role) + '"><rect class="lane-bg' + (i % 2 ? ' odd' : '') + '" x="0" y="' + laneOf[role.role] + '" width="' + width + '" height="' + LANE_H + '"/></g>');
     });
@@ -229,7 +229,7 @@ export const PAGE_SCRIPT = String.raw`
       arrows++;
       var x1 = x(m.sendMs), y1 = mid(m.from), y2 = mid(m.to);
       var label = (m.count > 1 ? m.count + ' \u00d7 ' : '#' + m.seq + ' ') + m.type + '  ' + m.from + ' \u2192 ' + m.to + '\nsent ' + fmt(m.sendMs);
-      var width = m.count > 1 ? Math.min(6, 1 + Math.log2(m.count)) : 1.2;
+      var width = m.count > 1 ? Math.min(4, 1 + Math.log2(m.count) / 2) : 1.2;
       if (m.dropped !== null) {
         // Faults apply when a message is sent: it dies on the link, drawn a third of the way over.
         var xd = x1 + 14, yd = y1 + (y2 - y1) / 3;
@@ -240,7 +240,7 @@ export const PAGE_SCRIPT = String.raw`
       }
       var lost = m.receiveMs === null;
       var tail = lost ? ', not received before the end' : ', received ' + fmt(m.receiveMs) + (m.delayMs > 0 ? ' (delayed ' + fmt(m.delayMs) + ')' : '');
-      out.push('<line class="message-arrow' + (lost ? ' lost' : '') + '" data-from="' + esc(m.from) + '" data-to="' + esc(m.to) + '" x1="' + x1 + '" y1="' + y1 + '" x2="' + x(end) + '" y2="' + y2 +
+      out.push('<line class="message-arrow' + (lost ? ' lost' : '') + (m.count > 1 ? ' bundle' : '') + '" data-from="' + esc(m.from) + '" data-to="' + esc(m.to) + '" x1="' + x1 + '" y1="' + y1 + '" x2="' + x(end) + '" y2="' + y2 +
         '" stroke-width="' + width + '" marker-end="url(#head)"' + tipAttr(label + tail) + '/>');
     });
     var matches = 0;

@@ -9,7 +9,7 @@ h1 { font-size: 16px; margin: 0 0 4px; }
 .verdict.failed { background: var(--red); } .verdict.passed { background: var(--green); } .verdict.skipped { background: var(--amber); }
 .muted { color: var(--muted); }
 .row { display: flex; flex-wrap: wrap; gap: 6px 24px; margin-top: 6px; align-items: flex-start; }
-table { border-collapse: collapse; } td, th { padding: 1px 10px 1px 0; text-align: left; vertical-align: top; } th { font-weight: 600; color: var(--muted); }
+table { border-collapse: collapse; } table.scroll { display: block; max-height: 92px; overflow: auto; } td, th { padding: 1px 10px 1px 0; text-align: left; vertical-align: top; } th { font-weight: 600; color: var(--muted); }
 .status-passed { color: var(--green); } .status-failed, .status-terminated, .status-missing { color: var(--red); } .status-skipped { color: var(--amber); }
 code, pre { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 code.rerun { display: inline-block; background: #f2f4f7; padding: 2px 6px; border-radius: 4px; user-select: all; word-break: break-all; }
@@ -36,6 +36,7 @@ button { font: inherit; padding: 1px 8px; }
 .barrier-span { fill: #1e88e5; fill-opacity: .55; } .barrier-span.outcome-failed { fill: var(--red); } .barrier-span.outcome-open { fill: #90a4ae; }
 .barrier-label { font-size: 10px; fill: #0d47a1; }
 .message-arrow { stroke: #475467; stroke-opacity: .75; fill: none; }
+.message-arrow.bundle { stroke-opacity: .35; }
 .message-arrow.dropped { stroke: var(--red); stroke-dasharray: 3 2; }
 .message-arrow.lost { stroke: var(--amber); stroke-dasharray: 6 3; }
 .drop-mark { stroke: var(--red); stroke-width: 2; }

@@ -31,7 +31,7 @@ describe('buildTimelinePage', () => {
       ['b', 'a', 5.5, 6.5, null, 1],
       ['a', 'c', 6, null, 'partition', 1],
     ]);
-    expect(page.messageSummary).toEqual({ total: 3, arrows: 3, bundled: false, threshold: 2000, omittedFromTrace: 0 });
+    expect(page.messageSummary).toEqual({ total: 3, arrows: 3, bundled: false, bundleSlotMs: null, threshold: 2000, omittedFromTrace: 0 });
     expect(page.messageTypes).toEqual([
       { type: '{"type":"gossip","seq":1}', count: 2 },
       { type: '{"type":"gossip","seq":2}', count: 1 },
@@ -91,12 +91,14 @@ describe('bundleMessages', () => {
 
   it('leaves messages alone up to the threshold', () => {
     const messages = [message(1, 'b'), message(2, 'b')];
-    expect(bundleMessages(messages, 100, 2)).toEqual(messages);
+    expect(bundleMessages(messages, 100, 2)).toEqual({ arrows: messages, slotMs: null });
   });
 
   it('bundles by time slot, link, type and fate, counting and spanning to the last receive', () => {
     const messages = [message(0, 'b'), message(0.2, 'b'), message(0.3, 'c'), message(0.4, 'b', { type: 'pong' }), message(0.45, 'b', { dropped: 'drop', receiveMs: null }), message(50, 'b')];
-    expect(bundleMessages(messages, 100, 5).map((m) => [m.to, m.type, m.sendMs, m.receiveMs, m.count, m.dropped])).toEqual([
+    const bundled = bundleMessages(messages, 100, 5);
+    expect(bundled.slotMs).toBe(0.5);
+    expect(bundled.arrows.map((m) => [m.to, m.type, m.sendMs, m.receiveMs, m.count, m.dropped])).toEqual([
       ['b', 'ping', 0, 1.2, 2, null],
       ['c', 'ping', 0.3, 1.3, 1, null],
       ['b', 'pong', 0.4, 1.4, 1, null],
@@ -107,7 +109,8 @@ describe('bundleMessages', () => {
 
   it('uses wider slots while the arrows are still more than the threshold', () => {
     const messages = Array.from({ length: 1000 }, (_, i) => message(i / 10, i % 2 === 0 ? 'b' : 'c'));
-    const bundles = bundleMessages(messages, 100, 50);
+    const { arrows: bundles, slotMs } = bundleMessages(messages, 100, 50);
+    expect(slotMs).toBeGreaterThan(0.5);
     expect(bundles.length).toBeLessThanOrEqual(50);
     expect(bundles.reduce((sum, m) => sum + m.count, 0)).toBe(1000);
   });
