@@ -27,6 +27,7 @@ const NOT_RUN: ReadonlyArray<{ doc: string; startsWith: string; why: string }> =
   { doc: 'docs/benchmarks.md', startsWith: 'npm run bench', why: 'runs the benchmarks for minutes and asserts nothing' },
   { doc: 'docs/benchmarks.md', startsWith: 'jest-environment-multinode benchmarks:', why: 'sample output of the benchmarks' },
   { doc: 'docs/benchmarks.md', startsWith: '| Cluster sharding, thread per node', why: 'sample output of the sharding benchmark (`node bench/run.js --only=sharding`)' },
+  { doc: 'docs/benchmarks.md', startsWith: 'npm run build && node bench/run.js --only=timeline', why: 'runs the timeline benchmark in headless Chromium and asserts nothing' },
 ];
 
 const notRun = (block: FencedBlock): (typeof NOT_RUN)[number] | undefined =>
