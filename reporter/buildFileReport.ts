@@ -26,7 +26,7 @@ export interface BuildFileReportOptions {
   readonly rerun?: Pick<RerunTarget, 'config' | 'project' | 'runRelativePath'>;
   /** Which tests get an HTML timeline, as the reporter's `html` option; none by default. */
   readonly html?: HtmlOption;
-  /** The path of a test's HTML timeline, as the report shows it; required unless `html` is 'none'. */
+  /** The path of a test's HTML timeline, as the report shows it; without it no test gets one. */
   readonly htmlPath?: (test: TestTrace) => string;
 }
 

@@ -33,7 +33,9 @@ export function buildTimelinePage(trace: FileTrace, test: TestTrace, options: Ti
   const times = causalTimes(events);
   const t0 = test.startedAt;
   const rel = (time: number): number => Math.round((time - t0) * 1000) / 1000;
-  const lastEvent = Math.max(test.finishedAt, ...times.at, ...times.receivedAt.map((time) => time ?? Number.NEGATIVE_INFINITY));
+  // A loop, not Math.max(...times): a test can have hundreds of thousands of events.
+  let lastEvent = test.finishedAt;
+  for (const time of [...times.at, ...times.receivedAt]) if (time !== null && time > lastEvent) lastEvent = time;
   const endMs = rel(lastEvent);
 
   const outcomes = roleOutcomes(test, trace.roles);

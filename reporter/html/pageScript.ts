@@ -205,11 +205,11 @@ export const PAGE_SCRIPT = String.raw`
     });
     data.faults.forEach(function (fault, index) {
       if (!inView(fault.startMs, fault.endMs)) return;
-      var tip = fault.label + '\n' + fmt(fault.startMs) + ' \u2192 ' + (fault.open ? 'still in force at the end' : fmt(fault.endMs));
+      var text = fault.label + '\n' + fmt(fault.startMs) + ' \u2192 ' + (fault.open ? 'still in force at the end' : fmt(fault.endMs));
       fault.roles.forEach(function (role) {
         if (laneOf[role] === undefined) return;
         var x0 = x(fault.startMs), w = Math.max(2, x(fault.endMs) - x0);
-        out.push('<rect class="fault-window fault-' + fault.kind + '" data-fault="' + index + '" x="' + x0 + '" y="' + (laneOf[role] + 2) + '" width="' + w + '" height="' + (LANE_H - 4) + '"' + tipAttr(tip) + '/>' +
+        out.push('<rect class="fault-window fault-' + fault.kind + '" data-fault="' + index + '" x="' + x0 + '" y="' + (laneOf[role] + 2) + '" width="' + w + '" height="' + (LANE_H - 4) + '"' + tipAttr(text) + '/>' +
           '<text class="fault-label" x="' + (Math.max(x0, LABEL_W) + 3) + '" y="' + (laneOf[role] + 12) + '">' + esc(fault.label) + '</text>');
       });
     });
