@@ -61,11 +61,12 @@ it('runs the same relative test path in both projects', () => {
   expect(statuses(run).sort()).toEqual(['same fails on b: failed', 'same fails on b: failed', 'same passes: passed', 'same passes: passed']);
 });
 
-it("keeps each project's trace in its own folder: the displayName, or the project's id without one", () => {
+it("keeps each project's trace and HTML timelines in its own folder: the displayName, or the project's id without one", () => {
   const folders = fs.readdirSync(reportDir).sort();
   expect(folders).toEqual(['alpha', expect.stringMatching(/^project-[0-9a-f]{8}$/)]);
   for (const folder of folders) {
-    expect(fs.readdirSync(path.join(reportDir, folder))).toEqual(['same.test.ts.mntrace']);
+    expect(fs.readdirSync(path.join(reportDir, folder)).sort()).toEqual(['same.test.ts', 'same.test.ts.mntrace']);
+    expect(fs.readdirSync(path.join(reportDir, folder, 'same.test.ts'))).toEqual(['same fails on b.html']);
     const trace = JSON.parse(fs.readFileSync(path.join(reportDir, folder, 'same.test.ts.mntrace'), 'utf8'));
     const dir = folder === 'alpha' ? 'alpha' : 'beta';
     // Relative to the project's rootDir, with no absolute path of this machine anywhere in the trace.

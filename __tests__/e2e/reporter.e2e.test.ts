@@ -24,8 +24,10 @@ it('prints the root cause, the timeline and a rerun line for a failed test', () 
   expect(run.stderr).toContain(`rerun: MULTINODE_SEED=777 npx jest --config ${path.join(FIXTURES, 'small', 'jest.config.js')} './one.test.ts$' -t '^one fails on b$'`);
 });
 
-it('writes one trace per test file under outputDir', () => {
-  expect(fs.readdirSync(reportDir).sort()).toEqual(['one.test.ts.mntrace', 'two.test.ts.mntrace']);
+it('writes one trace per test file under outputDir, and the HTML timeline of the failed test by file and name', () => {
+  expect(fs.readdirSync(reportDir).sort()).toEqual(['one.test.ts', 'one.test.ts.mntrace', 'two.test.ts.mntrace']);
+  expect(fs.readdirSync(path.join(reportDir, 'one.test.ts'))).toEqual(['one fails on b.html']);
+  expect(run.stderr).toContain(`html timeline: ${path.join('multinode-report', 'one.test.ts', 'one fails on b.html')}\n`);
   const trace = JSON.parse(fs.readFileSync(path.join(reportDir, 'two.test.ts.mntrace'), 'utf8'));
   expect(trace.roles).toEqual(['a', 'b']);
   expect(trace.seed).toBe(777);
