@@ -80,7 +80,7 @@ export interface RoleErrorReport {
 }
 
 /** What a timeline line is about: a log level, or the kind of harness event. */
-export type TimelineKind = LogLevel | 'test' | 'barrier' | 'fault' | 'node' | 'send' | 'messages';
+export type TimelineKind = LogLevel | 'test' | 'barrier' | 'fault' | 'node' | 'send' | 'receive' | 'messages';
 
 /** One line of a test's merged timeline. */
 export interface TimelineLine {
@@ -90,6 +90,11 @@ export interface TimelineLine {
   readonly role: string;
   readonly kind: TimelineKind;
   readonly text: string;
+  /**
+   * Adjacent lines with the same number are concurrent: no role's own order and no message links
+   * them, so the order they are listed in is only what the clocks read. Null on other lines.
+   */
+  readonly concurrentGroup: number | null;
 }
 
 /** A test's merged timeline, cut to its last lines when long. */

@@ -48,7 +48,8 @@ function renderTest(test: TestReport, report: FileReport, colors: Colors): strin
   }
   if (test.timeline !== null && test.timeline.lines.length > 0) {
     const lead = report.roles[0] ?? 'the lead';
-    lines.push(`${detail}${colors.dim(`timeline (ms since the test started on ${lead})`)}`);
+    const concurrency = test.timeline.lines.some((line) => line.concurrentGroup !== null) ? '; ┌ └ join concurrent lines, whose order only the clocks give' : '';
+    lines.push(`${detail}${colors.dim(`timeline (ms since the test started on ${lead}, in causal order${concurrency})`)}`);
     lines.push(...renderTimeline(test.timeline, report, colors, detail + INDENT));
   }
   if (test.rerunCommand !== null) lines.push(`${detail}${colors.dim('rerun:')} ${test.rerunCommand}`);
@@ -63,11 +64,23 @@ function renderTimeline(timeline: Timeline, report: FileReport, colors: Colors, 
   }
   const roleWidth = Math.max(1, ...timeline.lines.map((line) => line.role.length));
   const kindWidth = Math.max(...timeline.lines.map((line) => line.kind.length));
-  for (const line of timeline.lines) {
-    const head = `${indent}${colors.dim(formatOffset(line.offsetMs))}  ${colors.bold(line.role.padEnd(roleWidth))}  ${kindColor(line.kind, colors)(line.kind.padEnd(kindWidth))}  `;
+  timeline.lines.forEach((line, index) => {
+    const marker = colors.dim(concurrencyMarker(timeline, index));
+    const head = `${indent}${colors.dim(formatOffset(line.offsetMs))} ${marker} ${colors.bold(line.role.padEnd(roleWidth))}  ${kindColor(line.kind, colors)(line.kind.padEnd(kindWidth))}  `;
     lines.push(...hanging(head, line.text.split('\n')));
-  }
+  });
   return lines;
+}
+
+/** `┌`, `│` or `└` for a line of a run of concurrent lines, by its place in the run; a space otherwise. */
+function concurrencyMarker(timeline: Timeline, index: number): string {
+  const group = timeline.lines[index].concurrentGroup;
+  if (group === null) return ' ';
+  const withPrevious = index > 0 && timeline.lines[index - 1].concurrentGroup === group;
+  const withNext = index + 1 < timeline.lines.length && timeline.lines[index + 1].concurrentGroup === group;
+  if (withPrevious && withNext) return '│';
+  if (withNext) return '┌';
+  return withPrevious ? '└' : ' ';
 }
 
 function renderOutcome(outcome: RoleOutcomeReport, colors: Colors): string {

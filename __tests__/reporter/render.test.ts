@@ -51,10 +51,11 @@ describe('renderFileReport', () => {
 
   it('prints the timeline in columns: time since the test start, role, level or kind, text', () => {
     const lines = render(FAILING_TRACE);
-    expect(lines).toContain('      timeline (ms since the test started on a)');
-    expect(lines).toContain('        +  12.3 ms  b  warn      slow gossip round');
-    expect(lines).toContain('        +   5.0 ms  *  messages  3 node messages: a→b 1, b→a 1, a→c 1; 1 dropped (partition 1)');
-    expect(lines).toContain("        +  80.2 ms  a  barrier   leave 'joined' (failed)");
+    expect(lines).toContain('      timeline (ms since the test started on a, in causal order; ┌ └ join concurrent lines, whose order only the clocks give)');
+    expect(lines).toContain('        +  12.3 ms ┌ b  warn      slow gossip round');
+    expect(lines).toContain('        +   5.0 ms   *  messages  3 node messages: a→b 1, b→a 1, a→c 1; 1 dropped (partition 1)');
+    expect(lines).toContain("        +  80.2 ms │ a  barrier   leave 'joined' (failed)");
+    expect(lines).toContain("        +  80.2 ms └ b  barrier   leave 'joined' (failed)");
   });
 
   it('indents the continuation lines of a multi-line log message under its text', () => {
@@ -64,8 +65,8 @@ describe('renderFileReport', () => {
       events: [logEvent({ time: test.startedAt + 1, role: 'a', test: test.id }, 'error', 'first\nsecond')],
     });
     const lines = render(trace);
-    const at = lines.indexOf('        +   1.0 ms  a  error  first');
-    expect(lines[at + 1]).toBe(`${' '.repeat('        +   1.0 ms  a  error  '.length)}second`);
+    const at = lines.indexOf('        +   1.0 ms   a  error  first');
+    expect(lines[at + 1]).toBe(`${' '.repeat('        +   1.0 ms   a  error  '.length)}second`);
   });
 
   it('ends a failed test with its rerun command', () => {
@@ -80,7 +81,7 @@ describe('renderFileReport', () => {
 
   it('prints no timeline for passed tests unless logs is all', () => {
     expect(render(PASSING_TRACE).some((line) => line.includes('timeline'))).toBe(false);
-    expect(render(PASSING_TRACE, { logs: 'all' })).toContain('        +   1.0 ms  a  info  starting');
+    expect(render(PASSING_TRACE, { logs: 'all' })).toContain('        +   1.0 ms   a  info  starting');
   });
 
   it('prints no timeline at all with logs none', () => {
