@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../src/harness';
+import type { FileTrace, TestTrace, TraceEvent } from '../src/harness';
 
 /** A node-to-node message as the trace records it: one event, its send, with the receipt's time and clock. */
 export type MessageEvent = Extract<TraceEvent, { type: 'message' }>;
@@ -95,6 +95,14 @@ export function causalOrder(events: readonly TraceEvent[], roles: readonly strin
     happenedBefore,
     concurrent: (a, b) => a !== b && !happenedBefore(a, b) && !happenedBefore(b, a),
   };
+}
+
+/** The causal order of the events of one test of `trace`. */
+export function testOrder(trace: FileTrace, test: TestTrace): CausalOrder {
+  return causalOrder(
+    trace.events.filter((event) => event.test === test.id),
+    trace.roles,
+  );
 }
 
 /**

@@ -42,6 +42,14 @@ export interface TestReport {
   readonly failures: readonly RoleFailure[];
   /** True when Jest reported the test failed although every role passed (the trace missed why). */
   readonly failedOnlyInJest: boolean;
+  /**
+   * For failed tests, the first anomalous event of the trace before the root cause failed (a drop, a
+   * fault, a failed barrier, a crash, an error or warn log line); null when there was none, and for
+   * passed and skipped tests.
+   */
+  readonly firstAnomaly: FirstAnomaly | null;
+  /** The test's HTML timeline file, when one was written (a path to print, as given to `buildFileReport`). */
+  readonly htmlPath: string | null;
   /** The merged timeline, or null when the `logs` option does not show one for this test. */
   readonly timeline: Timeline | null;
   /** A shell command that reruns just this test with the same seed; null unless the test failed. */
@@ -68,6 +76,16 @@ export interface RoleFailure {
    * consequence's first line); when the role recorded no error, one entry saying what its status means.
    */
   readonly messages: readonly (readonly string[])[];
+  /** For a root cause, where its first error was thrown in the test's code, when the source could be read. */
+  readonly codeFrame: CodeFrame | null;
+}
+
+/** Where an error was thrown, with the source lines around it. */
+export interface CodeFrame {
+  /** `path:line:column`, the path relative to `rootDir` as the trace's stack names it. */
+  readonly location: string;
+  /** The lines around the failing one, Jest-style: `> 18 |     expect(x).toBe(1);`, then a `^` under its column. */
+  readonly lines: readonly string[];
 }
 
 /** A whole-role failure outside any test. */
@@ -96,6 +114,9 @@ export interface TimelineLine {
    */
   readonly concurrentGroup: number | null;
 }
+
+/** The first anomalous event of a failed test, as a timeline line. */
+export type FirstAnomaly = Pick<TimelineLine, 'offsetMs' | 'role' | 'kind' | 'text'>;
 
 /** A test's merged timeline, cut to its last lines when long. */
 export interface Timeline {

@@ -1,7 +1,7 @@
 import type { RoleOutcome } from '../src/harness';
 import type { Colors } from './ansi';
 import { formatDuration, formatOffset, stripAnsi } from './format';
-import type { FileReport, RoleOutcomeReport, TestReport, Timeline, TimelineKind, Verdict } from './model';
+import type { FileReport, RoleFailure, RoleOutcomeReport, TestReport, Timeline, TimelineKind, Verdict } from './model';
 
 const INDENT = '  ';
 
@@ -38,13 +38,22 @@ function renderTest(test: TestReport, report: FileReport, colors: Colors): strin
   if (test.failedOnlyInJest) {
     lines.push(`${detail}${colors.yellow('Every role passed, but Jest reported the test as failed; see its message above.')}`);
   }
-  if (test.failures.length > 0) {
-    const roleWidth = Math.max(...test.failures.map((failure) => failure.role.length));
-    for (const failure of test.failures) {
-      const label = failure.cause === 'root-cause' ? colors.red('root cause ') : colors.dim('consequence');
-      const head = `${detail}${label}  ${colors.bold(failure.role.padEnd(roleWidth))}  `;
-      for (const message of failure.messages) lines.push(...hanging(head, message));
-    }
+  // The first screen: what failed first and where, what went wrong before it, and the page to open.
+  const roleWidth = Math.max(0, ...test.failures.map((failure) => failure.role.length));
+  const rootCauses = test.failures.filter((failure) => failure.cause === 'root-cause');
+  for (const failure of rootCauses) lines.push(...renderFailure(failure, detail, roleWidth, colors));
+  if (test.verdict === 'failed' && rootCauses.length > 0) {
+    const anomaly = test.firstAnomaly;
+    const before = `before ${rootCauses.map((failure) => failure.role).join(', ')} failed`;
+    lines.push(
+      anomaly === null
+        ? `${detail}${colors.yellow('first anomaly')}  ${colors.dim(`none in the trace ${before} (no drop, fault, failed barrier, crash, error or warn log)`)}`
+        : `${detail}${colors.yellow('first anomaly')}  ${colors.dim(formatOffset(anomaly.offsetMs))}  ${colors.bold(anomaly.role)}  ${kindColor(anomaly.kind, colors)(anomaly.kind)}  ${anomaly.text.split('\n')[0]}  ${colors.dim(`(${before})`)}`,
+    );
+  }
+  if (test.htmlPath !== null) lines.push(`${detail}${colors.dim('timeline page:')} ${test.htmlPath}`);
+  for (const failure of test.failures) {
+    if (failure.cause === 'consequence') lines.push(...renderFailure(failure, detail, roleWidth, colors));
   }
   if (test.timeline !== null && test.timeline.lines.length > 0) {
     const lead = report.roles[0] ?? 'the lead';
@@ -53,6 +62,23 @@ function renderTest(test: TestReport, report: FileReport, colors: Colors): strin
     lines.push(...renderTimeline(test.timeline, report, colors, detail + INDENT));
   }
   if (test.rerunCommand !== null) lines.push(`${detail}${colors.dim('rerun:')} ${test.rerunCommand}`);
+  return lines;
+}
+
+/** A failing role's label and messages; a root cause's code frame under its first message. */
+function renderFailure(failure: RoleFailure, indent: string, roleWidth: number, colors: Colors): string[] {
+  const label = failure.cause === 'root-cause' ? colors.red('root cause ') : colors.dim('consequence');
+  const head = `${indent}${label}  ${colors.bold(failure.role.padEnd(roleWidth))}  `;
+  const lines = failure.messages.flatMap((message) => hanging(head, message));
+  if (failure.codeFrame !== null) {
+    const under = ' '.repeat(stripAnsi(head).length);
+    lines.splice(
+      hanging(head, failure.messages[0] ?? []).length,
+      0,
+      `${under}${colors.dim(`at ${failure.codeFrame.location}`)}`,
+      ...failure.codeFrame.lines.map((line) => `${under}${line.startsWith('>') ? colors.red(line) : colors.dim(line)}`),
+    );
+  }
   return lines;
 }
 

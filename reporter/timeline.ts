@@ -1,6 +1,6 @@
 import type { FaultCommand, FileTrace, GatherSize, TestTrace, TraceEvent } from '../src/harness';
 import { formatDuration, offsetMs } from './format';
-import { causalOrder, type CausalOrder, type MessageEvent } from './causalOrder';
+import { testOrder, type CausalOrder, type MessageEvent } from './causalOrder';
 import type { Timeline, TimelineLine } from './model';
 
 /** How a timeline shows node-to-node messages. */
@@ -25,10 +25,7 @@ export const DEFAULT_MAX_TIMELINE_LINES = 200;
  * `concurrentGroup`.
  */
 export function buildTimeline(trace: FileTrace, test: TestTrace, options: TimelineOptions): Timeline {
-  const order = causalOrder(
-    trace.events.filter((event) => event.test === test.id),
-    trace.roles,
-  );
+  const order = testOrder(trace, test);
 
   // Each line with the causal entry it stands for (none for a summary of several messages).
   const lines: { line: Omit<TimelineLine, 'concurrentGroup'>; entry: number | null }[] = [];

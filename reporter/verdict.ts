@@ -1,4 +1,5 @@
 import type { RoleOutcome, RoleTestResult, TestTrace } from '../src/harness';
+import { codeFrame, type SourceReader } from './codeFrame';
 import { excerpt } from './format';
 import type { RoleFailure, RoleOutcomeReport, Verdict } from './model';
 
@@ -31,9 +32,10 @@ export function mergeVerdict(outcomes: readonly Pick<RoleOutcomeReport, 'status'
  * The roles that did not pass `test`, root causes first. A role is a consequence when it has errors
  * and every one of them is marked `consequence` (it only reports another role's failure). When no
  * role is a root cause, nobody can tell which failure came first, so every failing role counts as
- * one. Within each group the order is the roles order.
+ * one. Within each group the order is the roles order. With `readSource`, each root cause carries the
+ * code frame of its first error.
  */
-export function orderFailures(test: TestTrace, roles: readonly string[]): RoleFailure[] {
+export function orderFailures(test: TestTrace, roles: readonly string[], readSource?: SourceReader): RoleFailure[] {
   const failing = roles
     .map((role) => ({ role, result: resultOf(test, role) }))
     .filter(({ result }) => result.status !== 'passed');
@@ -48,7 +50,8 @@ export function orderFailures(test: TestTrace, roles: readonly string[]): RoleFa
       errors.length === 0
         ? [[describeStatusWithoutError(status)]]
         : errors.map((error) => excerpt(error.message, consequence ? 1 : ROOT_CAUSE_LINES));
-    return { role: entry.role, status, cause: consequence ? 'consequence' : 'root-cause', messages };
+    const frame = consequence || errors.length === 0 || readSource === undefined ? null : codeFrame(errors[0].stack, readSource);
+    return { role: entry.role, status, cause: consequence ? 'consequence' : 'root-cause', messages, codeFrame: frame };
   });
   return [
     ...failures.filter((failure) => failure.cause === 'root-cause'),
