@@ -6,15 +6,16 @@ import { describeEvent } from './timeline';
 
 /**
  * The first thing that went wrong in a failed test before its root cause failed: the first anomalous
- * event in the test's causal timeline (see `isAnomaly`) that comes before the first root-cause role's
- * end of the test. A role that never ended the test (terminated, no result) lets the search run to
+ * event in the test's causal timeline (see `isAnomaly`) that comes before the first root-cause role
+ * ended the test or failed at a barrier. A role that never ended the test (terminated, no result) lets the search run to
  * the end of the trace. Null when the trace holds no anomaly there.
  */
 export function firstAnomaly(trace: FileTrace, test: TestTrace, rootCauses: readonly string[]): FirstAnomaly | null {
   for (const entry of testOrder(trace, test).entries) {
     if (entry.kind !== 'event') continue;
     const event = entry.event;
-    if (event.type === 'test-end' && rootCauses.includes(event.role)) return null;
+    // A root cause ending the test, or failing at a barrier (its timeout), is the failure itself.
+    if (rootCauses.includes(event.role) && (event.type === 'test-end' || (event.type === 'barrier-leave' && event.outcome === 'failed'))) return null;
     if (isAnomaly(event)) {
       return { offsetMs: offsetMs(event.time, test.startedAt), role: event.role, ...describeEvent(event) };
     }

@@ -1,4 +1,4 @@
-import { runJestWithReporter, statuses, type JestRun } from './helpers/runJest';
+import { runJestWithReporter, statuses, testResult, type JestRun } from './helpers/runJest';
 
 /**
  * A deliberately broken scenario: role c's node ignores `delete` messages, so the delete test fails
@@ -21,7 +21,7 @@ function firstScreen(): string[] {
 }
 
 it('fails the delete test on every role, on c as its root cause', () => {
-  expect(statuses(run)).toEqual(['kv replicates a put: passed', 'kv replicates a delete: failed']);
+  expect(statuses(run)).toEqual(['kv replicates a put: passed', 'kv replicates a delete: failed', 'barriers time out waiting for a role blocked elsewhere: failed']);
 });
 
 it("starts with the root-cause role c, its assertion and its code frame", () => {
@@ -41,4 +41,11 @@ it('names the first anomalous event of the trace next, before the consequences',
   expect(consequences).toHaveLength(2);
   expect(Math.min(...consequences)).toBeGreaterThan(anomaly);
   expect(screen.findIndex((line) => line.includes('root cause'))).toBeLessThan(anomaly);
+});
+
+it('says in a barrier timeout where the missing role is blocked, with the line that called that barrier', () => {
+  const [atA] = testResult(run, 'barriers time out waiting for a role blocked elsewhere').failureMessages;
+  expect(atA).toMatch(
+    /\[a\] Role 'a' waited \d+ ms \(timeout 300 ms\) at barrier 'meet', but 'c' did not arrive:\n  role 'c' was running "barriers time out waiting for a role blocked elsewhere", was waiting at barrier 'elsewhere' \((\/.*\/)?kv\.test\.ts:24:39\) for \d\.\d s, last did something \d\.\d s ago \(entered barrier 'elsewhere'\), has logged nothing\./,
+  );
 });

@@ -33,6 +33,15 @@ describe('firstAnomaly', () => {
     expect(firstAnomaly(trace, TEST, ['c'])).toBeNull();
   });
 
+  it("stops at the root cause's own failed barrier (its timeout is the failure itself), but not at another role's", () => {
+    const trace = makeTrace({
+      tests: [TEST],
+      events: [barrierEvent(on(1, 'a', 1), 'meet', 'failed'), barrierEvent(on(2, 'c', 1), 'meet', 'failed'), logEvent(on(3, 'b', 1), 'warn', 'later')],
+    });
+    expect(firstAnomaly(trace, TEST, ['c'])?.text).toBe("leave 'meet' (failed)");
+    expect(firstAnomaly(trace, TEST, ['a'])).toBeNull();
+  });
+
   it('searches the whole test when the root cause never ended it (terminated)', () => {
     const trace = makeTrace({ tests: [TEST], events: [end(1, 'a', 1, 'passed'), faultEvent(on(2, 'a', 2), { kind: 'crash', role: 'c' })] });
     expect(firstAnomaly(trace, TEST, ['c'])?.text).toBe('crash c');
