@@ -36,8 +36,8 @@ export interface TestReport {
   /** One outcome per role of the file, in roles order; a role without a result is `missing`. */
   readonly outcomes: readonly RoleOutcomeReport[];
   /**
-   * For failed tests, the roles that did not pass: root causes first, consequences after, each group
-   * in roles order. Empty for passed and skipped tests.
+   * For failed tests, the roles that did not pass: root causes first (in roles order), then the
+   * consequences grouped under the root cause they report. Empty for passed and skipped tests.
    */
   readonly failures: readonly RoleFailure[];
   /** True when Jest reported the test failed although every role passed (the trace missed why). */
@@ -71,6 +71,8 @@ export interface RoleFailure {
   readonly role: string;
   readonly status: RoleOutcome;
   readonly cause: 'root-cause' | 'consequence';
+  /** For a consequence, the role whose failure it reports, when its error names one; null otherwise. */
+  readonly rootRole: string | null;
   /**
    * One entry per error, each the first lines of its message (a root cause's first few lines, a
    * consequence's first line); when the role recorded no error, one entry saying what its status means.
