@@ -69,17 +69,15 @@ function renderTest(test: TestReport, report: FileReport, colors: Colors): strin
 function renderFailure(failure: RoleFailure, indent: string, roleWidth: number, colors: Colors): string[] {
   const label = failure.cause === 'root-cause' ? colors.red('root cause ') : colors.dim('consequence');
   const head = `${indent}${label}  ${colors.bold(failure.role.padEnd(roleWidth))}  `;
-  const lines = failure.messages.flatMap((message) => hanging(head, message));
-  if (failure.codeFrame !== null) {
-    const under = ' '.repeat(stripAnsi(head).length);
-    lines.splice(
-      hanging(head, failure.messages[0] ?? []).length,
-      0,
-      `${under}${colors.dim(`at ${failure.codeFrame.location}`)}`,
-      ...failure.codeFrame.lines.map((line) => `${under}${line.startsWith('>') ? colors.red(line) : colors.dim(line)}`),
-    );
-  }
-  return lines;
+  const under = ' '.repeat(stripAnsi(head).length);
+  return failure.messages.flatMap((message, index) => {
+    const lines = hanging(head, message);
+    if (index === 0 && failure.codeFrame !== null) {
+      lines.push(`${under}${colors.dim(`at ${failure.codeFrame.location}`)}`);
+      for (const line of failure.codeFrame.lines) lines.push(`${under}${line.startsWith('>') ? colors.red(line) : colors.dim(line)}`);
+    }
+    return lines;
+  });
 }
 
 function renderTimeline(timeline: Timeline, report: FileReport, colors: Colors, indent: string): string[] {

@@ -19,7 +19,7 @@ export const DEFAULT_MAX_TIMELINE_LINES = 200;
 
 /**
  * The merged timeline of one test: every role's events of that test in causal order (see
- * `causalOrder`: by Lamport clock where messages link events, by time otherwise), each with its offset
+ * `causalOrder`: where messages and barriers link events, by time otherwise), each with its offset
  * from the test's start on the lead. With messages shown one by one, a received message also gets a
  * line on its receiver. Runs of adjacent lines with no causal order between them share a
  * `concurrentGroup`.
@@ -49,10 +49,7 @@ export function buildTimeline(trace: FileTrace, test: TestTrace, options: Timeli
   const maxLines = Math.max(0, Math.floor(options.maxLines));
   const omittedLines = Math.max(0, lines.length - maxLines);
   const shown = lines.slice(omittedLines);
-  const groups = concurrentGroups(
-    shown.map(({ entry }) => entry),
-    order,
-  );
+  const groups = concurrentGroups(shown.map(({ entry }) => entry), order);
   return { lines: shown.map(({ line }, index) => ({ ...line, concurrentGroup: groups[index] })), omittedLines };
 }
 

@@ -33,8 +33,8 @@ export function mergeVerdict(outcomes: readonly Pick<RoleOutcomeReport, 'status'
  * and every one of them is marked `consequence` (it only reports another role's failure). When no
  * role is a root cause, nobody can tell which failure came first, so every failing role counts as
  * one. Root causes come in roles order, then the consequences grouped under the root cause each one
- * names (in the root causes' order; those naming none last), each group in roles order. With `readSource`, each root cause carries the
- * code frame of its first error.
+ * names (in the root causes' order; those naming none last), each group in roles order. With
+ * `readSource`, each root cause carries the code frame of its first error.
  */
 export function orderFailures(test: TestTrace, roles: readonly string[], readSource?: SourceReader): RoleFailure[] {
   const failing = roles

@@ -32,11 +32,10 @@ export function describeRole({ slot, waitingAt, activity, clock }: RoleWhereabou
     );
     parts.push(`was waiting at ${at.join(', ')}`);
   }
-  const lastLog = activity.lastLogs.at(-1);
+  // When the last thing a role did was to log, its last log line says it.
   const { lastEvent } = activity;
-  if (lastEvent !== null && (lastEvent.type !== 'log' || lastEvent.time !== lastLog?.time)) {
-    parts.push(`last did something ${ago(lastEvent.time)} ago (${whatItDid(lastEvent)})`);
-  }
+  if (lastEvent !== null && lastEvent.type !== 'log') parts.push(`last did something ${ago(lastEvent.time)} ago (${whatItDid(lastEvent)})`);
+  const lastLog = activity.lastLogs.at(-1);
   if (lastLog === undefined) {
     parts.push('has logged nothing');
   } else {
