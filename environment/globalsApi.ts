@@ -188,7 +188,7 @@ export function createGlobals(
     async barrier(name, opts = {}) {
       const callSite = captureCallSite(globals.barrier);
       const { harness, participants, timeoutMs } = enterCheck('barrier', name, opts);
-      harness.trace.record({ type: 'barrier-enter', name });
+      harness.trace.record({ type: 'barrier-enter', name, ...siteOf(callSite) });
       try {
         await harness.barrier(harness.trace.currentTest, name, participants, timeoutMs);
         harness.trace.record({ type: 'barrier-leave', name, outcome: 'passed' });
@@ -206,7 +206,7 @@ export function createGlobals(
       } catch (error) {
         throw atCallSite(error, callSite);
       }
-      harness.trace.record({ type: 'barrier-enter', name, gather: { values: 1, bytes: own.bytes } });
+      harness.trace.record({ type: 'barrier-enter', name, gather: { values: 1, bytes: own.bytes }, ...siteOf(callSite) });
       let values: Record<string, unknown>;
       try {
         values = await harness.gather(harness.trace.currentTest, name, participants, timeoutMs, own.copy);
@@ -250,6 +250,15 @@ function captureCallSite(omit: Function): { stack?: string } {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, omit);
   return holder;
+}
+
+// The location of a stack frame line: `    at fn (/path/file.ts:12:5)` or `    at /path/file.ts:12:5`.
+const FRAME_LOCATION = /^\s*at (?:.*? \()?(.+?:\d+:\d+)\)?$/;
+
+/** `{ site: 'path:line:column' }` of the caller's frame, for the trace (where a role is blocked); empty when unknown. */
+function siteOf(callSite: { stack?: string }): { site?: string } {
+  const frame = (callSite.stack ?? '').split('\n').find((line) => FRAME_LOCATION.test(line));
+  return frame === undefined ? {} : { site: FRAME_LOCATION.exec(frame)![1] };
 }
 
 /** Gives an error that came from the conductor the stack of the caller's code, for Jest's code frame. */

@@ -6,6 +6,7 @@ import type { Config } from '@jest/types';
 import { REPORT_DIR_ENV, relativeTestPath, traceFilePath, traceProjectFolder, type FileTrace } from '../src/harness';
 import { createColors, shouldUseColors } from './ansi';
 import { buildFileReport } from './buildFileReport';
+import type { SourceReader } from './codeFrame';
 import { ReporterOptionError, TraceReadError } from './errors';
 import { buildTimelinePage, htmlFilePath, htmlFolderPath, renderTimelinePage } from './html';
 import type { FileReport } from './model';
@@ -17,8 +18,9 @@ import { rerunSelection, runScope, type RunScope } from './rerunScope';
 
 /**
  * The Jest reporter of `jest-environment-multinode`: after each test file it prints one line per
- * multi-node test with every role's outcome and, for failures, the root-cause roles, the merged
- * timeline of all roles and a command that reruns the test with the same seed. Add it next to
+ * multi-node test with every role's outcome and, for failures, the root-cause roles with their code
+ * frames, the first anomalous event before them, the consequences, the merged timeline of all roles
+ * in causal order and a command that reruns the test with the same seed. Add it next to
  * Jest's default reporter: `reporters: ['default', 'jest-environment-multinode/reporter']`.
  *
  * It also decides where traces go: the constructor sets `MULTINODE_REPORT_DIR` before Jest starts
@@ -82,6 +84,7 @@ export default class MultinodeReporter implements Reporter {
       rerun,
       html: this.options.html,
       htmlPath: (testTrace) => displayPath(htmlFilePath(this.options.outputDir, projectFolder, trace.testPath, testTrace.id)),
+      readSource: sourceReader(project.rootDir),
     });
     if (report.tests.length === 0 && report.roleErrors.length === 0) return;
     this.writeHtmlPages(trace, report, rerun);
@@ -151,6 +154,17 @@ function removeHtmlPages(folder: string): void {
   } catch {
     // Something else is in it: leave it.
   }
+}
+
+/** Reads the files that trace stacks name (relative to the project's `rootDir`), for code frames. */
+function sourceReader(rootDir: string): SourceReader {
+  return (relativePath) => {
+    try {
+      return fs.readFileSync(path.resolve(rootDir, relativePath), 'utf8');
+    } catch {
+      return null;
+    }
+  };
 }
 
 /** `absolutePath` relative to the working directory when it is inside it, else unchanged. */

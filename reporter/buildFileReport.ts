@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import type { FileTrace, TestTrace } from '../src/harness';
+import type { SourceReader } from './codeFrame';
+import { firstAnomaly } from './firstAnomaly';
 import { excerpt, offsetMs } from './format';
 import type { FileReport, TestReport } from './model';
 import type { HtmlOption, LogsOption } from './options';
@@ -22,6 +24,11 @@ export interface BuildFileReportOptions {
   readonly jestResult?: JestFileResult;
   /** The trace file's path, for the report to point at. */
   readonly tracePath?: string;
+  /**
+   * Reads the test's source files, for the code frame of each root cause (stacks in traces name
+   * files relative to `rootDir`). Without it no code frame is shown.
+   */
+  readonly readSource?: SourceReader;
   /** How rerun lines select the run's config and the test's project (see `rerunSelection`); none by default. */
   readonly rerun?: Pick<RerunTarget, 'config' | 'project' | 'runRelativePath'>;
   /** Which tests get an HTML timeline, as the reporter's `html` option; none by default. */
@@ -69,13 +76,16 @@ function buildTestReport(
   const showTimeline = options.logs === 'all' || (options.logs === 'failed' && verdict === 'failed');
   const html = options.html ?? 'none';
   const showHtml = html === 'all' || (html === 'failed' && verdict === 'failed');
+  const failures = verdict === 'failed' ? orderFailures(test, trace.roles, options.readSource) : [];
+  const rootCauses = failures.filter((failure) => failure.cause === 'root-cause').map((failure) => failure.role);
   return {
     fullName: test.id,
     titles: test.titles,
     verdict,
     outcomes,
-    failures: verdict === 'failed' ? orderFailures(test, trace.roles) : [],
+    failures,
     failedOnlyInJest,
+    firstAnomaly: verdict === 'failed' ? firstAnomaly(trace, test, rootCauses) : null,
     timeline: showTimeline
       ? buildTimeline(trace, test, {
           messages: options.logs === 'all' ? 'each' : 'count',

@@ -9,6 +9,11 @@ export default MultinodeReporter;
 export { buildFileReport } from './buildFileReport';
 export type { BuildFileReportOptions, JestFileResult } from './buildFileReport';
 export { renderFileReport } from './render';
+export { causalOrder, testOrder } from './causalOrder';
+export type { CausalEntry, CausalOrder, MessageEvent } from './causalOrder';
+export { firstAnomaly, isAnomaly } from './firstAnomaly';
+export { codeFrame, userFrame } from './codeFrame';
+export type { SourcePosition, SourceReader } from './codeFrame';
 export { createColors, shouldUseColors } from './ansi';
 export type { Colors } from './ansi';
 export { readTrace } from './readTrace';
@@ -20,7 +25,9 @@ export { buildTimelinePage, renderTimelinePage, htmlFilePath } from './html';
 export type { TimelinePage, TimelinePageOptions } from './html';
 export { ReporterOptionError, TraceReadError } from './errors';
 export type {
+  CodeFrame,
   FileReport,
+  FirstAnomaly,
   RoleErrorReport,
   RoleFailure,
   RoleOutcomeReport,

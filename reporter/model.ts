@@ -36,12 +36,18 @@ export interface TestReport {
   /** One outcome per role of the file, in roles order; a role without a result is `missing`. */
   readonly outcomes: readonly RoleOutcomeReport[];
   /**
-   * For failed tests, the roles that did not pass: root causes first, consequences after, each group
-   * in roles order. Empty for passed and skipped tests.
+   * For failed tests, the roles that did not pass: root causes first (in roles order), then the
+   * consequences grouped under the root cause they report. Empty for passed and skipped tests.
    */
   readonly failures: readonly RoleFailure[];
   /** True when Jest reported the test failed although every role passed (the trace missed why). */
   readonly failedOnlyInJest: boolean;
+  /**
+   * For failed tests, the first anomalous event of the trace before the root cause failed (a drop, a
+   * fault, a failed barrier, a crash, an error or warn log line); null when there was none, and for
+   * passed and skipped tests.
+   */
+  readonly firstAnomaly: FirstAnomaly | null;
   /** The merged timeline, or null when the `logs` option does not show one for this test. */
   readonly timeline: Timeline | null;
   /** A shell command that reruns just this test with the same seed; null unless the test failed. */
@@ -65,11 +71,23 @@ export interface RoleFailure {
   readonly role: string;
   readonly status: RoleOutcome;
   readonly cause: 'root-cause' | 'consequence';
+  /** For a consequence, the role whose failure it reports, when its error names one; null otherwise. */
+  readonly rootRole: string | null;
   /**
    * One entry per error, each the first lines of its message (a root cause's first few lines, a
    * consequence's first line); when the role recorded no error, one entry saying what its status means.
    */
   readonly messages: readonly (readonly string[])[];
+  /** For a root cause, where its first error was thrown in the test's code, when the source could be read. */
+  readonly codeFrame: CodeFrame | null;
+}
+
+/** Where an error was thrown, with the source lines around it. */
+export interface CodeFrame {
+  /** `path:line:column`, the path relative to `rootDir` as the trace's stack names it. */
+  readonly location: string;
+  /** The lines around the failing one, Jest-style: `> 18 |     expect(x).toBe(1);`, then a `^` under its column. */
+  readonly lines: readonly string[];
 }
 
 /** A whole-role failure outside any test. */
@@ -82,7 +100,7 @@ export interface RoleErrorReport {
 }
 
 /** What a timeline line is about: a log level, or the kind of harness event. */
-export type TimelineKind = LogLevel | 'test' | 'barrier' | 'fault' | 'node' | 'send' | 'messages';
+export type TimelineKind = LogLevel | 'test' | 'barrier' | 'fault' | 'node' | 'send' | 'receive' | 'messages';
 
 /** One line of a test's merged timeline. */
 export interface TimelineLine {
@@ -92,7 +110,15 @@ export interface TimelineLine {
   readonly role: string;
   readonly kind: TimelineKind;
   readonly text: string;
+  /**
+   * Adjacent lines with the same number are concurrent: no role's own order and no message links
+   * them, so the order they are listed in is only what the clocks read. Null on other lines.
+   */
+  readonly concurrentGroup: number | null;
 }
+
+/** The first anomalous event of a failed test, as a timeline line. */
+export type FirstAnomaly = Pick<TimelineLine, 'offsetMs' | 'role' | 'kind' | 'text'>;
 
 /** A test's merged timeline, cut to its last lines when long. */
 export interface Timeline {

@@ -1,7 +1,7 @@
 import type { RoleOutcome } from '../src/harness';
 import type { Colors } from './ansi';
 import { formatDuration, formatOffset, stripAnsi } from './format';
-import type { FileReport, RoleOutcomeReport, TestReport, Timeline, TimelineKind, Verdict } from './model';
+import type { FileReport, RoleFailure, RoleOutcomeReport, TestReport, Timeline, TimelineKind, Verdict } from './model';
 
 const INDENT = '  ';
 
@@ -38,22 +38,46 @@ function renderTest(test: TestReport, report: FileReport, colors: Colors): strin
   if (test.failedOnlyInJest) {
     lines.push(`${detail}${colors.yellow('Every role passed, but Jest reported the test as failed; see its message above.')}`);
   }
-  if (test.failures.length > 0) {
-    const roleWidth = Math.max(...test.failures.map((failure) => failure.role.length));
-    for (const failure of test.failures) {
-      const label = failure.cause === 'root-cause' ? colors.red('root cause ') : colors.dim('consequence');
-      const head = `${detail}${label}  ${colors.bold(failure.role.padEnd(roleWidth))}  `;
-      for (const message of failure.messages) lines.push(...hanging(head, message));
-    }
+  // The first screen: what failed first and where, what went wrong before it, and the page to open.
+  const roleWidth = Math.max(0, ...test.failures.map((failure) => failure.role.length));
+  const rootCauses = test.failures.filter((failure) => failure.cause === 'root-cause');
+  for (const failure of rootCauses) lines.push(...renderFailure(failure, detail, roleWidth, colors));
+  if (test.verdict === 'failed' && rootCauses.length > 0) {
+    const anomaly = test.firstAnomaly;
+    const before = `before ${rootCauses.map((failure) => failure.role).join(', ')} failed`;
+    lines.push(
+      anomaly === null
+        ? `${detail}${colors.yellow('first anomaly')}  ${colors.dim(`none in the trace ${before} (no drop, fault, failed barrier, crash, error or warn log)`)}`
+        : `${detail}${colors.yellow('first anomaly')}  ${colors.dim(formatOffset(anomaly.offsetMs))}  ${colors.bold(anomaly.role)}  ${kindColor(anomaly.kind, colors)(anomaly.kind)}  ${anomaly.text.split('\n')[0]}  ${colors.dim(`(${before})`)}`,
+    );
+  }
+  if (test.htmlPath !== null && test.verdict === 'failed') lines.push(`${detail}${colors.dim('html timeline:')} ${test.htmlPath}`);
+  for (const failure of test.failures) {
+    if (failure.cause === 'consequence') lines.push(...renderFailure(failure, detail, roleWidth, colors));
   }
   if (test.timeline !== null && test.timeline.lines.length > 0) {
     const lead = report.roles[0] ?? 'the lead';
-    lines.push(`${detail}${colors.dim(`timeline (ms since the test started on ${lead})`)}`);
+    const concurrency = test.timeline.lines.some((line) => line.concurrentGroup !== null) ? '; ┌ └ join concurrent lines, whose order only the clocks give' : '';
+    lines.push(`${detail}${colors.dim(`timeline (ms since the test started on ${lead}, in causal order${concurrency})`)}`);
     lines.push(...renderTimeline(test.timeline, report, colors, detail + INDENT));
   }
   if (test.rerunCommand !== null) lines.push(`${detail}${colors.dim('rerun:')} ${test.rerunCommand}`);
-  if (test.htmlPath !== null && test.verdict === 'failed') lines.push(`${detail}${colors.dim('html timeline:')} ${test.htmlPath}`);
   return lines;
+}
+
+/** A failing role's label and messages; a root cause's code frame under its first message. */
+function renderFailure(failure: RoleFailure, indent: string, roleWidth: number, colors: Colors): string[] {
+  const label = failure.cause === 'root-cause' ? colors.red('root cause ') : colors.dim('consequence');
+  const head = `${indent}${label}  ${colors.bold(failure.role.padEnd(roleWidth))}  `;
+  const under = ' '.repeat(stripAnsi(head).length);
+  return failure.messages.flatMap((message, index) => {
+    const lines = hanging(head, message);
+    if (index === 0 && failure.codeFrame !== null) {
+      lines.push(`${under}${colors.dim(`at ${failure.codeFrame.location}`)}`);
+      for (const line of failure.codeFrame.lines) lines.push(`${under}${line.startsWith('>') ? colors.red(line) : colors.dim(line)}`);
+    }
+    return lines;
+  });
 }
 
 function renderTimeline(timeline: Timeline, report: FileReport, colors: Colors, indent: string): string[] {
@@ -64,11 +88,23 @@ function renderTimeline(timeline: Timeline, report: FileReport, colors: Colors, 
   }
   const roleWidth = Math.max(1, ...timeline.lines.map((line) => line.role.length));
   const kindWidth = Math.max(...timeline.lines.map((line) => line.kind.length));
-  for (const line of timeline.lines) {
-    const head = `${indent}${colors.dim(formatOffset(line.offsetMs))}  ${colors.bold(line.role.padEnd(roleWidth))}  ${kindColor(line.kind, colors)(line.kind.padEnd(kindWidth))}  `;
+  timeline.lines.forEach((line, index) => {
+    const marker = colors.dim(concurrencyMarker(timeline, index));
+    const head = `${indent}${colors.dim(formatOffset(line.offsetMs))} ${marker} ${colors.bold(line.role.padEnd(roleWidth))}  ${kindColor(line.kind, colors)(line.kind.padEnd(kindWidth))}  `;
     lines.push(...hanging(head, line.text.split('\n')));
-  }
+  });
   return lines;
+}
+
+/** `┌`, `│` or `└` for a line of a run of concurrent lines, by its place in the run; a space otherwise. */
+function concurrencyMarker(timeline: Timeline, index: number): string {
+  const group = timeline.lines[index].concurrentGroup;
+  if (group === null) return ' ';
+  const withPrevious = index > 0 && timeline.lines[index - 1].concurrentGroup === group;
+  const withNext = index + 1 < timeline.lines.length && timeline.lines[index + 1].concurrentGroup === group;
+  if (withPrevious && withNext) return '│';
+  if (withNext) return '┌';
+  return withPrevious ? '└' : ' ';
 }
 
 function renderOutcome(outcome: RoleOutcomeReport, colors: Colors): string {

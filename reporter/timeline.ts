@@ -1,5 +1,6 @@
 import type { FaultCommand, FileTrace, GatherSize, TestTrace, TraceEvent } from '../src/harness';
 import { formatDuration, offsetMs } from './format';
+import { testOrder, type CausalOrder, type MessageEvent } from './causalOrder';
 import type { Timeline, TimelineLine } from './model';
 
 /** How a timeline shows node-to-node messages. */
@@ -16,38 +17,68 @@ export interface TimelineOptions {
 /** The default cap on timeline lines per test. */
 export const DEFAULT_MAX_TIMELINE_LINES = 200;
 
-type MessageEvent = Extract<TraceEvent, { type: 'message' }>;
-
 /**
- * The merged timeline of one test: every role's events of that test sorted by time (ties keep the
- * recording role's Lamport order), each with its offset from the test's start on the lead.
+ * The merged timeline of one test: every role's events of that test in causal order (see
+ * `causalOrder`: where messages and barriers link events, by time otherwise), each with its offset
+ * from the test's start on the lead. With messages shown one by one, a received message also gets a
+ * line on its receiver. Runs of adjacent lines with no causal order between them share a
+ * `concurrentGroup`.
  */
 export function buildTimeline(trace: FileTrace, test: TestTrace, options: TimelineOptions): Timeline {
-  const events = trace.events
-    .map((event, index) => ({ event, index }))
-    .filter(({ event }) => event.test === test.id)
-    .sort((x, y) => x.event.time - y.event.time || x.event.lamport - y.event.lamport || x.index - y.index)
-    .map(({ event }) => event);
+  const order = testOrder(trace, test);
 
-  const lines: TimelineLine[] = [];
+  // Each line with the causal entry it stands for (none for a summary of several messages).
+  const lines: { line: Omit<TimelineLine, 'concurrentGroup'>; entry: number | null }[] = [];
   let pending: MessageEvent[] = [];
   const flushMessages = (): void => {
-    if (pending.length > 0) lines.push(summariseMessages(pending, test.startedAt));
+    if (pending.length > 0) lines.push({ line: summariseMessages(pending, test.startedAt), entry: null });
     pending = [];
   };
-  for (const event of events) {
-    if (event.type === 'message' && options.messages === 'count') {
-      pending.push(event);
-      continue;
+  order.entries.forEach((entry, index) => {
+    if (options.messages === 'count' && entry.kind === 'receive') return;
+    if (options.messages === 'count' && entry.kind === 'event' && entry.event.type === 'message') {
+      pending.push(entry.event);
+      return;
     }
     flushMessages();
-    lines.push({ offsetMs: offsetMs(event.time, test.startedAt), role: event.role, ...describeEvent(event) });
-  }
+    const described = entry.kind === 'event' ? describeEvent(entry.event) : describeReceipt(entry.message);
+    lines.push({ line: { offsetMs: offsetMs(entry.time, test.startedAt), role: entry.role, ...described }, entry: index });
+  });
   flushMessages();
 
   const maxLines = Math.max(0, Math.floor(options.maxLines));
   const omittedLines = Math.max(0, lines.length - maxLines);
-  return { lines: lines.slice(omittedLines), omittedLines };
+  const shown = lines.slice(omittedLines);
+  const groups = concurrentGroups(shown.map(({ entry }) => entry), order);
+  return { lines: shown.map(({ line }, index) => ({ ...line, concurrentGroup: groups[index] })), omittedLines };
+}
+
+/**
+ * Splits lines into runs whose causal entries are pairwise concurrent, greedily from the first line,
+ * and numbers the runs of two lines or more (1, 2, ...); other lines get null. A line without an entry
+ * (a summary) ends a run.
+ */
+function concurrentGroups(entries: readonly (number | null)[], order: CausalOrder): (number | null)[] {
+  const groups = new Array<number | null>(entries.length).fill(null);
+  let next = 1;
+  let run: number[] = [];
+  const close = (): void => {
+    if (run.length > 1) {
+      for (const at of run) groups[at] = next;
+      next++;
+    }
+    run = [];
+  };
+  entries.forEach((entry, at) => {
+    if (entry === null) {
+      close();
+      return;
+    }
+    if (!run.every((other) => order.concurrent(entries[other]!, entry))) close();
+    run.push(at);
+  });
+  close();
+  return groups;
 }
 
 /** The kind and text of one event's timeline line. */
@@ -106,6 +137,11 @@ export function describeFault(fault: FaultCommand): string {
   }
 }
 
+/** A received message's line on its receiver: `← a #3 {"type":"put"}`. */
+function describeReceipt(message: MessageEvent): Pick<TimelineLine, 'kind' | 'text'> {
+  return { kind: 'receive', text: `← ${message.role} #${message.seq} ${message.preview}` };
+}
+
 function describeMessage(event: MessageEvent): string {
   const head = `→ ${event.to} #${event.seq} ${event.preview}`;
   if (event.dropped !== null) return `${head} · dropped (${event.dropped})`;
@@ -115,7 +151,7 @@ function describeMessage(event: MessageEvent): string {
 }
 
 /** One line standing for a run of consecutive messages: who sent how many to whom, and the drops. */
-function summariseMessages(messages: readonly MessageEvent[], testStart: number): TimelineLine {
+function summariseMessages(messages: readonly MessageEvent[], testStart: number): Omit<TimelineLine, 'concurrentGroup'> {
   const perLink = new Map<string, number>();
   const drops = new Map<string, number>();
   for (const message of messages) {

@@ -1,4 +1,5 @@
-import type { RoleOutcome, RoleTestResult, TestTrace } from '../src/harness';
+import type { RoleOutcome, RoleTestResult, TestTrace, TraceError } from '../src/harness';
+import { codeFrame, type SourceReader } from './codeFrame';
 import { excerpt } from './format';
 import type { RoleFailure, RoleOutcomeReport, Verdict } from './model';
 
@@ -31,9 +32,11 @@ export function mergeVerdict(outcomes: readonly Pick<RoleOutcomeReport, 'status'
  * The roles that did not pass `test`, root causes first. A role is a consequence when it has errors
  * and every one of them is marked `consequence` (it only reports another role's failure). When no
  * role is a root cause, nobody can tell which failure came first, so every failing role counts as
- * one. Within each group the order is the roles order.
+ * one. Root causes come in roles order, then the consequences grouped under the root cause each one
+ * names (in the root causes' order; those naming none last), each group in roles order. With
+ * `readSource`, each root cause carries the code frame of its first error.
  */
-export function orderFailures(test: TestTrace, roles: readonly string[]): RoleFailure[] {
+export function orderFailures(test: TestTrace, roles: readonly string[], readSource?: SourceReader): RoleFailure[] {
   const failing = roles
     .map((role) => ({ role, result: resultOf(test, role) }))
     .filter(({ result }) => result.status !== 'passed');
@@ -48,12 +51,30 @@ export function orderFailures(test: TestTrace, roles: readonly string[]): RoleFa
       errors.length === 0
         ? [[describeStatusWithoutError(status)]]
         : errors.map((error) => excerpt(error.message, consequence ? 1 : ROOT_CAUSE_LINES));
-    return { role: entry.role, status, cause: consequence ? 'consequence' : 'root-cause', messages };
+    const frame = consequence || errors.length === 0 || readSource === undefined ? null : codeFrame(errors[0].stack, readSource);
+    return {
+      role: entry.role,
+      status,
+      cause: consequence ? 'consequence' : 'root-cause',
+      rootRole: consequence ? rootRoleOf(errors, roles) : null,
+      messages,
+      codeFrame: frame,
+    };
   });
-  return [
-    ...failures.filter((failure) => failure.cause === 'root-cause'),
-    ...failures.filter((failure) => failure.cause === 'consequence'),
-  ];
+  const rootCauses = failures.filter((failure) => failure.cause === 'root-cause');
+  // Consequences grouped by the root cause they report, in the root causes' order; unknown roots last.
+  const rank = (failure: RoleFailure): number => {
+    const at = rootCauses.findIndex((root) => root.role === failure.rootRole);
+    return at === -1 ? rootCauses.length : at;
+  };
+  const consequences = failures.filter((failure) => failure.cause === 'consequence').sort((x, y) => rank(x) - rank(y));
+  return [...rootCauses, ...consequences];
+}
+
+/** The role a consequence's first error names as its root cause, when it names one of `roles`. */
+function rootRoleOf(errors: readonly TraceError[], roles: readonly string[]): string | null {
+  const named = errors[0]?.fields?.rootRole;
+  return typeof named === 'string' && roles.includes(named) ? named : null;
 }
 
 function resultOf(test: TestTrace, role: string): RoleTestResult {

@@ -20,7 +20,8 @@ it('prints one line per multi-node test with every role outcome', () => {
 
 it('prints the root cause, the timeline and a rerun line for a failed test', () => {
   expect(run.stderr).toMatch(/root cause +b +expect\(received\)\.toBe\(expected\)/);
-  expect(run.stderr).toMatch(/\+ +[\d.]+ ms +b +test +end \(failed\)/);
+  // Between the time and the role, a mark of concurrent lines (┌ │ └) may stand.
+  expect(run.stderr).toMatch(/\+ +[\d.]+ ms[ ┌│└]+b +test +end \(failed\)/);
   expect(run.stderr).toContain(`rerun: MULTINODE_SEED=777 npx jest --config ${path.join(FIXTURES, 'small', 'jest.config.js')} './one.test.ts$' -t '^one fails on b$'`);
 });
 

@@ -21,8 +21,9 @@ function reportedCauses(title: string): string[] {
   for (const line of lines.slice(at + 1)) {
     const match = /^\s+(root cause|consequence)\s+(\S+)\s/.exec(line);
     if (match !== null) causes.push(`${match[1]} ${match[2]}`);
-    // Past the causes and the further lines of their messages (indented under the first).
-    else if (!/^ {12,}\S/.test(line)) break;
+    // Past the causes, the further lines of their messages (indented under the first) and the lines
+    // between the root causes and the consequences (the first anomaly, the HTML timeline).
+    else if (!/^ {12,}\S/.test(line) && !/^\s+(first anomaly|html timeline:) /.test(line)) break;
   }
   return causes;
 }

@@ -116,7 +116,7 @@ describe('createGlobals', () => {
       await globals.barrier('ready');
       expect(harness.barrier).toHaveBeenCalledWith('suite works', 'ready', null, 10_000);
       expect(harness.recorded()).toEqual([
-        { type: 'barrier-enter', name: 'ready' },
+        { type: 'barrier-enter', name: 'ready', site: expect.stringMatching(/globalsApi\.test\.ts:\d+:\d+$/) },
         { type: 'barrier-leave', name: 'ready', outcome: 'passed' },
       ]);
       expect(harness.events.map((e) => (e as { test?: unknown }).test)).toEqual(['suite works', 'suite works']);
@@ -132,7 +132,7 @@ describe('createGlobals', () => {
       harness.barrier.mockRejectedValueOnce(failure);
       await expect(globals.barrier('x')).rejects.toBe(failure);
       expect(harness.recorded()).toEqual([
-        { type: 'barrier-enter', name: 'x' },
+        { type: 'barrier-enter', name: 'x', site: expect.stringMatching(/globalsApi\.test\.ts:\d+:\d+$/) },
         { type: 'barrier-leave', name: 'x', outcome: 'failed' },
       ]);
     });
@@ -209,7 +209,7 @@ describe('createGlobals', () => {
       expect(harness.gather).toHaveBeenCalledWith('suite works', 'homes', ['a', 'b'], 500, { shards: [1, 2, 3] });
       expect(harness.gather.mock.calls[0]![4]).not.toBe(value);
       const [enter, leave] = harness.recorded() as Array<{ gather: { values: number; bytes: number } }>;
-      expect(enter).toEqual({ type: 'barrier-enter', name: 'homes', gather: { values: 1, bytes: expect.any(Number) } });
+      expect(enter).toEqual({ type: 'barrier-enter', name: 'homes', gather: { values: 1, bytes: expect.any(Number) }, site: expect.stringMatching(/globalsApi\.test\.ts:\d+:\d+$/) });
       expect(leave).toEqual({ type: 'barrier-leave', name: 'homes', outcome: 'passed', gather: { values: 2, bytes: expect.any(Number) } });
       expect(enter!.gather.bytes).toBeGreaterThan(0);
       expect(leave!.gather.bytes).toBeGreaterThan(enter!.gather.bytes);

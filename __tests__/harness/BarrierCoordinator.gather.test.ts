@@ -71,7 +71,7 @@ describe('BarrierCoordinator gathers', () => {
     clock.advance(1_000);
     expect(a.error).toBeInstanceOf(BarrierTimeoutError);
     expect(a.error!.message).toBe(
-      "Role 'a' waited 1000 ms (timeout 1000 ms) at gather 'g', but 'c' did not arrive: role 'c' was busy with \"step c\".",
+      "Role 'a' waited 1000 ms (timeout 1000 ms) at gather 'g', but 'c' did not arrive:\n  role 'c' was busy with \"step c\".",
     );
   });
 

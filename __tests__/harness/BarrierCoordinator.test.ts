@@ -154,7 +154,7 @@ describe('BarrierCoordinator', () => {
       expect(a.error).toBeInstanceOf(BarrierTimeoutError);
       expect((a.error as BarrierTimeoutError).code).toBe('BARRIER_TIMEOUT');
       expect(a.error?.message).toBe(
-        "Role 'a' waited 500 ms (timeout 500 ms) at barrier 'joined', but 'c' did not arrive: role 'c' was busy with \"step c\".",
+        "Role 'a' waited 500 ms (timeout 500 ms) at barrier 'joined', but 'c' did not arrive:\n  role 'c' was busy with \"step c\".",
       );
       expect(pending(b)).toBe(true);
       clock.advance(4_699);
@@ -168,7 +168,7 @@ describe('BarrierCoordinator', () => {
       const a = enter('a', 'all', { timeoutMs: 100 });
       clock.advance(100);
       expect(a.error?.message).toBe(
-        "Role 'a' waited 100 ms (timeout 100 ms) at barrier 'all', but 'b', 'c' did not arrive: role 'b' was busy with \"step b\"; role 'c' was busy with \"step c\".",
+        "Role 'a' waited 100 ms (timeout 100 ms) at barrier 'all', but 'b', 'c' did not arrive:\n  role 'b' was busy with \"step b\".\n  role 'c' was busy with \"step c\".",
       );
     });
 

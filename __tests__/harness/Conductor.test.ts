@@ -87,7 +87,25 @@ describe('Conductor', () => {
       const error = (await atA).error as BarrierTimeoutError;
       expect(error).toBeInstanceOf(BarrierTimeoutError);
       expect(error.message).toBe(
-        "Role 'a' waited 8200 ms (timeout 8200 ms) at barrier 'joined', but 'c' did not arrive: role 'c' was running \"pubsub delivers\", last logged \"subscribed to orders\" 8.2 s ago.",
+        "Role 'a' waited 8200 ms (timeout 8200 ms) at barrier 'joined', but 'c' did not arrive:\n  role 'c' was running \"pubsub delivers\", last logged \"subscribed to orders\" 8.2 s ago.",
+      );
+    });
+
+    it('says where a missing role is blocked: the barrier with the line that called it, since when, and its last log lines', async () => {
+      conductor.begin('b', 'kv deletes', 30_000);
+      collector.add([
+        { type: 'log', level: 'info', message: 'put k', time: 11_000, role: 'b', lamport: 1, test: 'kv deletes' },
+        { type: 'log', level: 'warn', message: 'no ack from c', time: 12_000, role: 'b', lamport: 2, test: 'kv deletes' },
+        { type: 'barrier-enter', name: 'other', site: 'kv.test.ts:14:11', time: 14_000, role: 'b', lamport: 3, test: 'kv deletes' },
+      ]);
+      clock.advance(4_000);
+      void settle(conductor.barrier({ role: 'b', testId: 'kv deletes', name: 'other', roles: ['b', 'c'], timeoutMs: 60_000 }));
+      const atA = settle(conductor.barrier({ role: 'a', testId: 'kv deletes', name: 'x', roles: ['a', 'b'], timeoutMs: 1_500 }));
+      clock.advance(1_500);
+      expect(((await atA).error as Error).message).toBe(
+        "Role 'a' waited 1500 ms (timeout 1500 ms) at barrier 'x', but 'b' did not arrive:\n  role 'b' was running \"kv deletes\", " +
+          "was waiting at barrier 'other' (kv.test.ts:14:11) for 1.5 s, last did something 1.5 s ago (entered barrier 'other'), " +
+          'last logged "no ack from c" 3.5 s ago (before that "put k" 4.5 s ago).',
       );
     });
 

@@ -108,12 +108,25 @@ describe('TraceCollector', () => {
     });
   });
 
-  it("answers a role's most recent log line, or null when it logged nothing", () => {
+  it("answers what a role did last: its last event, its last log lines, the barrier it has not left", () => {
     const collector = new TraceCollector(HEADER);
-    collector.add([log('a', 100, 1, 'first'), log('b', 150, 1, 'from b'), log('a', 200, 2, 'second')]);
-    collector.add([{ type: 'barrier-enter', name: 'x', time: 300, role: 'a', lamport: 3, test: null }]);
-    expect(collector.lastLog('a')).toEqual({ message: 'second', time: 200 });
-    expect(collector.lastLog('b')).toEqual({ message: 'from b', time: 150 });
-    expect(collector.lastLog('c')).toBeNull();
+    collector.add([log('a', 100, 1, 'first'), log('b', 150, 1, 'from b'), log('a', 200, 2, 'second'), log('a', 210, 3, 'third'), log('a', 220, 4, 'fourth')]);
+    collector.add([{ type: 'barrier-enter', name: 'x', site: 'kv.test.ts:4:11', time: 300, role: 'a', lamport: 5, test: null }]);
+    collector.add([{ type: 'barrier-enter', name: 'y', time: 310, role: 'b', lamport: 2, test: null }]);
+    collector.add([{ type: 'barrier-leave', name: 'y', outcome: 'passed', time: 320, role: 'b', lamport: 3, test: null }]);
+    const a = collector.activity('a');
+    expect(a.lastEvent).toMatchObject({ type: 'barrier-enter', name: 'x', time: 300 });
+    expect(a.lastLogs).toEqual([
+      { message: 'second', time: 200 },
+      { message: 'third', time: 210 },
+      { message: 'fourth', time: 220 },
+    ]);
+    expect(a.openBarrier).toEqual({ name: 'x', site: 'kv.test.ts:4:11', time: 300 });
+    expect(collector.activity('b')).toEqual({
+      lastEvent: expect.objectContaining({ type: 'barrier-leave' }),
+      lastLogs: [{ message: 'from b', time: 150 }],
+      openBarrier: null,
+    });
+    expect(collector.activity('c')).toEqual({ lastEvent: null, lastLogs: [], openBarrier: null });
   });
 });

@@ -5,7 +5,7 @@ import { stripAnsi } from '../../reporter/format';
 import type { BuildFileReportOptions } from '../../reporter/buildFileReport';
 import { renderFileReport } from '../../reporter/render';
 import type { FileTrace } from '../../src/harness/traceTypes';
-import { FAILING_TRACE, PASSING_TRACE, T0, error, logEvent, makeTest, makeTrace, passed, result } from './fixtures/traces';
+import { FAILING_TRACE, FORMS, PASSING_TRACE, T0, error, logEvent, makeTest, makeTrace, passed, result } from './fixtures/traces';
 
 function render(trace: FileTrace, options: BuildFileReportOptions = { logs: 'failed' }, colors = false): string[] {
   return renderFileReport(buildFileReport(trace, options), createColors(colors)).split('\n');
@@ -40,21 +40,59 @@ describe('renderFileReport', () => {
     const lines = render(FAILING_TRACE);
     const start = lines.findIndex((line) => line.includes('root cause'));
     const under = ' '.repeat('      root cause   c  '.length);
-    expect(lines.slice(start, start + 5)).toEqual([
+    expect(lines.slice(start, start + 6)).toEqual([
       '      root cause   c  expect(received).toBe(expected)',
       `${under}Expected: 3`,
       `${under}Received: 2`,
+      '      first anomaly  +   3.0 ms  a  fault  partition a | c  (before c failed)',
       "      consequence  a  Barrier 'joined' failed: role c failed this test (a consequence, not a root cause).",
       "      consequence  b  Barrier 'joined' failed: role c failed this test (a consequence, not a root cause).",
     ]);
   });
 
+  it('starts a failed test with the root cause, its code frame, the first anomaly and the HTML timeline, before the consequences', () => {
+    const stack = 'Error: expect(received).toBe(expected)\n    at Object.<anonymous> (__tests__/cluster.test.ts:3:20)\n    at <jest-environment-multinode>/node_modules/jest-circus/build/run.js:1:1';
+    const failing = { ...FORMS, results: { ...FORMS.results, c: { ...FORMS.results.c, errors: [{ ...FORMS.results.c.errors[0], stack }] } } };
+    const trace = { ...FAILING_TRACE, tests: [failing] };
+    const source = "describe.multinode('cluster', () => {\n  it('forms a cluster', () => {\n    expect(members).toBe(3);\n  });\n});\n";
+    const lines = render(trace, {
+      logs: 'failed',
+      readSource: (file) => (file === '__tests__/cluster.test.ts' ? source : null),
+      html: 'failed',
+      htmlPath: () => 'multinode-report/cluster.test.ts/cluster forms a cluster.html',
+    });
+    const under = ' '.repeat('      root cause   c  '.length);
+    expect(lines.slice(1, 15)).toEqual([
+      '  ✕ cluster › forms a cluster   a ✕ 120 ms · b ✕ 131 ms · c ✕ 80 ms',
+      '      root cause   c  expect(received).toBe(expected)',
+      `${under}Expected: 3`,
+      `${under}Received: 2`,
+      `${under}at __tests__/cluster.test.ts:3:20`,
+      `${under}  1 | describe.multinode('cluster', () => {`,
+      `${under}  2 |   it('forms a cluster', () => {`,
+      `${under}> 3 |     expect(members).toBe(3);`,
+      `${under}    |                    ^`,
+      `${under}  4 |   });`,
+      `${under}  5 | });`,
+      '      first anomaly  +   3.0 ms  a  fault  partition a | c  (before c failed)',
+      '      html timeline: multinode-report/cluster.test.ts/cluster forms a cluster.html',
+      "      consequence  a  Barrier 'joined' failed: role c failed this test (a consequence, not a root cause).",
+    ]);
+  });
+
+  it('says so when the trace shows nothing anomalous before the root cause failed', () => {
+    const test = makeTest(['t'], { a: result('failed', 1, [error('boom')]), b: passed(), c: passed() });
+    const trace = makeTrace({ tests: [test], events: [logEvent({ time: test.startedAt + 1, role: 'a', test: test.id }, 'info', 'fine')] });
+    expect(render(trace)).toContain('      first anomaly  none in the trace before a failed (no drop, fault, failed barrier, crash, error or warn log)');
+  });
+
   it('prints the timeline in columns: time since the test start, role, level or kind, text', () => {
     const lines = render(FAILING_TRACE);
-    expect(lines).toContain('      timeline (ms since the test started on a)');
-    expect(lines).toContain('        +  12.3 ms  b  warn      slow gossip round');
-    expect(lines).toContain('        +   5.0 ms  *  messages  3 node messages: a→b 1, b→a 1, a→c 1; 1 dropped (partition 1)');
-    expect(lines).toContain("        +  80.2 ms  a  barrier   leave 'joined' (failed)");
+    expect(lines).toContain('      timeline (ms since the test started on a, in causal order; ┌ └ join concurrent lines, whose order only the clocks give)');
+    expect(lines).toContain('        +  12.3 ms ┌ b  warn      slow gossip round');
+    expect(lines).toContain('        +   5.0 ms   *  messages  3 node messages: a→b 1, b→a 1, a→c 1; 1 dropped (partition 1)');
+    expect(lines).toContain("        +  80.2 ms │ a  barrier   leave 'joined' (failed)");
+    expect(lines).toContain("        +  80.2 ms └ b  barrier   leave 'joined' (failed)");
   });
 
   it('indents the continuation lines of a multi-line log message under its text', () => {
@@ -64,8 +102,8 @@ describe('renderFileReport', () => {
       events: [logEvent({ time: test.startedAt + 1, role: 'a', test: test.id }, 'error', 'first\nsecond')],
     });
     const lines = render(trace);
-    const at = lines.indexOf('        +   1.0 ms  a  error  first');
-    expect(lines[at + 1]).toBe(`${' '.repeat('        +   1.0 ms  a  error  '.length)}second`);
+    const at = lines.indexOf('        +   1.0 ms   a  error  first');
+    expect(lines[at + 1]).toBe(`${' '.repeat('        +   1.0 ms   a  error  '.length)}second`);
   });
 
   it('ends a failed test with its rerun command', () => {
@@ -80,7 +118,7 @@ describe('renderFileReport', () => {
 
   it('prints no timeline for passed tests unless logs is all', () => {
     expect(render(PASSING_TRACE).some((line) => line.includes('timeline'))).toBe(false);
-    expect(render(PASSING_TRACE, { logs: 'all' })).toContain('        +   1.0 ms  a  info  starting');
+    expect(render(PASSING_TRACE, { logs: 'all' })).toContain('        +   1.0 ms   a  info  starting');
   });
 
   it('prints no timeline at all with logs none', () => {

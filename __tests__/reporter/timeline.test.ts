@@ -36,6 +36,62 @@ describe('buildTimeline', () => {
     expect(buildTimeline(trace, FORMS, COUNT).lines.map((line) => line.text)).toEqual(['first', 'third']);
   });
 
+  it("lists a message's receipt and what the receiver did next after the send, even when the receiver's clock reads earlier", () => {
+    const t = FORMS.startedAt;
+    const on = (ms: number, role: string, lamport: number) => ({ time: t + ms, role, test: FORMS.id, lamport });
+    // c's clock runs 4 ms behind a's: by time alone c would store the key before a sent it.
+    const trace = makeTrace({
+      tests: [FORMS],
+      events: [
+        logEvent(on(1, 'a', 1), 'info', 'put k'),
+        messageEvent(on(6, 'a', 2), 'c', 1, { receivedAt: t + 2.5, receiveLamport: 2, preview: '{"type":"put","key":"k"}' }),
+        logEvent(on(3, 'c', 3), 'info', 'stored k'),
+        logEvent(on(4, 'b', 1), 'info', 'idle'),
+      ],
+    });
+    expect(buildTimeline(trace, FORMS, EACH).lines.map((line) => `${line.offsetMs} ${line.role} ${line.kind} ${line.text}`)).toEqual([
+      '1 a info put k',
+      '4 b info idle',
+      '6 a send → c #1 {"type":"put","key":"k"} · received after -3.5 ms',
+      '2.5 c receive ← a #1 {"type":"put","key":"k"}',
+      '3 c info stored k',
+    ]);
+    // Summarised, the receipt has no line of its own but still orders c's line after the send.
+    expect(buildTimeline(trace, FORMS, COUNT).lines.map((line) => line.text)).toEqual([
+      'put k',
+      'idle',
+      '1 node message: a→c 1',
+      'stored k',
+    ]);
+  });
+
+  it('groups adjacent lines that no role order or message links as concurrent, and only those', () => {
+    const t = FORMS.startedAt;
+    const on = (ms: number, role: string, lamport: number) => ({ time: t + ms, role, test: FORMS.id, lamport });
+    const trace = makeTrace({
+      tests: [FORMS],
+      events: [
+        logEvent(on(1, 'a', 1), 'info', 'a starts'),
+        logEvent(on(1.1, 'b', 1), 'info', 'b starts'),
+        logEvent(on(1.2, 'c', 1), 'info', 'c starts'),
+        messageEvent(on(2, 'a', 2), 'b', 1, { receivedAt: t + 3, receiveLamport: 2 }),
+        logEvent(on(4, 'b', 3), 'info', 'b got it'),
+        logEvent(on(5, 'a', 3), 'info', 'a goes on'),
+      ],
+    });
+    const lines = buildTimeline(trace, FORMS, EACH).lines;
+    expect(lines.map((line) => [line.text.split(' {')[0], line.concurrentGroup])).toEqual([
+      ['a starts', 1],
+      ['b starts', 1],
+      ['c starts', 1],
+      // c's start is concurrent with a's send, but a's start is not: a new run begins.
+      ['→ b #1', null],
+      ['← a #1', null],
+      ['b got it', 2],
+      ['a goes on', 2],
+    ]);
+  });
+
   it('shows log levels, fields, barriers, faults and test boundaries as text', () => {
     const texts = buildTimeline(FAILING_TRACE, FORMS, COUNT).lines.map((line) => `${line.kind} ${line.text}`);
     expect(texts).toContain('error state diverged {"expected":3,"actual":2}');
@@ -75,7 +131,7 @@ describe('buildTimeline', () => {
       events: [messageEvent({ ...base, time: FORMS.startedAt + 1 }, 'a', 1), messageEvent({ ...base, time: FORMS.startedAt + 2 }, 'c', 2)],
     });
     expect(buildTimeline(trace, FORMS, COUNT).lines).toEqual([
-      { offsetMs: 1, role: 'b', kind: 'messages', text: '2 node messages: b→a 1, b→c 1' },
+      { offsetMs: 1, role: 'b', kind: 'messages', text: '2 node messages: b→a 1, b→c 1', concurrentGroup: null },
     ]);
   });
 

@@ -57,6 +57,24 @@ describe('orderFailures', () => {
     ]);
   });
 
+  it('groups consequences under the root cause each names, in the root causes\' order', () => {
+    const of = (root: string) => ({ ...error(`abandoned because role '${root}' failed`, true), fields: { consequence: true, rootRole: root } });
+    const test = makeTest(['t'], {
+      a: result('failed', 1, [of('d')]),
+      b: result('failed', 1, [error('b broke')]),
+      c: result('failed', 1, [of('b')]),
+      d: result('failed', 1, [error('d broke')]),
+      e: result('failed', 1, [of('nobody')]),
+    });
+    expect(orderFailures(test, ['a', 'b', 'c', 'd', 'e']).map((failure) => [failure.role, failure.cause, failure.rootRole])).toEqual([
+      ['b', 'root-cause', null],
+      ['d', 'root-cause', null],
+      ['c', 'consequence', 'b'],
+      ['a', 'consequence', 'd'],
+      ['e', 'consequence', null],
+    ]);
+  });
+
   it("shows a root cause's first lines without ANSI codes or stack frames, and a consequence's first line", () => {
     const [c, a] = orderFailures(FORMS, ROLES);
     expect(c.messages).toEqual([['expect(received).toBe(expected)', 'Expected: 3', 'Received: 2']]);

@@ -229,12 +229,13 @@ export class BarrierCoordinator {
     if (waiter === undefined) return;
     barrier.waiting.delete(role);
     const missing = [...barrier.participants].filter((r) => !barrier.waiting.has(r) && r !== role && !barrier.arrived.has(r));
-    const detail = missing.map((r) => `role '${r}' ${this.describeRole(r)}`).join('; ');
+    // One line per missing role, so that each shows where Jest and the reporter cut long messages.
+    const detail = missing.map((r) => `\n  role '${r}' ${this.describeRole(r)}.`).join('');
     const elapsed = Math.round(this.clock.now() - waiter.enteredAt);
     waiter.callback(
       new BarrierTimeoutError(
         missing.length > 0
-          ? `Role '${role}' waited ${elapsed} ms (timeout ${waiter.entry.timeoutMs} ms) at ${label(barrier)}, but ${list(missing)} did not arrive: ${detail}.`
+          ? `Role '${role}' waited ${elapsed} ms (timeout ${waiter.entry.timeoutMs} ms) at ${label(barrier)}, but ${list(missing)} did not arrive:${detail}`
           : `Role '${role}' waited ${elapsed} ms (timeout ${waiter.entry.timeoutMs} ms) at ${label(barrier)}; every role arrived, but some had already given up waiting.`,
       ),
     );

@@ -66,7 +66,7 @@ export class Conductor {
     const running = (): string[] => roles.filter((r) => this.slot(r).status === 'running');
     const isTerminated = (role: string): boolean => this.slot(role).status === 'terminated';
     this.barriers = new BarrierCoordinator(roles, clock, (role) =>
-      describeRole({ slot: this.slot(role), waitingAt: this.barriers.waitingAt(role), lastLog: this.trace.lastLog(role), clock }),
+      describeRole({ slot: this.slot(role), waitingAt: this.barriers.waitingAt(role), activity: this.trace.activity(role), clock }),
     );
     this.lockstep = new TestLockstep(
       {

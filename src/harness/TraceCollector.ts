@@ -12,6 +12,21 @@ export interface TraceHeader {
   readonly startedAt: number;
 }
 
+/** A log line as barrier timeout messages quote it. */
+export interface TraceLogLine {
+  readonly message: string;
+  readonly time: number;
+}
+
+/** What the lead has seen a role do lately (see `TraceCollector.activity`). */
+export interface RoleActivity {
+  readonly lastEvent: TraceEvent | null;
+  /** Oldest first. */
+  readonly lastLogs: readonly TraceLogLine[];
+  /** The barrier or gather the role entered last, unless it has left it since. */
+  readonly openBarrier: { readonly name: string; readonly site: string | null; readonly time: number } | null;
+}
+
 /**
  * Gathers the raw events of every role on the lead and builds the file's trace: message halves
  * are paired by (sender, sequence number) into one `message` event with send and receive times.
@@ -68,13 +83,24 @@ export class TraceCollector {
     this.roleErrors.push(error);
   }
 
-  /** The most recent log line of `role`, for barrier timeout messages. */
-  lastLog(role: string): { message: string; time: number } | null {
-    for (let i = this.events.length - 1; i >= 0; i--) {
+  /**
+   * What the lead has seen `role` do lately, for barrier timeout messages: its last event (node
+   * messages reach the lead only at the end of a test, so they are not counted), its last
+   * `maxLogs` log lines, and the barrier or gather it entered last if it has not left it.
+   */
+  activity(role: string, maxLogs = 3): RoleActivity {
+    let lastEvent: TraceEvent | null = null;
+    const lastLogs: TraceLogLine[] = [];
+    let openBarrier: RoleActivity['openBarrier'] | undefined;
+    for (let i = this.events.length - 1; i >= 0 && (lastLogs.length < maxLogs || openBarrier === undefined); i--) {
       const event = this.events[i]!;
-      if (event.role === role && event.type === 'log') return { message: event.message, time: event.time };
+      if (event.role !== role) continue;
+      lastEvent ??= event;
+      if (event.type === 'log' && lastLogs.length < maxLogs) lastLogs.unshift({ message: event.message, time: event.time });
+      if (openBarrier === undefined && event.type === 'barrier-leave') openBarrier = null;
+      if (openBarrier === undefined && event.type === 'barrier-enter') openBarrier = { name: event.name, site: event.site ?? null, time: event.time };
     }
-    return null;
+    return { lastEvent, lastLogs, openBarrier: openBarrier ?? null };
   }
 
   /** Builds the trace of the file. */

@@ -119,8 +119,11 @@ export type TraceEvent =
       /** Set on lines written with `console.*`; absent on `ctx.log` lines. */
       readonly console?: ConsoleCall;
     })
-  /** A barrier or, with `gather`, a gather: the size of this role's value, never the value. */
-  | (EventBase & { readonly type: 'barrier-enter'; readonly name: string; readonly gather?: GatherSize })
+  /**
+   * A barrier or, with `gather`, a gather: the size of this role's value, never the value; `site` is
+   * where the test called it (`path:line:column`), when known.
+   */
+  | (EventBase & { readonly type: 'barrier-enter'; readonly name: string; readonly gather?: GatherSize; readonly site?: string })
   /** Leaving a barrier or gather; a gather that passed has the size of every value it brought back. */
   | (EventBase & { readonly type: 'barrier-leave'; readonly name: string; readonly outcome: 'passed' | 'failed'; readonly gather?: GatherSize })
   | (EventBase & { readonly type: 'fault'; readonly fault: FaultCommand })
