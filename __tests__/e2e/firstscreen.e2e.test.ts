@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { runJestWithReporter, statuses, testResult, type JestRun } from './helpers/runJest';
 
 /**
@@ -6,9 +8,17 @@ import { runJestWithReporter, statuses, testResult, type JestRun } from './helpe
  * its assertion and code frame, then what went wrong first in the trace, before the consequences.
  */
 let run: JestRun;
+const PAGE = path.join('multinode-report', 'kv.test.ts', 'kv replicates a delete.html');
+/** The HTML timeline the run wrote for the failed test, or null. */
+let page: string | null = null;
 
 beforeAll(async () => {
-  run = await runJestWithReporter('broken');
+  run = await runJestWithReporter('broken', [], {
+    readReport: (reportDir) => {
+      const file = path.join(reportDir, '..', PAGE);
+      page = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+    },
+  });
 }, 200_000);
 
 /** The reporter's lines for the failed test, from its headline to its timeline. */
@@ -41,6 +51,13 @@ it('names the first anomalous event of the trace next, before the consequences',
   expect(consequences).toHaveLength(2);
   expect(Math.min(...consequences)).toBeGreaterThan(anomaly);
   expect(screen.findIndex((line) => line.includes('root cause'))).toBeLessThan(anomaly);
+});
+
+it('links the HTML timeline of the test right after the first anomaly, and that page exists', () => {
+  const screen = firstScreen();
+  const anomaly = screen.findIndex((line) => line.trim().startsWith('first anomaly'));
+  expect(screen[anomaly + 1].trim()).toBe(`html timeline: ${PAGE}`);
+  expect(page).toMatch(/^<!DOCTYPE html>[\s\S]*"test":"kv replicates a delete"/);
 });
 
 it('says in a barrier timeout where the missing role is blocked, with the line that called that barrier', () => {

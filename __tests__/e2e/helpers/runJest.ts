@@ -82,13 +82,19 @@ export function runJest(project: string, args: readonly string[] = [], options: 
 /**
  * Runs Jest on `fixtures/<project>` as `runJest` does, with Jest's default reporter and this
  * package's reporter (whose output lands in `stderr`); the fixture's report directory is removed
- * before and after, so no trace file is left behind.
+ * before and after, so no trace file is left behind (`readReport` reads it in between).
  */
-export async function runJestWithReporter(project: string, args: readonly string[] = [], options: Parameters<typeof runJest>[2] = {}): Promise<JestRun> {
+export async function runJestWithReporter(
+  project: string,
+  args: readonly string[] = [],
+  options: Parameters<typeof runJest>[2] & { readReport?: (reportDir: string) => void } = {},
+): Promise<JestRun> {
   const reportDir = path.join(FIXTURES, project, 'multinode-report');
   fs.rmSync(reportDir, { recursive: true, force: true });
   try {
-    return await runJest(project, ['--reporters', 'default', '--reporters', path.join(PROJECT_ROOT, 'dist', 'reporter', 'index.js'), ...args], options);
+    const run = await runJest(project, ['--reporters', 'default', '--reporters', path.join(PROJECT_ROOT, 'dist', 'reporter', 'index.js'), ...args], options);
+    options.readReport?.(reportDir);
+    return run;
   } finally {
     fs.rmSync(reportDir, { recursive: true, force: true });
   }
