@@ -8,10 +8,11 @@ import { createColors, shouldUseColors } from './ansi';
 import { buildFileReport } from './buildFileReport';
 import type { SourceReader } from './codeFrame';
 import { ReporterOptionError, TraceReadError } from './errors';
-import { buildTimelinePage, htmlFilePath, htmlFolderPath, renderTimelinePage } from './html';
+import { buildTimelinePage, htmlFilePath, htmlFolderPath, renderTimelinePage, type TimelinePageOptions } from './html';
 import type { FileReport } from './model';
 import type { ReporterOptions, ResolvedReporterOptions } from './options';
 import { resolveReporterOptions } from './options';
+import { ProgressView, ProgressWatch } from './progress';
 import { readTrace } from './readTrace';
 import { renderFileReport } from './render';
 import { rerunSelection, runScope, type RunScope } from './rerunScope';
@@ -33,6 +34,7 @@ export default class MultinodeReporter implements Reporter {
   private readonly failedFiles = new Set<string>();
   private readonly globalConfig: Config.GlobalConfig;
   private readonly scope: RunScope;
+  private progress: ProgressWatch | null = null;
 
   constructor(globalConfig: Config.GlobalConfig, options?: ReporterOptions, _reporterContext?: ReporterContext) {
     this.options = resolveReporterOptions(options, globalConfig.rootDir);
@@ -61,8 +63,19 @@ export default class MultinodeReporter implements Reporter {
     removeHtmlPages(htmlFolderPath(this.options.outputDir, traceProjectFolder(this.globalConfig, project), relativeTestPath(project.rootDir, test.path)));
   }
 
+  /**
+   * Starts live progress when someone watches: stderr is an interactive terminal, and the run is
+   * neither in CI nor writing `--json`.
+   */
+  onRunStart(): void {
+    if (process.stderr.isTTY !== true || this.globalConfig.ci || this.globalConfig.json) return;
+    this.progress?.stop();
+    this.progress = new ProgressWatch(new ProgressView(displayPath), (line) => this.write(line));
+  }
+
   /** Prints the multi-node report of a finished test file, if its environment wrote a trace. */
   onTestFileResult(test: Test, testResult: TestResult): void {
+    this.progress?.fileDone(testResult.testFilePath);
     const tracePath = this.tracePathOf(test.context.config, testResult.testFilePath);
     let trace;
     try {
@@ -77,6 +90,7 @@ export default class MultinodeReporter implements Reporter {
     const project = test.context.config;
     const rerun = rerunSelection(this.scope, project, testResult.testFilePath);
     const projectFolder = traceProjectFolder(this.globalConfig, project);
+    const readSource = sourceReader(project.rootDir);
     const report = buildFileReport(trace, {
       logs: this.options.logs,
       jestResult: testResult,
@@ -84,10 +98,10 @@ export default class MultinodeReporter implements Reporter {
       rerun,
       html: this.options.html,
       htmlPath: (testTrace) => displayPath(htmlFilePath(this.options.outputDir, projectFolder, trace.testPath, testTrace.id)),
-      readSource: sourceReader(project.rootDir),
+      readSource,
     });
     if (report.tests.length === 0 && report.roleErrors.length === 0) return;
-    this.writeHtmlPages(trace, report, rerun);
+    this.writeHtmlPages(trace, report, { rerun, readSource });
     // A file Jest failed outside its tests (an error of some role outside any test) failed here too.
     if (report.roleErrors.length > 0 || report.tests.some((t) => t.verdict === 'failed') || testResult.testExecError != null) {
       this.failedFiles.add(testResult.testFilePath);
@@ -97,6 +111,8 @@ export default class MultinodeReporter implements Reporter {
 
   /** Points at the trace directory when a multi-node test failed. */
   onRunComplete(): void {
+    this.progress?.stop();
+    this.progress = null;
     if (this.failedFiles.size === 0) return;
     const files = this.failedFiles.size === 1 ? '1 file' : `${this.failedFiles.size} files`;
     this.write(`multinode: multi-node tests failed in ${files}; full traces are in ${displayPath(this.options.outputDir)}\n`);
@@ -109,14 +125,14 @@ export default class MultinodeReporter implements Reporter {
   }
 
   /** Writes the HTML timeline of every test the report gives a path; a file that cannot be written is a warning. */
-  private writeHtmlPages(trace: FileTrace, report: FileReport, rerun: ReturnType<typeof rerunSelection>): void {
+  private writeHtmlPages(trace: FileTrace, report: FileReport, options: Pick<TimelinePageOptions, 'rerun' | 'readSource'>): void {
     for (const testReport of report.tests) {
       if (testReport.htmlPath === null) continue;
       const testTrace = trace.tests.find((candidate) => candidate.multinode && candidate.id === testReport.fullName);
       if (testTrace === undefined) continue;
       const file = path.resolve(testReport.htmlPath);
       try {
-        const page = buildTimelinePage(trace, testTrace, { rerun, failedInJest: testReport.failedOnlyInJest });
+        const page = buildTimelinePage(trace, testTrace, { ...options, failedInJest: testReport.failedOnlyInJest });
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, renderTimelinePage(page));
       } catch (error) {

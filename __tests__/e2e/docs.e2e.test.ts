@@ -22,6 +22,7 @@ const NOT_RUN: ReadonlyArray<{ doc: string; startsWith: string; why: string }> =
   { doc: 'README.md', startsWith: 'npm install --save-dev', why: 'a shell line: the project is installed with exactly the packages it names instead' },
   { doc: 'README.md', startsWith: 'npx jest-multinode explore --seeds', why: 'runs Jest once per seed for minutes, with sample output; explore.e2e.test.ts runs the command on a fixture with a planted race' },
   { doc: 'README.md', startsWith: '  ✕ kv › replicates a delete', why: "sample output of the reporter on the fixture broken/, not code (that output is tested by firstscreen.e2e.test.ts and reporter.e2e.test.ts)" },
+  { doc: 'README.md', startsWith: 'multinode ▸ slow.test.ts', why: 'sample output of live progress on the fixture progress/, tested at a pseudo-terminal by progress.e2e.test.ts' },
   { doc: 'docs/API.md', startsWith: 'npm install --save-dev', why: "a shell line: it must be the README's, which is run" },
   { doc: 'docs/API.md', startsWith: 'multinode.role: string', why: 'a listing of signatures, not a program (the typings themselves are type-checked by pack.e2e.test.ts)' },
   { doc: 'docs/benchmarks.md', startsWith: 'npm run bench', why: 'runs the benchmarks for minutes and asserts nothing' },

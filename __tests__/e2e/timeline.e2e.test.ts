@@ -68,6 +68,13 @@ describeWithChromium('in headless Chromium', () => {
     expect(await page.locator('#rerun').innerText()).toContain("MULTINODE_SEED=5 npx jest");
   });
 
+  it("lists the root cause with its code frame, then the first anomaly before it failed", async () => {
+    const failures = browser.page.locator('#failures');
+    expect(await failures.locator('.failure.root-cause strong').innerText()).toBe('c');
+    expect(await failures.locator('.code-frame').innerText()).toMatch(/^at replication\.test\.ts:\d+:\d+\n[\s\S]*> *\d+ \| .*expect\(kv\.store\.get\('x'\)\)\.toBe\(1\)/);
+    expect(await failures.locator('.first-anomaly').innerText()).toMatch(/^First anomaly, before c failed: [\d.]+ ms\s+a\s+fault\s+partition a \| c$/);
+  });
+
   it('shows hover text, searches log lines and filters roles', async () => {
     const page = browser.page;
     await page.locator('circle.log-point').first().hover();

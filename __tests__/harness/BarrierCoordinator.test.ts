@@ -33,6 +33,19 @@ describe('BarrierCoordinator', () => {
   const pending = (o: Outcome): boolean => o.calls === 0;
 
   describe('completion', () => {
+    it('lists what is pending: every barrier some role waits at, with who arrived and who is missing in role order', () => {
+      expect(barriers.pending()).toEqual([]);
+      enter('c', 'ready');
+      enter('a', 'ready');
+      enter('b', 'pair', { roles: ['a', 'b'] });
+      expect(barriers.pending()).toEqual([
+        { kind: 'barrier', name: 'ready', arrived: ['a', 'c'], missing: ['b'] },
+        { kind: 'barrier', name: 'pair', arrived: ['b'], missing: ['a'] },
+      ]);
+      enter('b', 'ready');
+      expect(barriers.pending()).toEqual([{ kind: 'barrier', name: 'pair', arrived: ['b'], missing: ['a'] }]);
+    });
+
     it('completes for every role once the last participant enters, and not before', () => {
       const a = enter('a', 'ready');
       const b = enter('b', 'ready');

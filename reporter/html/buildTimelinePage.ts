@@ -1,4 +1,6 @@
 import type { FileTrace, TestTrace, TraceEvent } from '../../src/harness';
+import type { SourceReader } from '../codeFrame';
+import { firstAnomaly } from '../firstAnomaly';
 import { excerpt } from '../format';
 import { rerunCommand, type RerunTarget } from '../rerunCommand';
 import { describeEvent } from '../timeline';
@@ -16,6 +18,8 @@ export interface TimelinePageOptions {
   readonly failedInJest?: boolean;
   /** Past this many messages, arrows are bundled (default 2000). */
   readonly arrowThreshold?: number;
+  /** Reads the test's source files, for the code frame of each root cause; without it there is none. */
+  readonly readSource?: SourceReader;
 }
 
 type MessageEvent = Extract<TraceEvent, { type: 'message' }>;
@@ -41,7 +45,7 @@ export function buildTimelinePage(trace: FileTrace, test: TestTrace, options: Ti
   const outcomes = roleOutcomes(test, trace.roles);
   const rolesVerdict = mergeVerdict(outcomes);
   const verdict = options.failedInJest === true && rolesVerdict !== 'failed' ? 'failed' : rolesVerdict;
-  const failures = verdict === 'failed' ? orderFailures(test, trace.roles) : [];
+  const failures = verdict === 'failed' ? orderFailures(test, trace.roles, options.readSource) : [];
   const causeOf = new Map(failures.map((failure) => [failure.role, failure.cause]));
   const roles: PageRole[] = outcomes.map((outcome) => ({ ...outcome, cause: causeOf.get(outcome.role) ?? null }));
 
@@ -95,8 +99,12 @@ export function buildTimelinePage(trace: FileTrace, test: TestTrace, options: Ti
     role: failure.role,
     ms: endOfRole.get(failure.role) ?? Math.min(endMs, outcomes.find((o) => o.role === failure.role)?.durationMs ?? endMs),
     cause: failure.cause,
+    rootRole: failure.rootRole,
     messages: errorsOf(test, failure.role, failure.messages.map((lines) => lines.join('\n'))),
+    codeFrame: failure.codeFrame,
   }));
+  const rootCauses = failures.filter((failure) => failure.cause === 'root-cause').map((failure) => failure.role);
+  const anomaly = verdict === 'failed' ? firstAnomaly(trace, test, rootCauses) : null;
 
   return {
     file: trace.testPath,
@@ -136,6 +144,7 @@ export function buildTimelinePage(trace: FileTrace, test: TestTrace, options: Ti
     barriers,
     logs,
     failures: pageFailures,
+    firstAnomaly: anomaly === null ? null : { role: anomaly.role, ms: anomaly.offsetMs, kind: anomaly.kind, text: anomaly.text },
   };
 }
 

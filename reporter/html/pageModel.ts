@@ -1,3 +1,4 @@
+import type { CodeFrame } from '../model';
 import type { LogLevel } from '../../src/node';
 import type { RoleOutcome } from '../../src/harness';
 import type { Verdict } from '../model';
@@ -36,6 +37,8 @@ export interface TimelinePage {
   readonly barriers: readonly PageBarrier[];
   readonly logs: readonly PageLog[];
   readonly failures: readonly PageFailure[];
+  /** For a failed test, its first anomaly; null when there was none or the test did not fail. */
+  readonly firstAnomaly: PageAnomaly | null;
 }
 
 /** A role's lane and its verdict. */
@@ -124,6 +127,18 @@ export interface PageFailure {
   readonly role: string;
   readonly ms: number;
   readonly cause: 'root-cause' | 'consequence';
+  /** For a consequence, the root-cause role it names, when it names one; its entry is listed under that role's. */
+  readonly rootRole: string | null;
   /** The first lines of each of its errors. */
   readonly messages: readonly string[];
+  /** For a root cause, the code frame of its first error in the test file, when the source could be read. */
+  readonly codeFrame: CodeFrame | null;
+}
+
+/** The earliest event of the test that looks wrong before the root cause failed (see the reporter's first screen). */
+export interface PageAnomaly {
+  readonly role: string;
+  readonly ms: number;
+  readonly kind: string;
+  readonly text: string;
 }

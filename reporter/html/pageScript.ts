@@ -102,13 +102,32 @@ export const PAGE_SCRIPT = String.raw`
   function buildFailures() {
     var section = document.getElementById('failures');
     if (data.failures.length === 0) { section.remove(); return; }
-    section.appendChild(el('h2', {}, 'Failures (root causes first)'));
-    data.failures.forEach(function (failure) {
+    section.appendChild(el('h2', {}, 'Failures (root causes first, each consequence under its root cause)'));
+    function failureEntry(failure) {
       var div = el('div', { class: 'failure ' + failure.cause });
       div.appendChild(el('strong', {}, failure.role));
-      div.appendChild(el('span', { class: 'muted' }, ' ' + (failure.cause === 'root-cause' ? 'root cause' : 'consequence') + ' at ' + fmt(failure.ms)));
+      var what = failure.cause === 'root-cause' ? 'root cause' : 'consequence' + (failure.rootRole ? ' of ' + failure.rootRole + "'s failure" : '');
+      div.appendChild(el('span', { class: 'muted' }, ' ' + what + ' at ' + fmt(failure.ms)));
       failure.messages.forEach(function (message) { div.appendChild(el('pre', {}, message)); });
-      section.appendChild(div);
+      if (failure.codeFrame) div.appendChild(el('pre', { class: 'code-frame' }, 'at ' + failure.codeFrame.location + '\n' + failure.codeFrame.lines.join('\n')));
+      return div;
+    }
+    var roots = data.failures.filter(function (f) { return f.cause === 'root-cause'; });
+    var rootRoles = roots.map(function (f) { return f.role; });
+    roots.forEach(function (root) { section.appendChild(failureEntry(root)); });
+    if (data.firstAnomaly) {
+      var a = data.firstAnomaly;
+      section.appendChild(el('div', { class: 'first-anomaly' }, 'First anomaly, before ' + rootRoles.join(', ') + ' failed: ' + fmt(a.ms) + '  ' + a.role + '  ' + a.kind + '  ' + a.text));
+    } else if (roots.length > 0) {
+      section.appendChild(el('div', { class: 'first-anomaly muted' }, 'No anomaly in the trace before ' + rootRoles.join(', ') + ' failed (no drop, fault, failed barrier, crash, error or warn log).'));
+    }
+    roots.forEach(function (root) {
+      data.failures.forEach(function (f) {
+        if (f.cause === 'consequence' && f.rootRole === root.role) section.appendChild(failureEntry(f)).classList.add('grouped');
+      });
+    });
+    data.failures.forEach(function (f) {
+      if (f.cause === 'consequence' && rootRoles.indexOf(f.rootRole) === -1) section.appendChild(failureEntry(f));
     });
   }
 

@@ -50,6 +50,9 @@ section { padding: 8px 16px; border-top: 1px solid var(--line); }
 section h2 { font-size: 13px; margin: 0 0 6px; }
 .failure pre { margin: 2px 0 8px; padding: 6px 8px; background: #fff5f5; border-left: 3px solid var(--red); white-space: pre-wrap; }
 .failure.consequence pre { background: #fafafa; border-left-color: #ef9a9a; }
+.failure.grouped { margin-left: 24px; }
+.failure pre.code-frame { background: #f7f8fa; border-left-color: var(--line); }
+.first-anomaly { margin: 6px 0 10px; font-family: ui-monospace, monospace; color: var(--amber); }
 #results { max-height: 240px; overflow: auto; } #results div { cursor: pointer; padding: 1px 0; } #results div:hover { background: #f2f4f7; }
 .legend span { margin-right: 12px; white-space: nowrap; } .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; }
 `;

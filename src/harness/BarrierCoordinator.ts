@@ -1,5 +1,6 @@
 import type { Cancellable, Clock } from '../util';
 import { BarrierFailedError, BarrierTimeoutError } from './errors';
+import type { ProgressWait } from './progress';
 
 /** One role's request to enter a barrier. */
 export interface BarrierEntry {
@@ -180,6 +181,18 @@ export class BarrierCoordinator {
       for (const r of barrier.participants) if (!barrier.arrived.has(r)) missing.add(r);
     }
     return [...missing];
+  }
+
+  /** Every barrier and gather some role waits at now, with who arrived and who is missing, in role order. */
+  pending(): ProgressWait[] {
+    return [...this.barriers.values()]
+      .filter((barrier) => barrier.waiting.size > 0)
+      .map((barrier) => ({
+        kind: barrier.kind,
+        name: barrier.name,
+        arrived: this.allRoles.filter((r) => barrier.arrived.has(r)),
+        missing: this.allRoles.filter((r) => barrier.participants.has(r) && !barrier.arrived.has(r)),
+      }));
   }
 
   /** The barriers and gathers `role` is waiting at, as `barrier 'name'` or `gather 'name'`. */

@@ -144,6 +144,7 @@ export class Conductor {
   begin(role: string, testId: string, timeoutMs: number): void {
     this.slot(role).currentTest = testId;
     this.lockstep.begin(role, testId, timeoutMs);
+    this.onProgress();
   }
 
   /** A role's test failed early: its barriers fail for the others as its consequence (or the hung role's it waited for). */
@@ -159,6 +160,7 @@ export class Conductor {
     const own = hung === null ? result : { ...result, errors: result.errors.map((e) => asConsequence(e, hungFailure(hung))) };
     this.barriers.roleFinishedTest(role, testId, own.status === 'passed' ? null : failureOf(role, own.errors));
     this.lockstep.result(role, testId, own);
+    this.onProgress();
   }
 
   /** Forgets a test whose verdict is final: its lockstep run, its barriers, whom its roles waited for. */
@@ -170,12 +172,20 @@ export class Conductor {
 
   /** Enters a barrier (or, with `entry.gather`, a gather, which resolves with every participant's value by role) for `entry.role`. */
   barrier(entry: BarrierEntry): Promise<Record<string, unknown> | undefined> {
-    return new Promise((resolve, reject) => this.barriers.enter(entry, (error, values) => (error === null ? resolve(values) : reject(error))));
+    const entered = new Promise<Record<string, unknown> | undefined>((resolve, reject) =>
+      this.barriers.enter(entry, (error, values) => {
+        if (error === null) resolve(values);
+        else reject(error);
+        this.onProgress();
+      }),
+    );
+    this.onProgress();
+    return entered;
   }
 
   /** Applies a fault; faults run one at a time in call order. */
   fault(command: FaultCommand): Promise<void> {
-    return this.faults.apply(command);
+    return this.faults.apply(command).finally(() => this.onProgress());
   }
 
   /** Records a role's plan of multi-node tests. */
@@ -353,6 +363,9 @@ export class Conductor {
 
   /** Set by the lead's client: called when the lead may start a test. */
   leadGo: ((testId: string, error: Error | null) => void) | null = null;
+
+  /** Set by the lead's session: called after anything live progress shows may have changed. */
+  onProgress: () => void = () => undefined;
 
   private post(role: string, message: LeadToRole): void {
     const slot = this.slot(role);

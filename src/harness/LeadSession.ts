@@ -12,6 +12,7 @@ import type { RoleResult } from './TestLockstep';
 import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import { TraceCollector } from './TraceCollector';
 import { relativeTestPath } from './traceFile';
+import { PROGRESS_FILE_ENV, ProgressFeed, faultsInForce } from './progress';
 import type { FaultCommand, FileTrace, RoleError, RunMode, TraceEvent } from './traceTypes';
 
 /** Everything the lead needs to start a file's roles. */
@@ -92,6 +93,12 @@ export class LeadSession implements HarnessClient {
       this.goWaiters.delete(testId);
       waiter?.(error);
     };
+    const progress = new ProgressFeed(process.env[PROGRESS_FILE_ENV], options.testPath, {
+      test: () => [...this.conductor.slots.values()].find((slot) => slot.currentTest !== null)?.currentTest ?? null,
+      waits: () => this.conductor.barriers.pending(),
+      faults: () => faultsInForce(this.table, roles),
+    });
+    this.conductor.onProgress = () => progress.changed();
     for (const role of roles.slice(1)) this.start(role, mesh.get(role)!);
   }
 

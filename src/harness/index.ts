@@ -11,6 +11,7 @@ export { ThreadRunner, portControlEnd, portLinkEnd, type ThreadRunnerOptions } f
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
 export { TraceCollector, type TraceHeader } from './TraceCollector';
 export { REPORT_DIR_ENV, TRACE_FILE_EXTENSION, relativeTestPath, serializeTrace, traceFilePath, traceProjectFolder } from './traceFile';
+export { PROGRESS_FILE_ENV, type ProgressSnapshot, type ProgressWait } from './progress';
 export type { FileTrace, TestTrace, TraceEvent, TraceError, RoleTestResult, RoleOutcome, RoleError, RunMode, FaultCommand, ConsoleCall, ConsoleMethod, GatherSize } from './traceTypes';
 export {
   UnknownRoleError,

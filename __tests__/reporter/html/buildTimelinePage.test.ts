@@ -60,6 +60,27 @@ describe('buildTimelinePage', () => {
     expect(page.failures[0].messages[0]).toContain('Expected: 3\nReceived: 2');
   });
 
+  it('names the first anomaly before the root cause failed, and none for a test that passed', () => {
+    expect(page.firstAnomaly).toEqual({ role: 'a', ms: 3, kind: 'fault', text: 'partition a | c' });
+    expect(buildTimelinePage(FAILING_TRACE, STARTS).firstAnomaly).toBeNull();
+  });
+
+  it("files each consequence under the root cause it names, and gives a root cause the code frame of its test file", () => {
+    const named = (role: 'a' | 'b') => ({ ...FORMS.results[role], errors: FORMS.results[role].errors.map((e) => ({ ...e, fields: { rootRole: 'c' } })) });
+    const stack = 'Error: expect(received).toBe(expected)\n    at Object.<anonymous> (__tests__/cluster.test.ts:2:5)';
+    const c = { ...FORMS.results.c, errors: [{ ...FORMS.results.c.errors[0], stack }] };
+    const test = { ...FORMS, results: { ...FORMS.results, a: named('a'), b: named('b'), c } };
+    const source = "it('forms', () => {\n    expect(members).toBe(3);\n});\n";
+    const built = buildTimelinePage({ ...FAILING_TRACE, tests: [test] }, test, { readSource: (file) => (file === '__tests__/cluster.test.ts' ? source : null) });
+    expect(built.failures.map((f) => [f.role, f.cause, f.rootRole])).toEqual([
+      ['c', 'root-cause', null],
+      ['a', 'consequence', 'c'],
+      ['b', 'consequence', 'c'],
+    ]);
+    expect(built.failures[0].codeFrame).toEqual({ location: '__tests__/cluster.test.ts:2:5', lines: expect.arrayContaining(['> 2 |     expect(members).toBe(3);']) });
+    expect(page.failures[0].codeFrame).toBeNull();
+  });
+
   it("cuts the test into phases at the lead's barrier releases", () => {
     const at = (ms: number, role: string) => ({ time: STARTS.startedAt + ms, role, test: STARTS.id });
     const trace = makeTrace({
