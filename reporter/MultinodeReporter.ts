@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Reporter, ReporterContext } from '@jest/reporters';
 import type { Test, TestResult } from '@jest/test-result';
 import type { Config } from '@jest/types';
-import { REPORT_DIR_ENV, relativeTestPath, traceFilePath, traceProjectFolder, type FileTrace } from '../src/harness';
+import { PROGRESS_FILE_ENV, REPORT_DIR_ENV, relativeTestPath, traceFilePath, traceProjectFolder, type FileTrace } from '../src/harness';
 import { createColors, shouldUseColors } from './ansi';
 import { buildFileReport } from './buildFileReport';
 import type { SourceReader } from './codeFrame';
@@ -65,12 +65,19 @@ export default class MultinodeReporter implements Reporter {
 
   /**
    * Starts live progress when someone watches: stderr is an interactive terminal, and the run is
-   * neither in CI nor writing `--json`.
+   * neither in CI nor writing `--json`. Otherwise a progress file inherited from an outer Jest run is
+   * forgotten, so this run's files do not report into it.
    */
   onRunStart(): void {
-    if (process.stderr.isTTY !== true || this.globalConfig.ci || this.globalConfig.json) return;
     this.progress?.stop();
-    this.progress = new ProgressWatch(new ProgressView(displayPath), (line) => this.write(line));
+    this.progress = null;
+    delete process.env[PROGRESS_FILE_ENV];
+    if (process.stderr.isTTY !== true || this.globalConfig.ci || this.globalConfig.json) return;
+    try {
+      this.progress = new ProgressWatch(new ProgressView(displayPath), (line) => this.write(line));
+    } catch (error) {
+      this.write(`multinode: live progress is off: ${(error as Error).message}\n`);
+    }
   }
 
   /** Prints the multi-node report of a finished test file, if its environment wrote a trace. */

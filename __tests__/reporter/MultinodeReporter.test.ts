@@ -8,6 +8,7 @@ import { requireOrImportModule } from 'jest-util';
 import MultinodeReporter from '../../reporter/MultinodeReporter';
 import { ReporterOptionError } from '../../reporter/errors';
 import { stripAnsi } from '../../reporter/format';
+import { PROGRESS_FILE_ENV } from '../../src/harness/progress';
 import { relativeTestPath, REPORT_DIR_ENV, traceFilePath } from '../../src/harness/traceFile';
 import type { FileTrace } from '../../src/harness/traceTypes';
 import { FAILING_TRACE, LEAD_ONLY, makeTest, makeTrace, passed } from './fixtures/traces';
@@ -48,6 +49,40 @@ function writeTrace(reporter: MultinodeReporter, trace: FileTrace): string {
 }
 
 describe('MultinodeReporter', () => {
+  describe('live progress', () => {
+    const stderrIsTTY = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    const atTerminal = (isTTY: boolean): void => {
+      Object.defineProperty(process.stderr, 'isTTY', { value: isTTY, configurable: true, writable: true });
+    };
+    afterEach(() => {
+      delete process.env[PROGRESS_FILE_ENV];
+      if (stderrIsTTY === undefined) delete (process.stderr as { isTTY?: boolean }).isTTY;
+      else Object.defineProperty(process.stderr, 'isTTY', stderrIsTTY);
+    });
+
+    it('names a progress file to the environments at an interactive terminal, and removes both when the run completes', () => {
+      atTerminal(true);
+      const reporter = new MultinodeReporter(globalConfig());
+      reporter.onRunStart();
+      const file = process.env[PROGRESS_FILE_ENV]!;
+      expect(fs.existsSync(file)).toBe(true);
+      reporter.onRunComplete();
+      expect(process.env[PROGRESS_FILE_ENV]).toBeUndefined();
+      expect(fs.existsSync(file)).toBe(false);
+    });
+
+    it.each([
+      ['not a terminal', false, {}],
+      ['in CI', true, { ci: true }],
+      ['with --json', true, { json: true }],
+    ])('names none %s, and forgets one inherited from an outer run', (_, isTTY, config) => {
+      atTerminal(isTTY);
+      process.env[PROGRESS_FILE_ENV] = '/outer/progress.jsonl';
+      new MultinodeReporter({ ...globalConfig(), ...config } as Config.GlobalConfig).onRunStart();
+      expect(process.env[PROGRESS_FILE_ENV]).toBeUndefined();
+    });
+  });
+
   it('creates outputDir under rootDir and tells the environments about it through MULTINODE_REPORT_DIR', () => {
     const reporter = new MultinodeReporter(globalConfig(), { outputDir: 'out/traces' });
     const expected = path.join(rootDir, 'out', 'traces');

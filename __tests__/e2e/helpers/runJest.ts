@@ -51,7 +51,7 @@ export function runJest(project: string, args: readonly string[] = [], options: 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [JEST_BIN, '--config', config, '--json', '--outputFile', outputFile, ...args], {
       cwd: options.cwd ?? path.join(FIXTURES, project),
-      env: { ...process.env, FORCE_COLOR: '0', MULTINODE_REPORT_DIR: '', ...options.env },
+      env: { ...process.env, FORCE_COLOR: '0', MULTINODE_REPORT_DIR: '', MULTINODE_PROGRESS_FILE: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
