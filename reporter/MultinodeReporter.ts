@@ -25,8 +25,9 @@ import { rerunSelection, runScope, type RunScope } from './rerunScope';
  * Jest's default reporter: `reporters: ['default', 'jest-environment-multinode/reporter']`.
  *
  * It also decides where traces go: the constructor sets `MULTINODE_REPORT_DIR` before Jest starts
- * its workers, so without this reporter the environment writes no trace files. Output goes to stderr,
- * as Jest's default reporter's does.
+ * its workers, so without this reporter the environment writes no trace files. It writes each failed
+ * test's HTML timeline, and at an interactive terminal shows live progress of long multi-node tests
+ * (see `onRunStart`). Output goes to stderr, as Jest's default reporter's does.
  */
 export default class MultinodeReporter implements Reporter {
   /** The validated options; `outputDir` is absolute. */
