@@ -36,6 +36,12 @@ export interface MultinodeInfo<S = unknown> {
    * is neither crashed nor departed). Needs a node whose handle has `membersUp()`.
    */
   awaitMembersUp(count?: number, opts?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Asks this role's node `NodeHandle.inspect(query)`, within `nodeTimeoutMs`; query and answer are
+   * structured-clone copies. Rejects, saying why, when the node is crashed or departed, or its handle
+   * has no `inspect`. Works the same in every mode.
+   */
+  inspect(query?: unknown): Promise<unknown>;
 }
 
 /** Options of `barrier` and `gather`. */
@@ -133,6 +139,9 @@ export function createGlobals(
         throw new HarnessUsageError(`multinode.awaitMembersUp needs a member count that is a whole number >= 0; it was given ${describeValue(count)}.`);
       }
       await harness.host.awaitMembersUp(expected, ms(opts?.timeoutMs, 'awaitMembersUp timeoutMs', DEFAULT_MEMBERS_UP_TIMEOUT_MS));
+    },
+    inspect(query) {
+      return need('multinode.inspect').host.inspect(query);
     },
   };
 

@@ -239,4 +239,43 @@ describe('NodeHost', () => {
       expect(clock.now()).toBeLessThan(1_000_000 + 1_000);
     });
   });
+
+  describe('inspect', () => {
+    it("passes a copy of the query to the node's inspect and resolves with a copy of its answer", async () => {
+      const answer = { keys: ['k'], nested: { n: 1 } };
+      const inspect = jest.fn((query: unknown) => ({ ...answer, query }));
+      factory.mockImplementation(async () => handle({}, { inspect }));
+      await host.start(0);
+      const query = { what: 'store' };
+      const got = (await host.inspect(query)) as Record<string, unknown>;
+      expect(got).toEqual({ ...answer, query });
+      expect(inspect.mock.calls[0]![0]).not.toBe(query);
+      expect(got.nested).not.toBe(answer.nested);
+    });
+
+    it('rejects, saying why, before a start, on a crashed node and on a handle without inspect', async () => {
+      await expect(host.inspect(null)).rejects.toThrow("multinode.inspect: role 'b' has no node yet; it can be asked once its node has started.");
+      await host.start(0);
+      await expect(host.inspect(null)).rejects.toThrow("the node of role 'b' has none. Add inspect(query) to the NodeHandle your factory returns.");
+      await host.crash();
+      await expect(host.inspect(null)).rejects.toThrow(
+        "multinode.inspect: the node of role 'b' (incarnation 0) is not running (it crashed or left), so it cannot answer; fault.restart('b') starts a new one.",
+      );
+    });
+
+    it('names the field of a query or answer that cannot be cloned', async () => {
+      factory.mockImplementation(async () => handle({}, { inspect: () => ({ ok: true, fn: () => 1 }) }));
+      await host.start(0);
+      await expect(host.inspect({ at: Symbol('x') })).rejects.toThrow(/the query cannot be structured-cloned: query\.at is/);
+      await expect(host.inspect(null)).rejects.toThrow(/the answer cannot be structured-cloned: answer\.fn is/);
+    });
+
+    it('fails after nodeTimeoutMs when the node does not answer', async () => {
+      factory.mockImplementation(async () => handle({}, { inspect: () => new Promise(() => undefined) }));
+      await host.start(0);
+      const error = await runUntilSettled(clock, host.inspect(null).then(() => null, (e: unknown) => e), 20);
+      expect(error).toBeInstanceOf(HarnessTimeoutError);
+      expect((error as Error).message).toBe("inspect() of role 'b' did not finish within 100 ms; raise the nodeTimeoutMs option if it needs longer.");
+    });
+  });
 });

@@ -3,6 +3,7 @@ import type { NodeOp } from './protocol';
 import { nodeRandom, type NodeClock, type NodeContext, type NodeHandle, type NodeLogger, type NodeTimer } from '../node';
 import type { LinkEndpoint } from './LinkEndpoint';
 import type { NodeRealm } from './NodeRealm';
+import { findUncloneable } from '../transport';
 import type { TraceBuffer } from './TraceBuffer';
 import { HarnessTimeoutError, NodeError, withoutFrames } from './errors';
 
@@ -212,9 +213,41 @@ export class NodeHost {
     }
   }
 
+  /**
+   * Asks the running node's `inspect(query)` within `nodeTimeoutMs`. The query and the answer are
+   * structured-clone copies, as they are in processes mode, where they cross a process boundary.
+   */
+  async inspect(query: unknown): Promise<unknown> {
+    const { role } = this.options;
+    const handle = this.handle;
+    if (handle === null) throw withoutFrames(new NodeError(`multinode.inspect: role '${role}' has no node yet; it can be asked once its node has started.`));
+    if (!this.running) {
+      throw withoutFrames(
+        new NodeError(`multinode.inspect: the node of role '${role}' (incarnation ${this.incarnationValue}) is not running (it crashed or left), so it cannot answer; fault.restart('${role}') starts a new one.`),
+      );
+    }
+    if (typeof handle.inspect !== 'function') {
+      throw withoutFrames(new NodeError(`multinode.inspect needs a node whose handle has inspect(query); the node of role '${role}' has none. Add inspect(query) to the NodeHandle your factory returns.`));
+    }
+    const realm = this.realm();
+    const answer = await this.withDeadline(Promise.resolve(handle.inspect(copyOrExplain(realm, query, 'query', role))), `inspect() of role '${role}'`);
+    return copyOrExplain(realm, answer, 'answer', role);
+  }
+
   private withDeadline<T>(promise: Promise<T>, what: string, timeoutMs = this.options.nodeTimeoutMs, setting = 'nodeTimeoutMs'): Promise<T> {
     return withDeadline(this.clock, promise, timeoutMs, () =>
       withoutFrames(new HarnessTimeoutError(`${what} did not finish within ${timeoutMs} ms; raise the ${setting} option if it needs longer.`)),
     );
+  }
+}
+
+/** A structured-clone copy of the query or answer of `inspect`, or an error naming the field that cannot be copied. */
+function copyOrExplain(realm: NodeRealm, value: unknown, what: 'query' | 'answer', role: string): unknown {
+  try {
+    return realm.copy(value);
+  } catch (error) {
+    const found = findUncloneable(value, what);
+    const field = found === undefined ? `it is not cloneable (${asError(error).message})` : `${found.path} is ${found.reason}`;
+    throw withoutFrames(new NodeError(`multinode.inspect on role '${role}': the ${what} cannot be structured-cloned: ${field}.`));
   }
 }

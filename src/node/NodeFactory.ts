@@ -68,6 +68,12 @@ export interface NodeHandle<S = unknown> {
    * the reason, instead of at their timeout.
    */
   whyNotMembersUp?(count: number): string | null;
+  /**
+   * Optional: answers `multinode.inspect(query)` on this role, in every mode (in processes mode the
+   * test cannot reach `system`, so this is how it looks inside the node). `query` is whatever the test
+   * passed (a structured-clone copy); the answer must be structured-cloneable, and is copied too.
+   */
+  inspect?(query: unknown): unknown;
 }
 
 /**
