@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { systemClock, type Clock } from '../util';
+import { systemClock, withDeadline, type Clock } from '../util';
 import { ProcessGroupStuckError } from './errors';
 import type { ExitStatus, LaunchRequest, LaunchedProcess, Launcher } from './Launcher';
 import { killGroupAndWait, signalGroup } from './processGroup';
@@ -76,9 +76,13 @@ export class LocalLauncher implements Launcher {
       },
       async kill(timeoutMs) {
         if (pid === undefined) return;
-        const gone = await killGroupAndWait(pid, clock, timeoutMs);
-        if (!gone) throw new ProcessGroupStuckError(request.label, `The processes of ${request.label} (process group ${pid}) were still alive ${timeoutMs} ms after SIGKILL.`);
-        if (status === null) await exited;
+        // The leader is our child, so its exit is reported at once; only then look for other
+        // members of its group (which costs a scan of /proc while the group still exists).
+        const deadline = clock.now() + timeoutMs;
+        signalGroup(pid, 'SIGKILL');
+        const stuck = (): ProcessGroupStuckError => new ProcessGroupStuckError(request.label, `The processes of ${request.label} (process group ${pid}) were still alive ${timeoutMs} ms after SIGKILL.`);
+        await withDeadline(clock, exited, timeoutMs, stuck);
+        if (!(await killGroupAndWait(pid, clock, Math.max(0, deadline - clock.now())))) throw stuck();
       },
     };
     this.live.add(launched);
