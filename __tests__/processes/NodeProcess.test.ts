@@ -77,7 +77,7 @@ describe('readiness', () => {
   });
 
   it('is not ready by HTTP while the path answers a non-2xx status', async () => {
-    const a = node(['--listen=http'], { ready: { http: '/not-there' } }, 1_000);
+    const a = node(['--listen=http'], { ready: { http: '/not-there' } }, 2_000);
     await expect(a.start()).rejects.toMatchObject({ code: 'NODE_NOT_READY' });
   });
 
@@ -96,10 +96,10 @@ describe('readiness', () => {
   });
 
   it('is never ready: fails at the deadline with the last output lines, and kills the process', async () => {
-    const a = node(['--listen=none', '--say=waiting for a database'], { ready: { tcp: true } }, 800);
+    const a = node(['--listen=none', '--say=waiting for a database'], { ready: { tcp: true } }, 3_000);
     const error = await failure(a.start());
     expect(error.code).toBe('NODE_NOT_READY');
-    expect(error.message).toMatch(/role 'a' \(incarnation 0, pid \d+\) was not ready within 800 ms \(waiting for a TCP connection to 127\.[\d.]+:\d+\) and was killed/);
+    expect(error.message).toMatch(/role 'a' \(incarnation 0, pid \d+\) was not ready within 3000 ms \(waiting for a TCP connection to 127\.[\d.]+:\d+\) and was killed/);
     expect(error.message).toContain('stdout | now waiting for a database');
     expect(a.running).toBe(false);
     expect(exits).toEqual([]);
@@ -181,12 +181,12 @@ describe('crash, stop, restart', () => {
   });
 
   it('stop SIGKILLs a program that ignores the stop signal, after nodeTimeoutMs', async () => {
-    const a = node(['--listen=tcp', '--ignore-term'], {}, 600);
-    await a.start();
+    const a = node(['--listen=tcp', '--ignore-term'], {}, 1_500);
+    await a.start(0, 10_000);
     const started = Date.now();
     const outcome = (await a.stop())!;
     expect(outcome).toEqual({ status: { code: null, signal: 'SIGKILL' }, killed: true });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
     expect(lines.map((line) => line.text)).toContain('ignoring SIGTERM');
   });
 

@@ -31,7 +31,7 @@ describe('setup', () => {
   });
 
   it('fails, killing it, when the command does not finish in time', async () => {
-    await expect(setup('console.log("waiting"); setInterval(() => {}, 1000)', 500)).rejects.toThrow(/did not finish within 500 ms and was killed\. Its last output lines:\n {2}stdout \| waiting/);
+    await expect(setup('console.log("waiting"); setInterval(() => {}, 1000)', 3_000)).rejects.toThrow(/did not finish within 3000 ms and was killed\. Its last output lines:\n {2}stdout \| waiting/);
   });
 });
 
@@ -99,6 +99,26 @@ describe('start order', () => {
     await nodes[1].stop();
     dirs.finish(true);
   });
+});
+
+it('runs two files\' nodes at once, each with its own launcher and plan, without an address clash', async () => {
+  const roles = ['a', 'b', 'c'];
+  const other = new TrackedLauncher();
+  const files = [launcher, other].map(async (fileLauncher) => {
+    const dirs = new DataDirs(roles);
+    const plan = await AddressPlan.create(roles);
+    const spec = parseProcessSpec({ command: ['node', FIXTURE, '--listen=http'], ready: { http: '/health' } }, __dirname);
+    const nodes = roles.map((role) => new NodeProcess({ role, spec, endpoint: plan.nodeEndpoint(role), peers: {}, seed: 1, dataDir: dirs.dirOf(role), nodeTimeoutMs: 10_000, launcher: fileLauncher }));
+    return { dirs, plan, nodes };
+  });
+  const started = await Promise.all(files);
+  await Promise.all(started.map(({ nodes }) => startNodes(nodes, 'parallel', 10_000)));
+  const endpoints = started.flatMap(({ plan }) => [...plan.nodes.values()].map((endpoint) => `${endpoint.host}:${endpoint.port}`));
+  expect(new Set(endpoints).size).toBe(6);
+  await Promise.all(started.flatMap(({ nodes }) => nodes.map((node) => node.stop())));
+  for (const { dirs } of started) dirs.finish(true);
+  await launcher.close();
+  expect(await other.closeAndListLeftovers()).toEqual([]);
 });
 
 describe('data dirs', () => {
