@@ -59,7 +59,8 @@ describe('readiness', () => {
   it('is ready by HTTP once the path answers 2xx, and gets its MULTINODE_ environment and spec env', async () => {
     const a = node(['--listen=http'], { ready: { http: '/health' }, env: { FIXTURE_VAR: 'set' } });
     await a.start();
-    const { host, port } = plan.nodeEndpoint('a');
+    const { host, port } = a.endpoint;
+    expect(a.endpoint).toEqual(plan.nodeEndpoint('a'));
     expect(await get(`http://${host}:${port}/health`)).toEqual({ status: 200, body: 'a' });
     expect(envOf('a', 0)).toEqual({
       MULTINODE_ROLE: 'a',

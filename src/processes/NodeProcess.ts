@@ -80,6 +80,11 @@ export class NodeProcess {
     this.clock = options.clock ?? systemClock;
   }
 
+  /** Where this role's node listens, the same for every incarnation (`multinode.endpoint`, never faulted). */
+  get endpoint(): Endpoint {
+    return this.options.endpoint;
+  }
+
   /** The incarnation started last, -1 before the first start. */
   get incarnation(): number {
     return this.current?.number ?? -1;
