@@ -8,6 +8,7 @@
 //   node bench/run.js --quick --only=sharding
 //   node bench/run.js --only=simulation
 //   node bench/run.js --only=timeline     # the HTML timeline in headless Chromium (needs /usr/bin/chromium)
+//   node bench/run.js --only=processNode  # processes mode: a node HTTP server's start, restart and stop
 //
 // Progress goes to stderr, the table to stdout. Temporary files live in one directory under the
 // OS temp dir, removed at the end; every worker thread and child process is ended before exit.
@@ -17,7 +18,7 @@ const path = require('node:path');
 const { ms, rate, ratio } = require('./lib/stats');
 
 const DIST_ENV = path.resolve(__dirname, '..', 'dist', 'environment', 'index.js');
-const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding', 'simulation', 'timeline'];
+const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding', 'simulation', 'timeline', 'processNode'];
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
@@ -30,8 +31,8 @@ function parseArgs(argv) {
 }
 
 const SETTINGS = {
-  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3, timelineReps: 5 },
-  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1, timelineReps: 2 },
+  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3, timelineReps: 5, processReps: 10, processRestarts: 5 },
+  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1, timelineReps: 2, processReps: 3, processRestarts: 3 },
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -182,6 +183,18 @@ async function main() {
       row(g, 'drawn in headless Chromium (navigation start to first drawing done)', ms(r.drawMs), '< 2 s', verdict(r.drawMs < 2000));
       row(g, 'built in Node (trace to HTML)', ms(r.buildMs), '', `${r.arrows} arrows (bundled)`);
       row(g, 'without bundling: size; drawn in Chromium', `${(r.unbundledBytes / 1e6).toFixed(2)} MB; ${ms(r.unbundledDrawMs)}`, '', `${r.unbundledArrows} arrows`);
+    }
+    if (sections.includes('processNode')) {
+      const { processNode } = require('./processNode');
+      log(`processNode: ${s.processReps} round(s) of a bare spawn, then start, ${s.processRestarts} restarts and a stop through the harness`);
+      const r = await processNode({ reps: s.processReps, restarts: s.processRestarts, log });
+      const g = `Process node, minimal node HTTP server, no Jest (p50 / max of ${s.processReps} rounds)`;
+      const cell = (x) => `${ms(x.p50)} / ${ms(x.max)}`;
+      row(g, 'bare spawn to its listening line (no harness)', cell(r.bare), '', 'baseline');
+      row(g, 'first start to ready (HTTP 2xx on /health; the reaper starts too)', cell(r.start), '', `${ratio(r.start.p50 / r.bare.p50)} bare`);
+      row(g, `restart: SIGKILL of the group, next incarnation ready (n=${r.restart.n})`, cell(r.restart), '', `${ratio(r.restart.p50 / r.bare.p50)} bare`);
+      row(g, 'of which SIGKILL until the group is gone', cell(r.crash), '', '');
+      row(g, 'stop: SIGTERM to exit', cell(r.stop), '', '');
     }
   } finally {
     cleanup();
