@@ -3,9 +3,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { findBinDir, startPostgres, unprivilegedUser, PostgresStartError, type RunningPostgres } from '../../examples/pods/postgres';
+import { childrenOf, findBinDir, startPostgres, unprivilegedUser, PostgresStartError, type RunningPostgres } from '../../examples/pods/postgres';
 import { ensureAptPackage } from './helpers/aptPackage';
-import { processExists } from './helpers/localPods';
+import { living, processExists, withChildren } from './helpers/localPods';
 
 /**
  * examples/pods/postgres.ts, the throwaway PostgreSQL of the pods example: a real server that a
@@ -59,6 +59,10 @@ describe('finding PostgreSQL and its user (pure)', () => {
     );
   });
 
+  it("reads a process's children from ps", () => {
+    expect(childrenOf('    1     0\n  200     1\n  201   200\n  202   200\n  2000     20\n', 200)).toEqual([201, 202]);
+  });
+
   it('runs the server as postgres when there is one, else as nobody', () => {
     const nobody = 'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin';
     expect(unprivilegedUser(`root:x:0:0::/root:/bin/sh\npostgres:x:105:111::/var/lib/postgresql:/bin/bash\n${nobody}\n`)).toEqual({ name: 'postgres', uid: 105, gid: 111 });
@@ -96,14 +100,46 @@ describeWithPostgres('a throwaway PostgreSQL (examples/pods/postgres.ts)', () =>
 
   it('stops leaving no server process, a closed port and no directory; stopping twice is fine', async () => {
     const { pid, port, dir } = db!;
-    expect(processExists(-pid)).toBe(true);
+    const processes = withChildren(pid);
+    expect(processes.length).toBeGreaterThan(1); // the postmaster and its checkpointer, writers, launchers
     await db!.stop();
     await db!.stop();
-    expect(processExists(-pid)).toBe(false);
+    expect(living(processes)).toEqual([]);
     expect(await refuses(port)).toBe(true);
     expect(fs.existsSync(dir)).toBe(false);
     expect(fs.readdirSync(parent)).toEqual([]);
   });
+});
+
+describeWithPostgres('a PostgreSQL that does not shut down in time', () => {
+  let parent: string;
+  beforeEach(() => (parent = parentDir()));
+  afterEach(() => fs.rmSync(parent, { recursive: true, force: true }));
+
+  it('has every one of its processes killed after stopTimeoutMs, a backend busy on a query too, and its directory removed', async () => {
+    const db = await startPostgres({ parentDir: parent, stopTimeoutMs: 1000 });
+    // A runaway query: its backend computes without ever looking whether the postmaster still lives.
+    const busy = new Client({ connectionString: db.url });
+    busy.on('error', () => {});
+    await busy.connect();
+    const runaway = busy.query('SELECT count(*) FROM generate_series(1, 10000000000)').catch(() => 'ended');
+    const watcher = new Client({ connectionString: db.url });
+    await watcher.connect();
+    const active = async (): Promise<number> => (await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%generate_series%' AND state = 'active' AND pid <> pg_backend_pid()")).rows[0].n;
+    for (const deadline = Date.now() + 10_000; (await active()) === 0; ) if (Date.now() > deadline) throw new Error('the runaway query never became active');
+    await watcher.end();
+    const processes = withChildren(db.pid);
+
+    process.kill(db.pid, 'SIGSTOP'); // a postmaster that cannot act on the fast shutdown request
+    const stopping = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([db.stop(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('stop() did not finish within 15 s')), 15_000)))]).finally(() => clearTimeout(timer));
+    expect(Date.now() - stopping).toBeGreaterThanOrEqual(900);
+    expect(living(processes)).toEqual([]);
+    expect(fs.readdirSync(parent)).toEqual([]);
+    expect(await runaway).toBe('ended');
+    await busy.end().catch(() => {});
+  }, 90_000);
 });
 
 describeWithPostgres('a PostgreSQL that cannot start', () => {

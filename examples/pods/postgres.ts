@@ -21,7 +21,7 @@ export interface PostgresOptions {
   readonly binDir?: string;
   /** How long `initdb` and the start together may take, in milliseconds (default 60000). */
   readonly startTimeoutMs?: number;
-  /** How long a fast shutdown may take before the server's processes are killed, in milliseconds (default 10000). */
+  /** How long a fast shutdown may take before every process of the server is killed, in milliseconds (default 10000). */
   readonly stopTimeoutMs?: number;
   /** Server settings passed as `-c name=value`, over the defaults (which trade durability for speed). */
   readonly settings?: Readonly<Record<string, string>>;
@@ -35,7 +35,7 @@ export interface RunningPostgres {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** The postmaster's process id (also its process group: every server process is in it). */
+  /** The postmaster's process id; every other process of the server is its child. */
   readonly pid: number;
   /** The temporary directory holding the cluster; removed by `stop()`. */
   readonly dir: string;
@@ -162,7 +162,7 @@ interface ServerStart {
 function startServer(start: ServerStart): Promise<RunningPostgres> {
   const settings = { ...start.settings, listen_addresses: '127.0.0.1', unix_socket_directories: '' };
   const args = ['-D', path.join(start.dir, 'data'), '-p', String(start.port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
-  // Its own process group, so that one kill reaches the postmaster and every backend it forked.
+  // Detached: a Ctrl-C meant for Jest must not shut the server down under the tests' feet.
   const child = spawn(path.join(start.binDir, 'postgres'), args, { env: serverEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(start.user ? { uid: start.user.uid, gid: start.user.gid } : {}) });
   let output = '';
   const onData = (chunk: Buffer): void => {
@@ -172,7 +172,7 @@ function startServer(start: ServerStart): Promise<RunningPostgres> {
   child.stderr!.on('data', onData);
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   // If this process exits without stop() (an uncaught error, process.exit), the server goes with it.
-  const killOnExit = (): void => killGroup(child, 'SIGKILL');
+  const killOnExit = (): void => killServer(child);
   process.once('exit', killOnExit);
 
   let stopping: Promise<void> | undefined;
@@ -180,13 +180,12 @@ function startServer(start: ServerStart): Promise<RunningPostgres> {
     (stopping ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGINT'); // fast shutdown: rolls back open transactions, disconnects clients
-        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), start.stopTimeoutMs);
+        const timer = setTimeout(() => killServer(child), start.stopTimeoutMs);
         await exited;
         clearTimeout(timer);
       } else {
         await exited;
       }
-      killGroup(child, 'SIGKILL'); // a backend that outlived its postmaster
       process.removeListener('exit', killOnExit);
       fs.rmSync(start.dir, { recursive: true, force: true });
     })());
@@ -200,7 +199,7 @@ function startServer(start: ServerStart): Promise<RunningPostgres> {
       void stopWithoutRemoving().then(() => reject(new PostgresStartError('POSTGRES_START_FAILED', `PostgreSQL (${path.join(start.binDir, 'postgres')} on 127.0.0.1:${start.port}) ${why}; its output:\n${tail(output)}`)));
     };
     const stopWithoutRemoving = async (): Promise<void> => {
-      killGroup(child, 'SIGKILL');
+      killServer(child);
       await exited;
       process.removeListener('exit', killOnExit);
     };
@@ -228,13 +227,30 @@ function startServer(start: ServerStart): Promise<RunningPostgres> {
   });
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is gone already.
+/**
+ * SIGKILL to the postmaster and to each process it forked. The children must be named one by one:
+ * each makes itself a process group leader, so no group kill reaches them (they would also exit by
+ * themselves on noticing the postmaster's death, but not at once).
+ */
+function killServer(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const ps = spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'utf8' });
+  for (const pid of [child.pid, ...childrenOf(ps.stdout ?? '', child.pid)]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
   }
+}
+
+/** The ids of the processes whose parent is `parent`, from the output of `ps -A -o pid= -o ppid=`. */
+export function childrenOf(psOutput: string, parent: number): number[] {
+  return psOutput
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([pid, ppid]) => ppid === parent && Number.isInteger(pid))
+    .map(([pid]) => pid!);
 }
 
 /** A port of 127.0.0.1 that nothing listens on right now. */

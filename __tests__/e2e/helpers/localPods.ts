@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { childrenOf } from '../../../examples/pods/postgres';
 
 /**
  * Service processes started by hand the way processes mode starts a process-spec node: the command
@@ -120,6 +121,27 @@ export async function freePorts(count: number): Promise<number[]> {
   const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return ports;
+}
+
+/** `pid` and the processes it forked (their children are not looked for). */
+export function withChildren(pid: number): number[] {
+  return [pid, ...childrenOf(spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'utf8' }).stdout, pid)];
+}
+
+/**
+ * Those of `pids` that are still running. A killed process whose parent died is a zombie until
+ * init reaps it; it runs nothing, so it does not count.
+ */
+export function living(pids: readonly number[]): number[] {
+  const ps = spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'stat='], { encoding: 'utf8' });
+  const running = new Set(
+    ps.stdout
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, stat]) => stat !== undefined && !stat.startsWith('Z'))
+      .map(([pid]) => Number(pid)),
+  );
+  return pids.filter((pid) => running.has(pid));
 }
 
 /** Whether a process (or, for a negative id, a process group) still exists. */
