@@ -1,11 +1,13 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { childrenOf, findBinDir, startPostgres, unprivilegedUser, PostgresStartError, type RunningPostgres } from '../../examples/pods/postgres';
+import { descendantsOf, findBinDir, startPostgres, unprivilegedUser, PostgresStartError, type RunningPostgres } from '../../examples/pods/postgres';
 import { ensureAptPackage } from './helpers/aptPackage';
-import { living, processExists, withChildren } from './helpers/localPods';
+import { living, withDescendants } from './helpers/localPods';
+import { PROJECT_ROOT } from './helpers/runJest';
 
 /**
  * examples/pods/postgres.ts, the throwaway PostgreSQL of the pods example: a real server that a
@@ -59,8 +61,8 @@ describe('finding PostgreSQL and its user (pure)', () => {
     );
   });
 
-  it("reads a process's children from ps", () => {
-    expect(childrenOf('    1     0\n  200     1\n  201   200\n  202   200\n  2000     20\n', 200)).toEqual([201, 202]);
+  it("reads a process's descendants from ps", () => {
+    expect(descendantsOf('    1     0\n  200     1\n  201   200\n  202   200\n  2000     20\n  203   201\n', 200)).toEqual([201, 202, 203]);
   });
 
   it('runs the server as postgres when there is one, else as nobody', () => {
@@ -100,7 +102,7 @@ describeWithPostgres('a throwaway PostgreSQL (examples/pods/postgres.ts)', () =>
 
   it('stops leaving no server process, a closed port and no directory; stopping twice is fine', async () => {
     const { pid, port, dir } = db!;
-    const processes = withChildren(pid);
+    const processes = withDescendants(pid);
     expect(processes.length).toBeGreaterThan(1); // the postmaster and its checkpointer, writers, launchers
     await db!.stop();
     await db!.stop();
@@ -128,7 +130,7 @@ describeWithPostgres('a PostgreSQL that does not shut down in time', () => {
     const active = async (): Promise<number> => (await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%generate_series%' AND state = 'active' AND pid <> pg_backend_pid()")).rows[0].n;
     for (const deadline = Date.now() + 10_000; (await active()) === 0; ) if (Date.now() > deadline) throw new Error('the runaway query never became active');
     await watcher.end();
-    const processes = withChildren(db.pid);
+    const processes = withDescendants(db.pid);
 
     process.kill(db.pid, 'SIGSTOP'); // a postmaster that cannot act on the fast shutdown request
     const stopping = Date.now();
@@ -139,6 +141,35 @@ describeWithPostgres('a PostgreSQL that does not shut down in time', () => {
     expect(fs.readdirSync(parent)).toEqual([]);
     expect(await runaway).toBe('ended');
     await busy.end().catch(() => {});
+  }, 90_000);
+});
+
+describeWithPostgres('a PostgreSQL whose starter is killed', () => {
+  let parent: string;
+  beforeEach(() => (parent = parentDir()));
+  afterEach(() => fs.rmSync(parent, { recursive: true, force: true }));
+
+  it('goes away with all its processes and its directory when the process that started it is killed', async () => {
+    // A test run that starts a server, says where it is, then dies without stopping it.
+    const script = `require('./examples/pods/postgres').startPostgres({ parentDir: ${JSON.stringify(parent)} }).then((db) => console.log(JSON.stringify({ pid: db.pid, dir: db.dir })));`;
+    const starter = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      starter.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      starter.once('exit', (code) => reject(new Error(`the starter exited with code ${code} before the server was ready; it printed ${JSON.stringify(out)}`)));
+    });
+    const { pid, dir } = JSON.parse(line) as { pid: number; dir: string };
+    const processes = withDescendants(pid);
+    expect(processes.length).toBeGreaterThan(1);
+    expect(fs.existsSync(dir)).toBe(true);
+
+    starter.kill('SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while ((living(processes).length > 0 || fs.existsSync(dir)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect({ living: living(processes), dirLeft: fs.existsSync(dir) }).toEqual({ living: [], dirLeft: false });
   }, 90_000);
 });
 
@@ -164,8 +195,32 @@ describeWithPostgres('a PostgreSQL that cannot start', () => {
 
     const start = startPostgres({ parentDir: parent, binDir: bin, startTimeoutMs: 2000 });
     await expect(start).rejects.toMatchObject({ code: 'POSTGRES_START_FAILED', message: expect.stringMatching(/was not ready within the start deadline of 2000 ms; its output:\n {2}starting slowly/) });
-    expect(processExists(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(false);
+    expect(living([Number(fs.readFileSync(pidFile, 'utf8'))])).toEqual([]);
     expect(fs.readdirSync(parent)).toEqual([path.basename(bin)]);
+  }, 90_000);
+
+  it('tries another port when the one it chose was taken before the server could bind it', async () => {
+    // An initdb that does nothing, and a postgres that finds its first port taken and is ready on the next.
+    const bin = fs.mkdtempSync(path.join(parent, 'bin-'));
+    const first = path.join(bin, 'first-port');
+    fs.writeFileSync(path.join(bin, 'initdb'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const server = [
+      '#!/bin/sh',
+      `if [ ! -e ${first} ]; then echo "$4" > ${first}; echo 'LOG:  could not bind IPv4 address "127.0.0.1": Address already in use'; exit 1; fi`,
+      'mkdir -p "$2" && echo $$ > "$2/postmaster.pid"',
+      `echo 'LOG:  ${'database system is ready to accept connections'}'`,
+      'exec sleep 600',
+    ];
+    fs.writeFileSync(path.join(bin, 'postgres'), `${server.join('\n')}\n`, { mode: 0o755 });
+    fs.chmodSync(bin, 0o777);
+
+    const db = await startPostgres({ parentDir: parent, binDir: bin, startTimeoutMs: 20_000 });
+    try {
+      expect(db.port).not.toBe(Number(fs.readFileSync(first, 'utf8')));
+      expect(db.output()).not.toContain('Address already in use');
+    } finally {
+      await db.stop();
+    }
   }, 90_000);
 
   it('names the deadline when initdb does not finish within it', async () => {

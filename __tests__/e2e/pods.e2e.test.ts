@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { findBinDir, startPostgres, type RunningPostgres } from '../../examples/pods/postgres';
 import { ensureAptPackage } from './helpers/aptPackage';
-import { freePorts, living, processExists, request, startPod, withChildren, type Answer, type LocalPod } from './helpers/localPods';
+import { freePorts, living, processExists, request, startPod, withDescendants, type Answer, type LocalPod } from './helpers/localPods';
 import { PROJECT_ROOT } from './helpers/runJest';
 
 /**
@@ -133,7 +133,7 @@ describeWithPostgres('examples/pods by hand: three service processes sharing one
   it('leaves no pod process, no database process and no database directory once stopped', async () => {
     const dir = db!.dir;
     const postmaster = db!.pid;
-    const servers = withChildren(postmaster);
+    const servers = withDescendants(postmaster);
     expect(fs.existsSync(dir)).toBe(true);
     await teardown();
     expect(started.filter((pod) => processExists(pod.pid) || processExists(-pod.pid)).map((pod) => `${pod.spec.role}#${pod.spec.incarnation}`)).toEqual([]);

@@ -6,9 +6,10 @@
  * It uses the PostgreSQL installed on the machine (Debian: `apt-get install postgresql`, whose
  * programs live in /usr/lib/postgresql/<version>/bin; elsewhere: on PATH). PostgreSQL refuses to
  * run as root, so as root the server runs as the `postgres` user the Debian package creates (or
- * `nobody` when there is none).
+ * `nobody` when there is none). The server runs under a small watchdog (postgresWatchdog.js) that
+ * ends it and removes its directory when this process dies without stopping it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -56,6 +57,7 @@ export class PostgresStartError extends Error {
 }
 
 const DEFAULT_SETTINGS: Readonly<Record<string, string>> = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+const WATCHDOG = path.join(__dirname, 'postgresWatchdog.js');
 const READY_LINE = 'database system is ready to accept connections';
 const PORT_IN_USE = /could not bind IPv4 address|Address already in use/;
 const PORT_ATTEMPTS = 3;
@@ -72,7 +74,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   try {
     if (user) fs.chownSync(dir, user.uid, user.gid);
     const password = randomBytes(18).toString('base64url');
-    initdb(binDir, dir, password, user, deadline - Date.now(), startTimeoutMs);
+    await initdb(binDir, dir, password, user, deadline - Date.now(), startTimeoutMs);
     const settings = { ...DEFAULT_SETTINGS, ...options.settings };
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
@@ -135,16 +137,21 @@ function serverEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function initdb(binDir: string, dir: string, password: string, user: User, remainingMs: number, startTimeoutMs: number): void {
+async function initdb(binDir: string, dir: string, password: string, user: User, remainingMs: number, startTimeoutMs: number): Promise<void> {
   const pwfile = path.join(dir, 'pwfile');
   fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (user) fs.chownSync(pwfile, user.uid, user.gid);
   const args = ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale', '--no-sync', '--no-instructions'];
-  const run = spawnSync(path.join(binDir, 'initdb'), args, { env: serverEnv(), encoding: 'utf8', timeout: Math.max(1, remainingMs), killSignal: 'SIGKILL', ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+  const run = await new Promise<{ error: (Error & { code?: unknown; killed?: boolean; signal?: string }) | null; output: string }>((resolve) => {
+    execFile(path.join(binDir, 'initdb'), args, { env: serverEnv(), timeout: Math.max(1, remainingMs), killSignal: 'SIGKILL', ...(user ? { uid: user.uid, gid: user.gid } : {}) }, (error, stdout, stderr) =>
+      resolve({ error, output: `${stdout}${stderr}` }),
+    );
+  });
   fs.rmSync(pwfile, { force: true });
-  if (run.status === 0) return;
-  const why = run.error && (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `did not finish within the start deadline of ${startTimeoutMs} ms` : run.error ? `could not run (${run.error.message})` : `exited with code ${run.status}${run.signal ? ` (signal ${run.signal})` : ''}`;
-  throw new PostgresStartError('POSTGRES_INITDB_FAILED', `initdb in ${binDir} ${why}; its output:\n${tail(`${run.stdout ?? ''}${run.stderr ?? ''}`)}`);
+  if (run.error === null) return;
+  const { code, killed, signal } = run.error;
+  const why = killed ? `did not finish within the start deadline of ${startTimeoutMs} ms` : typeof code === 'number' ? `exited with code ${code}` : signal ? `was ended by ${signal}` : `could not run (${run.error.message})`;
+  throw new PostgresStartError('POSTGRES_INITDB_FAILED', `initdb in ${binDir} ${why}; its output:\n${tail(run.output)}`);
 }
 
 interface ServerStart {
@@ -162,8 +169,11 @@ interface ServerStart {
 function startServer(start: ServerStart): Promise<RunningPostgres> {
   const settings = { ...start.settings, listen_addresses: '127.0.0.1', unix_socket_directories: '' };
   const args = ['-D', path.join(start.dir, 'data'), '-p', String(start.port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
-  // Detached: a Ctrl-C meant for Jest must not shut the server down under the tests' feet.
-  const child = spawn(path.join(start.binDir, 'postgres'), args, { env: serverEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(start.user ? { uid: start.user.uid, gid: start.user.gid } : {}) });
+  // Through the watchdog, which ends the server and removes its directory if this process dies
+  // without stopping it (its stdin, kept open here, then closes). Detached: a Ctrl-C meant for Jest
+  // must not shut the server down under the tests' feet.
+  const watchdog = [WATCHDOG, start.dir, String(start.user?.uid ?? ''), String(start.user?.gid ?? ''), path.join(start.binDir, 'postgres'), ...args];
+  const child = spawn(process.execPath, watchdog, { env: serverEnv(), detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const onData = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT_CHARS);
@@ -179,7 +189,7 @@ function startServer(start: ServerStart): Promise<RunningPostgres> {
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGINT'); // fast shutdown: rolls back open transactions, disconnects clients
+        child.kill('SIGINT'); // passed on: a fast shutdown, which rolls back open transactions and disconnects clients
         const timer = setTimeout(() => killServer(child), start.stopTimeoutMs);
         await exited;
         clearTimeout(timer);
@@ -210,7 +220,9 @@ function startServer(start: ServerStart): Promise<RunningPostgres> {
       child.stderr!.off('data', onReady);
       child.removeListener('exit', onExit);
       const url = `postgres://postgres:${start.password}@127.0.0.1:${start.port}/postgres`;
-      resolve({ url, host: '127.0.0.1', port: start.port, pid: child.pid!, dir: start.dir, output: () => output, stop });
+      // The postmaster.pid file's first line, written before the server says it is ready.
+      const pid = Number(fs.readFileSync(path.join(start.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      resolve({ url, host: '127.0.0.1', port: start.port, pid, dir: start.dir, output: () => output, stop });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => fail(`exited before it was ready, with ${signal ? `signal ${signal}` : `code ${code}`}`);
     const timer = setTimeout(() => {
@@ -228,14 +240,14 @@ function startServer(start: ServerStart): Promise<RunningPostgres> {
 }
 
 /**
- * SIGKILL to the postmaster and to each process it forked. The children must be named one by one:
- * each makes itself a process group leader, so no group kill reaches them (they would also exit by
- * themselves on noticing the postmaster's death, but not at once).
+ * SIGKILL to the watchdog, the postmaster and each process the postmaster forked. They must be named
+ * one by one: each backend makes itself a process group leader, so no group kill reaches it, and one
+ * busy on a query does not notice its postmaster's death.
  */
 function killServer(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const ps = spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'utf8' });
-  for (const pid of [child.pid, ...childrenOf(ps.stdout ?? '', child.pid)]) {
+  for (const pid of [child.pid, ...descendantsOf(ps.stdout ?? '', child.pid)]) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -244,13 +256,18 @@ function killServer(child: ChildProcess): void {
   }
 }
 
-/** The ids of the processes whose parent is `parent`, from the output of `ps -A -o pid= -o ppid=`. */
-export function childrenOf(psOutput: string, parent: number): number[] {
-  return psOutput
+/** The ids of `root`'s children, their children and so on, from the output of `ps -A -o pid= -o ppid=`. */
+export function descendantsOf(psOutput: string, root: number): number[] {
+  const pairs = psOutput
     .split('\n')
     .map((line) => line.trim().split(/\s+/).map(Number))
-    .filter(([pid, ppid]) => ppid === parent && Number.isInteger(pid))
-    .map(([pid]) => pid!);
+    .filter(([pid, ppid]) => Number.isInteger(pid) && Number.isInteger(ppid));
+  const found: number[] = [];
+  for (let parents = [root]; parents.length > 0; ) {
+    parents = pairs.filter(([, ppid]) => parents.includes(ppid!)).map(([pid]) => pid!);
+    found.push(...parents);
+  }
+  return found;
 }
 
 /** A port of 127.0.0.1 that nothing listens on right now. */

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { childrenOf } from '../../../examples/pods/postgres';
+import { descendantsOf } from '../../../examples/pods/postgres';
 
 /**
  * Service processes started by hand the way processes mode starts a process-spec node: the command
@@ -123,9 +123,9 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-/** `pid` and the processes it forked (their children are not looked for). */
-export function withChildren(pid: number): number[] {
-  return [pid, ...childrenOf(spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'utf8' }).stdout, pid)];
+/** `pid` and every process below it. */
+export function withDescendants(pid: number): number[] {
+  return [pid, ...descendantsOf(spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'utf8' }).stdout, pid)];
 }
 
 /**
