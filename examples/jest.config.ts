@@ -11,6 +11,7 @@ import * as path from 'node:path';
 
 export default {
   rootDir: __dirname,
+  // The top-level examples only: pods/ has a config of its own (processes mode, PostgreSQL).
   testMatch: ['<rootDir>/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.json') }],
