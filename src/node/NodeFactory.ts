@@ -68,6 +68,13 @@ export interface NodeHandle<S = unknown> {
    * the reason, instead of at their timeout.
    */
   whyNotMembersUp?(count: number): string | null;
+  /**
+   * Optional: answers `multinode.inspect(query)` in every mode, so a test can ask a node about its
+   * state even when it runs in another process (where `system` is out of reach). `query` is whatever
+   * the test passed (structured-cloned); the answer must be structured-cloneable too (plain data,
+   * Map, Set, Date, typed arrays), or the call rejects naming the field that is not.
+   */
+  inspect?(query: unknown): unknown | Promise<unknown>;
 }
 
 /**
