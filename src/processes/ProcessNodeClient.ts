@@ -351,6 +351,8 @@ export class ProcessNodeClient {
   }
 
   private exited(running: Running, code: number | null, signal: NodeJS.Signals | null): void {
+    // Only a node that had started and was not being ended died by itself; a failed start is the start's error.
+    const unexpected = !running.ending && running.started.settled;
     running.exit = { code, signal };
     running.control?.destroy();
     const error = this.failure(running, 'NODE_PROCESS_EXITED', `exited (${describeExit(code, signal)})`);
@@ -358,7 +360,7 @@ export class ProcessNodeClient {
     running.started.reject(error);
     this.rejectReplies(error);
     if (this.current === running) this.current = null;
-    if (!running.ending && running.started.settled) {
+    if (unexpected) {
       this.exitHandler({ role: this.role, incarnation: running.incarnation, code, signal, lastOutput: [...running.tail] });
     }
   }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { FaultTable, type MessageReceiveRecord, type MessageSendRecord } from '../../../src/harness';
-import { ProcessNodeGroup, createRunToken, spawnNodeProcess, type NodeProcessLauncher, type ProcessNodeLog } from '../../../src/processes';
+import { ProcessNodeGroup, createRunToken, spawnNodeProcess, type NodeProcessLauncher, type NodeProcessSpec, type ProcessNodeLog } from '../../../src/processes';
 import { REPO_ROOT, transpileOnlyProjectConfig } from './projectConfig';
 
 export { waitFor } from '../../harness/helpers/async';
@@ -79,7 +79,10 @@ export interface KvCluster {
 }
 
 /** Makes (does not start) a group of kv nodes for `roles`. */
-export async function kvCluster(roles: readonly string[], options: { nodeOptions?: Record<string, unknown>; token?: string; seed?: number } = {}): Promise<KvCluster> {
+export async function kvCluster(
+  roles: readonly string[],
+  options: { nodeOptions?: Record<string, unknown>; token?: string; seed?: number; alterSpec?: (spec: NodeProcessSpec) => NodeProcessSpec } = {},
+): Promise<KvCluster> {
   requireBuild();
   const table = new FaultTable(roles.length);
   const recorder = new ProcessRecorder();
@@ -92,7 +95,7 @@ export async function kvCluster(roles: readonly string[], options: { nodeOptions
       nodeOptions: options.nodeOptions ?? {},
       token: options.token ?? createRunToken(),
       entryModule: ENTRY_MODULE,
-      launcher: recorder.launcher,
+      launcher: options.alterSpec === undefined ? recorder.launcher : (spec) => recorder.launcher(options.alterSpec!(spec)),
       // Two loaded cores: a cold transform can take seconds.
       settings: { nodeTimeoutMs: 30_000 },
     },
