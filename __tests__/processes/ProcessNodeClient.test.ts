@@ -139,6 +139,28 @@ describe('ProcessNodeClient: one role\'s node process', () => {
     expect((await stateOf(cluster, 'a')).role).toBe('a');
   });
 
+  it('fails a start that does not finish within its deadline, and kills the process', async () => {
+    cluster = await kvCluster(['a'], { nodeOptions: { hangStart: true } });
+    const started = Date.now();
+    await expect(cluster.group.start('a', 0, 6_000)).rejects.toMatchObject({
+      code: 'NODE_START_TIMEOUT',
+      message: expect.stringMatching(/^The node process of role 'a' \(incarnation 0, pid \d+\) did not start within 6000 ms\./),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_000);
+    expect(cluster.group.client('a').pid).toBeNull();
+    expect(cluster.recorder.leftovers()).toEqual([]);
+  });
+
+  it('fails a stop that does not finish within nodeTimeoutMs, naming the role, and kills the process', async () => {
+    cluster = await kvCluster(['a'], { nodeOptions: { hangStop: true }, settings: { nodeTimeoutMs: 3_000 } });
+    await cluster.group.startAll(30_000);
+    await expect(cluster.group.client('a').stop()).rejects.toMatchObject({
+      code: 'NODE_TIMEOUT',
+      message: expect.stringMatching(/^The node process of role 'a' \(incarnation 0, pid \d+\) did not answer stop\(\) within 3000 ms\./),
+    });
+    expect(cluster.recorder.leftovers()).toEqual([]);
+  });
+
   it('fails a start whose process exits before its node starts, quoting the process\'s output', async () => {
     cluster = await kvCluster(['a'], { nodeOptions: {} });
     const a = cluster.group.client('a');

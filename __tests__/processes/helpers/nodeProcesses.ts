@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { FaultTable, type MessageReceiveRecord, type MessageSendRecord } from '../../../src/harness';
-import { ProcessNodeGroup, createRunToken, spawnNodeProcess, type NodeProcessLauncher, type NodeProcessSpec, type ProcessNodeLog } from '../../../src/processes';
+import { ProcessNodeGroup, createRunToken, spawnNodeProcess, type NodeProcessLauncher, type NodeProcessSpec, type ProcessNodeLog, type ProcessNodeSettings } from '../../../src/processes';
 import { REPO_ROOT, transpileOnlyProjectConfig } from './projectConfig';
 
 export { waitFor } from '../../harness/helpers/async';
@@ -81,7 +81,13 @@ export interface KvCluster {
 /** Makes (does not start) a group of kv nodes for `roles`. */
 export async function kvCluster(
   roles: readonly string[],
-  options: { nodeOptions?: Record<string, unknown>; token?: string; seed?: number; alterSpec?: (spec: NodeProcessSpec) => NodeProcessSpec } = {},
+  options: {
+    nodeOptions?: Record<string, unknown>;
+    token?: string;
+    seed?: number;
+    alterSpec?: (spec: NodeProcessSpec) => NodeProcessSpec;
+    settings?: Partial<ProcessNodeSettings>;
+  } = {},
 ): Promise<KvCluster> {
   requireBuild();
   const table = new FaultTable(roles.length);
@@ -97,7 +103,7 @@ export async function kvCluster(
       entryModule: ENTRY_MODULE,
       launcher: options.alterSpec === undefined ? recorder.launcher : (spec) => recorder.launcher(options.alterSpec!(spec)),
       // Two loaded cores: a cold transform can take seconds.
-      settings: { nodeTimeoutMs: 30_000 },
+      settings: { nodeTimeoutMs: 30_000, ...options.settings },
     },
     table,
   );
