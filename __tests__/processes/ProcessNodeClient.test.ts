@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { encodeFrame } from '../../src/processes/frames';
-import { ProcessNodeError, UncloneableAnswerError, type ProcessNodeExit } from '../../src/processes';
+import { ProcessNodeError, type ProcessNodeExit } from '../../src/processes';
 import { ioResources, kvCluster, send, stateOf, untilReceived, waitFor, type KvCluster } from './helpers/nodeProcesses';
 
 // Real child processes on two loaded cores: a cold transform of the node takes seconds.

@@ -1,7 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { LogLevel } from '../node';
 import { deferred, deserializeError, systemClock, withDeadline, type Clock, type Deferred } from '../util';
+import { NodeChild } from './NodeChild';
 import { ControlServer, type ControlHello } from './ControlServer';
 import { ProcessNodeError } from './errors';
 import type { FramedSocket } from './FramedSocket';
@@ -73,21 +72,6 @@ export interface ProcessNodeExit {
   readonly lastOutput: readonly string[];
 }
 
-/** One node process (one incarnation) and what the client knows about it. */
-interface Running {
-  readonly child: ChildProcess;
-  readonly incarnation: number;
-  readonly exited: Promise<void>;
-  readonly tail: string[];
-  readonly connected: Deferred<FramedSocket>;
-  readonly started: Deferred<void>;
-  control: FramedSocket | null;
-  link: HostPort | null;
-  /** True once the harness asked it to end (stop, crash, close): its exit is then not reported. */
-  ending: boolean;
-  exit: { code: number | null; signal: NodeJS.Signals | null } | null;
-}
-
 /**
  * The harness's handle on one role's node when it runs in its own OS process: spawns the process
  * (one per incarnation), serves the authenticated control channel, and offers start, stop, crash
@@ -100,7 +84,7 @@ export class ProcessNodeClient {
   private readonly settings: ProcessNodeSettings;
   private readonly clock: Clock;
   private readonly server: ControlServer;
-  private current: Running | null = null;
+  private current: NodeChild | null = null;
   private seq = 0;
   private readonly replies = new Map<number, Deferred<NodeToHarness>>();
   private test: string | null = null;
@@ -201,7 +185,7 @@ export class ProcessNodeClient {
       await running.started.promise;
     })();
     try {
-      await withDeadline(this.clock, work, timeoutMs, () => this.failure(running, 'NODE_START_TIMEOUT', `did not start within ${timeoutMs} ms`));
+      await withDeadline(this.clock, work, timeoutMs, () => running.failure('NODE_START_TIMEOUT', `did not start within ${timeoutMs} ms`));
     } catch (error) {
       // The start's own error says more than a failure to reap the process would.
       await this.kill(running).catch(() => undefined);
@@ -216,7 +200,7 @@ export class ProcessNodeClient {
     running.ending = true;
     try {
       await this.request(running, { type: 'stop', seq: ++this.seq }, 'stop()');
-      await withDeadline(this.clock, running.exited, this.settings.exitTimeoutMs, () => this.failure(running, 'NODE_EXIT_TIMEOUT', `stopped its node but did not exit within ${this.settings.exitTimeoutMs} ms`));
+      await withDeadline(this.clock, running.exited, this.settings.exitTimeoutMs, () => running.failure('NODE_EXIT_TIMEOUT', `stopped its node but did not exit within ${this.settings.exitTimeoutMs} ms`));
     } finally {
       await this.kill(running);
     }
@@ -268,7 +252,7 @@ export class ProcessNodeClient {
     }
   }
 
-  private async spawn(incarnation: number): Promise<Running> {
+  private async spawn(incarnation: number): Promise<NodeChild> {
     const control = await this.server.listen();
     const memory = this.settings.memoryMb > 0 ? [`--max-old-space-size=${this.settings.memoryMb}`] : [];
     const child = (this.options.launcher ?? spawnNodeProcess)({
@@ -287,30 +271,9 @@ export class ProcessNodeClient {
         [CONTROL_TOKEN_ENV]: this.options.token,
       },
     });
-    const running: Running = {
-      child,
-      incarnation,
-      // 'close' comes after 'exit', once stdout and stderr are closed too: nothing of the process is left.
-      exited: new Promise((resolve) => child.once('close', () => resolve())),
-      tail: [],
-      connected: deferred(),
-      started: deferred(),
-      control: null,
-      link: null,
-      ending: false,
-      exit: null,
-    };
+    const running = new NodeChild(this.role, incarnation, child, this.settings.outputTailLines, (stream, line) => this.outputHandler(stream, line, incarnation));
     this.current = running;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const source = child[stream];
-      if (source == null) continue;
-      createInterface({ input: source, crlfDelay: Infinity }).on('line', (line) => {
-        running.tail.push(line);
-        if (running.tail.length > this.settings.outputTailLines) running.tail.shift();
-        this.outputHandler(stream, line, incarnation);
-      });
-    }
-    child.once('error', (error) => running.connected.reject(this.failure(running, 'NODE_SPAWN_FAILED', `could not be spawned (${error.message})`)));
+    child.once('error', (error) => running.connected.reject(running.failure('NODE_SPAWN_FAILED', `could not be spawned (${error.message})`)));
     child.once('exit', (code, signal) => this.exited(running, code, signal));
     return running;
   }
@@ -327,11 +290,11 @@ export class ProcessNodeClient {
     control.onFrame((frame) => {
       if (isFrame(frame)) this.received(running, frame as NodeToHarness);
     });
-    control.onClose(() => this.rejectReplies(this.failure(running, 'NODE_CONTROL_CLOSED', 'closed its control channel')));
+    control.onClose(() => this.rejectReplies(running.failure('NODE_CONTROL_CLOSED', 'closed its control channel')));
     running.connected.resolve(control);
   }
 
-  private received(running: Running, frame: NodeToHarness): void {
+  private received(running: NodeChild, frame: NodeToHarness): void {
     switch (frame.type) {
       case 'started':
         return running.started.resolve();
@@ -350,26 +313,18 @@ export class ProcessNodeClient {
     }
   }
 
-  private exited(running: Running, code: number | null, signal: NodeJS.Signals | null): void {
-    // Only a node that had started and was not being ended died by itself; a failed start is the start's error.
-    const unexpected = !running.ending && running.started.settled;
-    running.exit = { code, signal };
-    running.control?.destroy();
-    const error = this.failure(running, 'NODE_PROCESS_EXITED', `exited (${describeExit(code, signal)})`);
-    running.connected.reject(error);
-    running.started.reject(error);
+  private exited(running: NodeChild, code: number | null, signal: NodeJS.Signals | null): void {
+    const { unexpected, error } = running.markExited(code, signal);
     this.rejectReplies(error);
     if (this.current === running) this.current = null;
-    if (unexpected) {
-      this.exitHandler({ role: this.role, incarnation: running.incarnation, code, signal, lastOutput: [...running.tail] });
-    }
+    if (unexpected) this.exitHandler({ role: this.role, incarnation: running.incarnation, code, signal, lastOutput: running.lastOutput });
   }
 
   /** Sends a command and waits for its reply within `nodeTimeoutMs`; a `failed` reply rejects with the node's error. */
-  private async request(running: Running, command: HarnessToNode & { seq: number }, what: string): Promise<NodeToHarness> {
+  private async request(running: NodeChild, command: HarnessToNode & { seq: number }, what: string): Promise<NodeToHarness> {
     const reply = this.expect(command.seq);
     running.control?.send(command);
-    const answer = await withDeadline(this.clock, reply, this.settings.nodeTimeoutMs, () => this.failure(running, 'NODE_TIMEOUT', `did not answer ${what} within ${this.settings.nodeTimeoutMs} ms`));
+    const answer = await withDeadline(this.clock, reply, this.settings.nodeTimeoutMs, () => running.failure('NODE_TIMEOUT', `did not answer ${what} within ${this.settings.nodeTimeoutMs} ms`));
     if (answer.type === 'failed') throw deserializeError(answer.error);
     return answer;
   }
@@ -394,13 +349,13 @@ export class ProcessNodeClient {
     if (control != null && !control.closed) control.send(command);
   }
 
-  /** SIGKILLs the process (if it still runs) and waits for its exit, at most `exitTimeoutMs`. */
-  private async kill(running: Running): Promise<void> {
-    running.ending = true;
-    if (running.exit === null) running.child.kill('SIGKILL');
-    await withDeadline(this.clock, running.exited, this.settings.exitTimeoutMs, () => this.failure(running, 'NODE_EXIT_TIMEOUT', `did not exit within ${this.settings.exitTimeoutMs} ms of SIGKILL`));
-    await running.control?.close();
-    if (this.current === running) this.current = null;
+  /** SIGKILLs the process (if it still runs) and waits until it is gone, at most `exitTimeoutMs`. */
+  private async kill(running: NodeChild): Promise<void> {
+    try {
+      await running.kill(this.clock, this.settings.exitTimeoutMs);
+    } finally {
+      if (this.current === running) this.current = null;
+    }
   }
 
   private refused(reason: string): void {
@@ -408,12 +363,4 @@ export class ProcessNodeClient {
     this.logHandler({ role: this.role, incarnation: this.current?.incarnation ?? -1, time: this.clock.now(), level: 'warn', message: reason });
   }
 
-  private failure(running: Running, code: string, what: string): ProcessNodeError {
-    const output = running.tail.length === 0 ? ' It wrote nothing.' : ` Its last output:\n${running.tail.map((line) => `  ${line}`).join('\n')}`;
-    return new ProcessNodeError(code, `The node process of role '${this.role}' (incarnation ${running.incarnation}, pid ${running.child.pid ?? '?'}) ${what}.${output}`);
-  }
-}
-
-function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  return signal !== null ? `killed by ${signal}` : `exit code ${code ?? '?'}`;
 }
