@@ -4,6 +4,4 @@ export { createRunToken } from './ControlServer';
 export { spawnNodeProcess, NODE_PROCESS_MAIN, type NodeProcessLauncher, type NodeProcessSpec } from './spawnNodeProcess';
 export { PROCESS_NODE_DEFAULTS, resolveProcessNodeSettings, type ProcessNodeSettings } from './settings';
 export { ProcessNodeError, UncloneableAnswerError } from './errors';
-export { TcpTransport, type TcpTransportOptions } from './TcpTransport';
 export { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV, type HostPort, type PeerAddresses, type TraceBatch } from './protocol';
-export { resolveJestTransform } from './loadFactory';

@@ -39,7 +39,7 @@ const table: SettingsTable<ProcessNodeSettings> = {
     { key: 'outputTailLines', min: 0, max: 10_000, what: 'a whole number of lines' },
   ],
   example: '{ "nodeTimeoutMs": 10000 }',
-  error: (setting, message) => new ProcessNodeError('INVALID_SETTING', setting === '(all)' ? message : `${message}`),
+  error: (_setting, message) => new ProcessNodeError('INVALID_SETTING', message),
 };
 
 /** Checks `overrides` and merges them over the defaults; throws naming the setting and value. */
