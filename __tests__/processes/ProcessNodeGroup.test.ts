@@ -31,6 +31,7 @@ describe('ProcessNodeGroup: kv nodes in child processes over TCP', () => {
     const pids = await Promise.all(c.roles.map(async (role) => (await stateOf(c, role)).pid));
     expect(new Set([...pids, process.pid]).size).toBe(4);
 
+    c.group.client('a').setTest('test-1');
     await c.group.client('a').inspect({ op: 'put', key: 'k', value: { nested: [1, 2] } });
     for (const role of ['b', 'c']) {
       await waitForState(c, role, (s) => JSON.stringify(s.store.k) === JSON.stringify({ nested: [1, 2] }));
@@ -45,6 +46,9 @@ describe('ProcessNodeGroup: kv nodes in child processes over TCP', () => {
       expect(sent!.dropped).toBeNull();
       expect(recv.lamport).toBeGreaterThan(sent!.lamport);
     }
+    // The harness's current test tags a node's records from the moment it says so.
+    expect(c.sends.filter((s) => s.role === 'a').map((s) => s.test)).toEqual(['test-1', 'test-1']);
+    expect(c.sends.find((s) => s.role === 'c')!.test).toBeNull();
     expect(c.logs.map((l) => `${l.role}#${l.incarnation} ${l.message}`).sort()).toEqual(['a#0 kv node a started', 'b#0 kv node b started', 'c#0 kv node c started']);
   });
 
