@@ -25,3 +25,6 @@ export {
 } from './errors';
 export { copyGatherValue, serializedSize, UncloneableGatherValueError } from './gatherValue';
 export { harnessRealm, plainLinkPort, realmCopier, RealmSlot, type NodeRealm, type LinkPort } from './NodeRealm';
+export { FaultTable, LINK_PARTITIONED, LINK_BLACKHOLED, type NodeState, type LinkFaults } from './FaultTable';
+export { TraceBuffer, messageCapPerRole, type MessageSendRecord, type MessageReceiveRecord } from './TraceBuffer';
+export { previewOf } from './LinkEndpoint';

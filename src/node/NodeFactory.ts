@@ -69,11 +69,12 @@ export interface NodeHandle<S = unknown> {
    */
   whyNotMembersUp?(count: number): string | null;
   /**
-   * Optional: answers `multinode.inspect(query)` on this role, in every mode (in processes mode the
-   * test cannot reach `system`, so this is how it looks inside the node). `query` is whatever the test
-   * passed (a structured-clone copy); the answer must be structured-cloneable, and is copied too.
+   * Optional: answers `multinode.inspect(query)` in every mode, so a test can ask a node about its
+   * state even when it runs in another process (where `system` is out of reach). `query` is whatever
+   * the test passed (structured-cloned); the answer must be structured-cloneable too (plain data,
+   * Map, Set, Date, typed arrays), or the call rejects naming the field that is not.
    */
-  inspect?(query: unknown): unknown;
+  inspect?(query: unknown): unknown | Promise<unknown>;
 }
 
 /**

@@ -17,3 +17,11 @@ export { describeReadyCheck } from './readiness';
 export { formatLastLines, type OutputLine, type OutputStream } from './ProcessOutput';
 export { groupAlive, processAlive, signalGroup } from './processGroup';
 export { PROCESS_SETTINGS } from './settings';
+// A NodeFactory node in its own process: the harness's client, its control channel and the TCP transport between node processes.
+export { ProcessNodeClient, type ProcessNodeClientOptions, type ProcessStartOptions, type ProcessNodeLog, type ProcessNodeExit } from './ProcessNodeClient';
+export { ProcessNodeGroup, faultSnapshot, type ProcessNodeGroupOptions } from './ProcessNodeGroup';
+export { createRunToken } from './ControlServer';
+export { spawnNodeProcess, NODE_PROCESS_MAIN, type NodeProcessLauncher, type NodeProcessSpec } from './spawnNodeProcess';
+export { PROCESS_NODE_DEFAULTS, resolveProcessNodeSettings, type ProcessNodeSettings } from './processNodeSettings';
+export { ProcessNodeError, UncloneableAnswerError } from './nodeProcessErrors';
+export { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV, type HostPort, type PeerAddresses, type TraceBatch } from './protocol';
