@@ -9,6 +9,7 @@ export { isRoleWorkerData, type RoleWorkerData, type TestPlanEntry, type LeadToR
 export type { RoleRunner, RoleChannel, RoleStart, LinkEnd, ControlEnd } from './RoleRunner';
 export { ThreadRunner, portControlEnd, portLinkEnd, type ThreadRunnerOptions } from './ThreadRunner';
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
+export { FaultTable, LINK_PARTITIONED, LINK_BLACKHOLED, type LinkFaults, type NodeState } from './FaultTable';
 export { TraceCollector, type TraceHeader } from './TraceCollector';
 export { REPORT_DIR_ENV, TRACE_FILE_EXTENSION, relativeTestPath, serializeTrace, traceFilePath, traceProjectFolder } from './traceFile';
 export { PROGRESS_FILE_ENV, type ProgressSnapshot, type ProgressWait } from './progress';
