@@ -80,6 +80,11 @@ export class Peer {
     return this.received >= bytes;
   }
 
+  /** Waits until the other side has ended its stream. */
+  waitEnded(): Promise<void> {
+    return until(() => this.ended, [this.socket], SOCKET_EVENTS, 'the end of the stream');
+  }
+
   /** Waits until the socket is closed (ended or reset). */
   waitClosed(what = 'the socket to close'): Promise<void> {
     return until(() => this.closed, [this.socket], SOCKET_EVENTS, what);
@@ -148,15 +153,14 @@ export function openTcpHandles(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap' || kind === 'TCPSocketWrap').length;
 }
 
-/** Records proxy events and lets a test wait for one. */
-export class EventLog<E extends { type: string }> {
+/** Records proxy events and lets a test wait for one; emits 'event' on each. */
+export class EventLog<E extends { type: string }> extends EventEmitterClass {
   readonly events: E[] = [];
-  private readonly emitter = new EventEmitterClass();
 
   /** The listener to give the proxy. */
   readonly listener = (event: E): void => {
     this.events.push(event);
-    this.emitter.emit('event');
+    this.emit('event');
   };
 
   /** Events of `type`. */
@@ -167,7 +171,7 @@ export class EventLog<E extends { type: string }> {
   /** Waits for an event of `type` that matches `match`, and returns it. */
   async next<T extends E['type']>(type: T, match: (event: Extract<E, { type: T }>) => boolean = () => true): Promise<Extract<E, { type: T }>> {
     const find = (): Extract<E, { type: T }> | undefined => this.of(type).find(match);
-    await until(() => find() !== undefined, [this.emitter], ['event'], `a '${type}' proxy event`);
+    await until(() => find() !== undefined, [this], ['event'], `a '${type}' proxy event`);
     return find()!;
   }
 }
