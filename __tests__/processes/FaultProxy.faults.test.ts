@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LINK_BLACKHOLED, LINK_PARTITIONED } from '../../src/harness/FaultTable';
 import { createRng } from '../../src/util/Rng';
 import { A, B, Fixture } from './helpers/proxyFixture';
-import { until } from './helpers/sockets';
+import { pollUntil, until } from './helpers/sockets';
 
 let fx: Fixture;
 
@@ -34,6 +34,20 @@ describe('FaultProxy partition', () => {
     expect(refused.data.length).toBe(0);
     expect(await fx.log.next('refused')).toMatchObject({ reason: 'partition', connection: 2 });
     expect(fx.target.peers).toHaveLength(1);
+  });
+
+  it('cuts a connection whose dialer has ended its stream, and closes every socket', async () => {
+    const { client, server } = await fx.connect();
+    client.socket.end();
+    await server.waitEnded();
+    fx.table.setFlag(A, B, LINK_PARTITIONED, true);
+    fx.proxy.faultsChanged();
+    await client.waitClosed();
+    expect(client.wasReset).toBe(true);
+    // The OS cannot reset a socket shut down for writing, so the proxy closes its socket to the
+    // target (which already has the end of the stream) rather than leave the handle open.
+    await pollUntil(() => fx.proxy.openConnections === 0, 'the proxy to let go of the connection', 3000);
+    expect(server.ended).toBe(true);
   });
 
   it('cuts at the next chunk even before faultsChanged', async () => {

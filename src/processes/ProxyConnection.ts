@@ -164,9 +164,14 @@ export class ProxyConnection implements PipeOwner {
   }
 }
 
-/** Ends a socket at once: a RST when it is connected, a plain destroy while it is still connecting. */
+/**
+ * Ends a socket at once: a RST when it is connected, a plain destroy while it is still connecting or
+ * while the end of its stream is still being sent. libuv cannot reset a socket whose shutdown is in
+ * progress: it reports an error and never closes the handle, so `close()` would wait forever. Its
+ * peer gets the end of the stream, and a RST at its next write.
+ */
 function abort(socket: Socket): void {
   if (socket.destroyed) return;
-  if (socket.connecting) socket.destroy();
+  if (socket.connecting || socket.writableEnded) socket.destroy();
   else socket.resetAndDestroy();
 }

@@ -185,3 +185,12 @@ export async function tcpHandlesDownTo(count: number, timeoutMs = EVENT_DEADLINE
   while (openTcpHandles() > count && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   return openTcpHandles();
 }
+
+/** Polls `check` every few milliseconds until it holds; rejects naming `what` after the deadline. */
+export async function pollUntil(check: () => boolean, what: string, timeoutMs = EVENT_DEADLINE_MS): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
