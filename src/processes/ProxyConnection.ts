@@ -104,7 +104,7 @@ export class ProxyConnection implements PipeOwner {
   /** Resets both sockets (TCP RST) and reports why; a no-op once finished. */
   reset(reason: ProxyResetReason, detail?: string): void {
     if (this.state === 'finished') return;
-    if (this.state === 'dialling') return this.refuse(reason === 'closing' ? 'closing' : 'unreachable', detail);
+    if (this.state === 'dialling') return this.refuse(reason === 'closing' || reason === 'dialer-error' ? reason : 'unreachable', detail);
     this.finish();
     this.emit({ type: 'reset', reason, ...(detail === undefined ? {} : { detail }) });
   }

@@ -8,6 +8,8 @@ export type ProxyRefuseReason =
   | Exclude<NodeState, 'running'>
   /** The target's real endpoint did not accept the connection (`detail` has the error code). */
   | 'unreachable'
+  /** The dialer reset or failed before the target answered (`detail` has the error code). */
+  | 'dialer-error'
   /** The proxy is closing. */
   | 'closing';
 
