@@ -9,6 +9,7 @@
 //   node bench/run.js --only=simulation
 //   node bench/run.js --only=timeline     # the HTML timeline in headless Chromium (needs /usr/bin/chromium)
 //   node bench/run.js --only=processNode  # processes mode: a node HTTP server's start, restart and stop
+//   node bench/run.js --only=proxy        # processes mode's fault proxy against a direct TCP connection
 //
 // Progress goes to stderr, the table to stdout. Temporary files live in one directory under the
 // OS temp dir, removed at the end; every worker thread and child process is ended before exit.
@@ -18,7 +19,7 @@ const path = require('node:path');
 const { ms, rate, ratio } = require('./lib/stats');
 
 const DIST_ENV = path.resolve(__dirname, '..', 'dist', 'environment', 'index.js');
-const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding', 'simulation', 'timeline', 'processNode'];
+const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding', 'simulation', 'timeline', 'processNode', 'proxy'];
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
@@ -31,8 +32,8 @@ function parseArgs(argv) {
 }
 
 const SETTINGS = {
-  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3, timelineReps: 5, processReps: 10, processRestarts: 5 },
-  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1, timelineReps: 2, processReps: 3, processRestarts: 3 },
+  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3, timelineReps: 5, processReps: 10, processRestarts: 5, proxyReps: 5, proxyMegabytes: 256, proxyPings: 5000 },
+  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1, timelineReps: 2, processReps: 3, processRestarts: 3, proxyReps: 1, proxyMegabytes: 64, proxyPings: 1000 },
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -195,6 +196,22 @@ async function main() {
       row(g, `restart: SIGKILL of the group, next incarnation ready (n=${r.restart.n})`, cell(r.restart), '', `${ratio(r.restart.p50 / r.bare.p50)} bare`);
       row(g, 'of which SIGKILL until the group is gone', cell(r.crash), '', '');
       row(g, 'stop: SIGTERM to exit', cell(r.stop), '', '');
+    }
+    if (sections.includes('proxy')) {
+      const { proxy, MODES } = require('./proxy');
+      log(`proxy: ${s.proxyReps} repetition(s), a ${s.proxyMegabytes} MB stream and ${s.proxyPings} round trips per mode`);
+      const r = await proxy({ reps: s.proxyReps, megabytes: s.proxyMegabytes, pings: s.proxyPings, log });
+      const g = `Fault proxy (processes mode), loopback TCP between 2 threads, no Jest (median of ${s.proxyReps})`;
+      const labels = { direct: 'direct connection', proxy: 'through a FaultProxy', 'proxy-traced': 'through a FaultProxy with an event listener' };
+      for (const mode of MODES) {
+        const x = r[mode];
+        row(g, `${labels[mode]}: one-way stream, MB/s`, rate(x.mbps, 'MB/s'), '', `${ratio(x.mbps / r.direct.mbps)} direct`);
+      }
+      for (const mode of MODES) {
+        const x = r[mode];
+        const added = mode === 'direct' ? 'baseline' : `+${ms(x.rttP50 - r.direct.rttP50)} p50`;
+        row(g, `${labels[mode]}: round trip of 64 bytes, p50 / p99`, `${ms(x.rttP50)} / ${ms(x.rttP99)}`, '', added);
+      }
     }
   } finally {
     cleanup();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV, type ProcessNodeExit } from '../../src/processes';
 import { FrameDecoder } from '../../src/processes/frames';
-import { listenLoopback } from '../../src/processes/listenLoopback';
+import { listenEphemeralLoopback } from '../../src/processes/ephemeralLoopback';
 import { ENTRY_MODULE, ioResources, kvCluster, requireBuild, type KvCluster } from './helpers/nodeProcesses';
 
 jest.setTimeout(60_000);
@@ -35,7 +35,7 @@ describe('the node process entry', () => {
   });
 
   it('exits by itself when its control connection closes, so it never outlives the harness', async () => {
-    const { server, address } = await listenLoopback();
+    const { server, address } = await listenEphemeralLoopback();
     const accepted = new Promise<{ socket: Socket; hello: unknown }>((resolve) => {
       server.removeAllListeners('connection');
       server.on('connection', (socket: Socket) => {

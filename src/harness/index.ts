@@ -9,6 +9,7 @@ export { isRoleWorkerData, type RoleWorkerData, type TestPlanEntry, type LeadToR
 export type { RoleRunner, RoleChannel, RoleStart, LinkEnd, ControlEnd } from './RoleRunner';
 export { ThreadRunner, portControlEnd, portLinkEnd, type ThreadRunnerOptions } from './ThreadRunner';
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
+export { FaultTable, LINK_PARTITIONED, LINK_BLACKHOLED, type LinkFaults, type NodeState } from './FaultTable';
 export { TraceCollector, type TraceHeader } from './TraceCollector';
 export { REPORT_DIR_ENV, TRACE_FILE_EXTENSION, relativeTestPath, serializeTrace, traceFilePath, traceProjectFolder } from './traceFile';
 export { PROGRESS_FILE_ENV, type ProgressSnapshot, type ProgressWait } from './progress';
@@ -25,6 +26,5 @@ export {
 } from './errors';
 export { copyGatherValue, serializedSize, UncloneableGatherValueError } from './gatherValue';
 export { harnessRealm, plainLinkPort, realmCopier, RealmSlot, type NodeRealm, type LinkPort } from './NodeRealm';
-export { FaultTable, LINK_PARTITIONED, LINK_BLACKHOLED, type NodeState, type LinkFaults } from './FaultTable';
 export { TraceBuffer, messageCapPerRole, type MessageSendRecord, type MessageReceiveRecord } from './TraceBuffer';
 export { previewOf } from './LinkEndpoint';

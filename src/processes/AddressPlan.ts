@@ -1,11 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-
-/** Where a node (or a proxy) listens: a loopback host and a port. */
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-}
+import { formatEndpoint, type Endpoint } from './loopbackListen';
 
 /** Options of `AddressPlan.create`; both exist for tests. */
 export interface AddressPlanOptions {
@@ -16,11 +11,6 @@ export interface AddressPlanOptions {
    * files with the same seed must still get different addresses.
    */
   readonly randomInt?: (maxExclusive: number) => number;
-}
-
-/** `host:port`, as in `MULTINODE_PEERS`. */
-export function formatEndpoint(endpoint: Endpoint): string {
-  return `${endpoint.host}:${endpoint.port}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Server, Socket } from 'node:net';
 import type { Cancellable, Clock } from '../util';
 import { FramedSocket } from './FramedSocket';
-import { listenLoopback } from './listenLoopback';
+import { listenEphemeralLoopback } from './ephemeralLoopback';
 import { isFrame, type HostPort, type NodeToHarness } from './protocol';
 
 /** A fresh per-run token for control channels and node-to-node links (32 random bytes, hex). */
@@ -36,7 +36,7 @@ export class ControlServer {
   /** Starts listening (once) and returns the address node processes dial. */
   async listen(): Promise<HostPort> {
     if (this.server === null) {
-      const { server } = await listenLoopback();
+      const { server } = await listenEphemeralLoopback();
       server.removeAllListeners('connection');
       server.on('connection', (socket: Socket) => this.accept(socket));
       this.server = server;

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../util';
-import type { Endpoint } from './AddressPlan';
+import type { Endpoint } from './loopbackListen';
 import { NodeStartError } from './errors';
 import type { ExitStatus, LaunchedProcess, Launcher } from './Launcher';
 import { nodeEnvironment } from './nodeEnvironment';

@@ -5,7 +5,7 @@
  */
 export { isProcessSpec, parseProcessSpec, resolveNode, type ProcessSpec, type ResolvedProcessSpec, type ReadyCheck, type StartOrder } from './ProcessSpec';
 export { InvalidProcessSpecError, NodeStartError, SetupFailedError, ProcessGroupStuckError } from './errors';
-export { AddressPlan, formatEndpoint, type Endpoint, type AddressPlanOptions } from './AddressPlan';
+export { AddressPlan, type AddressPlanOptions } from './AddressPlan';
 export type { Launcher, LaunchRequest, LaunchedProcess, ExitStatus } from './Launcher';
 export { LocalLauncher, type LocalLauncherOptions } from './LocalLauncher';
 export { NodeProcess, describeStatus, type NodeProcessOptions, type NodeOutputLine, type NodeExit, type StopOutcome } from './NodeProcess';
@@ -25,3 +25,11 @@ export { spawnNodeProcess, NODE_PROCESS_MAIN, type NodeProcessLauncher, type Nod
 export { PROCESS_NODE_DEFAULTS, resolveProcessNodeSettings, type ProcessNodeSettings } from './processNodeSettings';
 export { ProcessNodeError, UncloneableAnswerError } from './nodeProcessErrors';
 export { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV, type HostPort, type PeerAddresses, type TraceBatch } from './protocol';
+// Fault proxies: one TCP proxy per ordered pair of roles, applying the fault table to real sockets.
+export { FaultProxy, type FaultProxyOptions } from './FaultProxy';
+export { ProxyMesh, type ProxyMeshOptions } from './ProxyMesh';
+export { faultTableReader, type FaultReader } from './faultReader';
+export type { ProxyEvent, ProxyEventListener, ProxyRefuseReason, ProxyResetReason, ChunkFate } from './proxyEvents';
+export { PROXY_SETTINGS, resolveProxySettings, type ProxySettings } from './proxySettings';
+export { assertLoopbackHost, formatEndpoint, isLoopbackHost, listenLoopback, type Endpoint } from './loopbackListen';
+export { ProxyAddressInUseError, ProxyHostError, ProxyListenError, ProxyNotInMeshError, ProxySettingsError, ProxyTargetError } from './proxyErrors';

@@ -1,4 +1,4 @@
-import type { Endpoint } from './AddressPlan';
+import type { Endpoint } from './loopbackListen';
 
 /** What the harness tells one node process about itself, as `MULTINODE_*` variables. */
 export interface NodeIdentity {

@@ -7,7 +7,7 @@
 import { connect } from 'node:net';
 import { systemClock } from '../util';
 import { FramedSocket } from './FramedSocket';
-import { listenLoopback } from './listenLoopback';
+import { listenEphemeralLoopback } from './ephemeralLoopback';
 import { FactoryNodeRunner } from './FactoryNodeRunner';
 import { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV } from './protocol';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     process.stderr.write(`A node process needs ${CONTROL_ADDRESS_ENV} (127.0.0.1:port, was ${JSON.stringify(address)}) and ${CONTROL_TOKEN_ENV} in its environment; it is started by the harness, not by hand.\n`);
     process.exit(EXIT_BAD_ENVIRONMENT);
   }
-  const { server, address: link } = await listenLoopback();
+  const { server, address: link } = await listenEphemeralLoopback();
   const control = new FramedSocket(connect({ host: '127.0.0.1', port: Number(match[1]) }));
   let node: FactoryNodeRunner | null = null;
   const exit = (): void => {

@@ -1,7 +1,7 @@
 import { request, type ClientRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { Clock } from '../util';
-import type { Endpoint } from './AddressPlan';
+import type { Endpoint } from './loopbackListen';
 import type { ReadyCheck } from './ProcessSpec';
 import { PROCESS_SETTINGS } from './settings';
 
