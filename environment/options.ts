@@ -53,6 +53,21 @@ export const OPTION_DEFAULTS = {
   simulation: { latencyMs: { minMs: 1, maxMs: 5 }, strict: true } as SimulationOptions,
 };
 
+/** Up to this many roles, set-up gets `OPTION_DEFAULTS.setupTimeoutMs`. */
+export const ROLES_AT_DEFAULT_SETUP = 8;
+/** The most the set-up default is stretched for many roles. */
+export const MAX_SETUP_FACTOR = 4;
+
+/**
+ * The default `setupTimeoutMs` for `roleCount` roles: 30 s up to 8 roles, then 30 s per 8 roles, at
+ * most 120 s. Every role boots its own Jest runtime and node on the same machine, so the CPU that
+ * set-up needs grows with the role count (32 roles on two loaded cores take well over 30 s).
+ */
+export function defaultSetupTimeoutMs(roleCount: number): number {
+  const factor = Math.min(MAX_SETUP_FACTOR, Math.max(1, roleCount / ROLES_AT_DEFAULT_SETUP));
+  return Math.round(OPTION_DEFAULTS.setupTimeoutMs * factor);
+}
+
 /** Extra time after a test's timeout before a role that has not finished it is terminated. */
 export const GRACE_MS = 1_000;
 
@@ -119,7 +134,7 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
     seedWasRandom,
     barrierTimeoutMs: positiveMs(given, 'barrierTimeoutMs'),
     testTimeoutMs: positiveMs(given, 'testTimeoutMs'),
-    setupTimeoutMs: positiveMs(given, 'setupTimeoutMs'),
+    setupTimeoutMs: given.setupTimeoutMs === undefined ? defaultSetupTimeoutMs(roles.length) : positiveMs(given, 'setupTimeoutMs'),
     nodeTimeoutMs: positiveMs(given, 'nodeTimeoutMs'),
     roleMemoryMb: memoryMb(given.roleMemoryMb === undefined ? OPTION_DEFAULTS.roleMemoryMb : given.roleMemoryMb),
   };

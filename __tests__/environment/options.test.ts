@@ -40,6 +40,13 @@ describe('parseOptions', () => {
       expect(GRACE_MS).toBe(1_000);
     });
 
+    it('stretches the set-up default beyond 8 roles, 30 s per 8 roles up to 120 s, and keeps a value the user set', () => {
+      const roles = (n: number): string[] => Array.from({ length: n }, (_, i) => `r${i}`);
+      const setup = (multinode: Record<string, unknown>): number => parseOptions({ multinode }, {}).setupTimeoutMs;
+      expect([1, 8, 12, 16, 32].map((n) => setup({ roles: roles(n) }))).toEqual([30_000, 30_000, 45_000, 60_000, 120_000]);
+      expect(setup({ roles: roles(32), setupTimeoutMs: 5_000 })).toBe(5_000);
+    });
+
     it('ignores other testEnvironmentOptions', () => {
       expect(parseOptions({ customExportConditions: ['node'], multinode: { roles: ['x'] } }, {}).roles).toEqual(['x']);
     });
