@@ -7,6 +7,8 @@ import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import {
   type ConsoleMethod,
   type HarnessClient,
+  type HeldNodes,
+  FaultTable,
   LeadSession,
   ThreadRunner,
   type RoleStart,
@@ -18,6 +20,7 @@ import {
   traceFilePath,
 } from '../src/harness';
 import { SIM_EPOCH_MS } from '../src/sim';
+import { FactoryNodes, isProcessSpec, parseProcessSpec, SpecNodes, type ResolvedProcessSpec } from '../src/processes';
 import type { LogLevel } from '../src/node';
 import { serializeError, systemClock, type Clock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
@@ -63,6 +66,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
   private uninstallVirtualTime: (() => void) | null = null;
   private simulatedLoaded: (() => void) | null = null;
   private simulatedRunFinished: (() => void) | null = null;
+  /** Whether a test or the file failed (processes mode keeps the nodes' data dirs then). */
+  private fileFailed = false;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
@@ -107,7 +112,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       this.simulatedLoaded = () => this.simulation?.loaded(roles[0]!);
       this.simulatedRunFinished = () => this.simulation?.runFinished(roles[0]!);
     }
-    const mode = role === null ? this.options!.mode : role.simulated === null ? 'threads' : 'simulation';
+    const mode = role === null ? this.options!.mode : role.simulated !== null ? 'simulation' : role.data.nodesHeldByLead ? 'processes' : 'threads';
     const identity = { ...(this.roleData ?? { role: this.options!.roles[0]!, roles: this.options!.roles, seed: this.options!.seed }), mode };
     const testTimeoutMs = this.roleData?.settings.testTimeoutMs ?? this.options!.testTimeoutMs;
     this.snapshots = new SnapshotExchange(identity.role, identity.roles, this.roleData === null, config.projectConfig.rootDir);
@@ -131,7 +136,10 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     if (this.config.globalConfig.collectTests) return;
     const options = this.options!;
     const projectConfig = this.config.projectConfig;
-    const nodeModule = options.node === null ? null : resolveNodeModule(options.node, projectConfig);
+    const spec = isProcessSpec(options.node) ? parseProcessSpec(options.node, projectConfig.rootDir) : null;
+    const nodeModule = options.node === null || spec !== null ? null : resolveNodeModule(options.node as string, projectConfig);
+    const table = new FaultTable(options.roles.length);
+    const held = options.mode === 'processes' ? await this.heldNodes(spec, nodeModule!, table) : null;
     const silent = projectConfig.silent ?? this.config.globalConfig.silent ?? false;
     this.roleConsole = silent ? null : new RoleConsole(this.global.console, options.roles[0]!);
     this.lead = new LeadSession({
@@ -155,11 +163,13 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       },
       nodeOptions: options.nodeOptions,
       nodeModule,
+      table,
+      ...(held === null ? {} : { nodes: held }),
       runner: this.simulation?.runner ?? new ThreadRunner({ workerScript: path.join(__dirname, 'roleWorker.js'), roleMemoryMb: options.roleMemoryMb }),
       roleGlobalConfig: roleGlobalConfig(this.config.globalConfig),
       roleProjectConfig: roleProjectConfig(projectConfig as Config.ProjectConfig),
       roleModuleMap: await projectModuleMap(projectConfig, this.config.globalConfig),
-      awaitMembersUp: nodeModule === null,
+      awaitMembersUp: nodeModule === null && held === null,
       onEvent: this.roleConsole?.forward,
     });
     this.realm = new TestRealm(this.getVmContext()!, this.global, nodeModule);
@@ -167,6 +177,22 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     this.session = this.lead;
     this.captureConsole(!silent);
     // Role threads boot while Jest loads the lead's copy of the file; nodes start at circus's run_start.
+  }
+
+  /** Processes mode: every role's node in its own OS process, held by the lead. */
+  private async heldNodes(spec: ResolvedProcessSpec | null, nodeModule: string, table: FaultTable): Promise<HeldNodes> {
+    const options = this.options!;
+    const projectConfig = this.config.projectConfig as Config.ProjectConfig;
+    const common = { roles: options.roles, seed: options.seed, table, clock: systemClock, nodeTimeoutMs: options.nodeTimeoutMs, setupTimeoutMs: options.setupTimeoutMs };
+    if (spec !== null) return SpecNodes.create({ ...common, spec });
+    return new FactoryNodes({
+      ...common,
+      factoryModule: nodeModule,
+      projectConfig: roleProjectConfig(projectConfig),
+      nodeOptions: options.nodeOptions,
+      cwd: projectConfig.rootDir,
+      memoryMb: options.roleMemoryMb,
+    });
   }
 
   async handleTestEvent(event: Circus.Event, state: Circus.State): Promise<void> {
@@ -183,6 +209,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     if (this.simulation !== null && event.name === 'hook_start') event.hook.fn = this.simulation.world.wrapAs(this.options!.roles[0]!, event.hook.fn);
     if (event.name === 'run_finish') this.simulatedRunFinished?.();
     await this.bridge.handle(event, state);
+    // A failed test (on any role: the bridge merged it) or an error outside tests keeps the nodes' data dirs.
+    if ((event.name === 'test_done' && event.test.errors.length > 0) || (event.name === 'run_finish' && state.unhandledErrors.length > 0)) this.fileFailed = true;
     // Every role's file is done once the lead's run_finish has been handled.
     if (event.name === 'run_finish' && this.lead !== null) mergeRoleCoverage(this.global as unknown as Record<string, unknown>, this.lead.roleCoverage());
   }
@@ -191,7 +219,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     try {
       this.roleConsole?.close();
       if (this.lead !== null) {
-        const trace = await this.lead.shutdown();
+        const trace = await this.lead.shutdown(!this.fileFailed);
         if (this.traceFile !== null) {
           fs.mkdirSync(path.dirname(this.traceFile), { recursive: true });
           fs.writeFileSync(this.traceFile, serializeTrace(trace, this.config.projectConfig.rootDir));

@@ -1,4 +1,4 @@
-import { type HarnessClient, copyGatherValue, serializedSize, faultCommand, isolateCommand, type RoleSet, UnknownRoleError, type FaultCommand } from '../src/harness';
+import { type HarnessClient, type NodeEndpoint, type RunMode, copyGatherValue, serializedSize, faultCommand, isolateCommand, type RoleSet, UnknownRoleError, type FaultCommand } from '../src/harness';
 import { inRoleScope } from './runOnScope';
 import { MultinodeError, describeValue, systemClock, type Clock } from '../src/util';
 
@@ -21,8 +21,8 @@ export interface MultinodeInfo<S = unknown> {
   readonly isLead: boolean;
   /** The seed of this run; rerun with `MULTINODE_SEED=<seed>`. */
   readonly seed: number;
-  /** Where the roles run: 'threads', or 'simulation' (every role in one thread, on virtual time). */
-  readonly mode: 'threads' | 'simulation';
+  /** Where the roles run: 'threads', 'simulation' (every role in one thread, on virtual time) or 'processes' (every node in its own OS process). */
+  readonly mode: RunMode;
   /** This role's node (`NodeHandle.system`); after `fault.restart`, the new one; while dead, the last one. */
   readonly system: S;
   /**
@@ -42,6 +42,14 @@ export interface MultinodeInfo<S = unknown> {
    * has no `inspect`. Works the same in every mode.
    */
   inspect(query?: unknown): Promise<unknown>;
+  /**
+   * Processes mode with a process spec: where this role's node listens (`{ host, port, url }`), the
+   * same for every incarnation. Connections to it go straight to the node, never through a fault:
+   * a pod-pinned client. Throws in other modes and with NodeFactory nodes.
+   */
+  readonly endpoint: NodeEndpoint;
+  /** `endpoint` of another role's node. */
+  endpointOf(role: string): NodeEndpoint;
 }
 
 /** Options of `barrier` and `gather`. */
@@ -90,7 +98,7 @@ const DEFAULT_MEMBERS_UP_TIMEOUT_MS = 15_000;
  * that needs the harness then rejects with a clear error.
  */
 export function createGlobals(
-  identity: { role: string; roles: readonly string[]; seed: number; mode?: 'threads' | 'simulation' },
+  identity: { role: string; roles: readonly string[]; seed: number; mode?: RunMode },
   client: () => HarnessClient | null,
   clock: Clock = systemClock,
   /** The name of the running test when it is outside describe.multinode (it runs on the lead only). */
@@ -119,6 +127,16 @@ export function createGlobals(
     return value;
   };
 
+  const endpointOf = (of: string, what: string): NodeEndpoint => {
+    const endpoints = need(what).endpoints;
+    if (endpoints === null) {
+      throw new HarnessUsageError(
+        `${what} is the address of a process-spec node, in processes mode; this file runs in ${identity.mode ?? 'threads'} mode${identity.mode === 'processes' ? ' with a NodeFactory node (use multinode.inspect)' : ''}.`,
+      );
+    }
+    return { ...endpoints[of]! };
+  };
+
   const multinode: MultinodeInfo = {
     role,
     roles,
@@ -142,6 +160,14 @@ export function createGlobals(
     },
     inspect(query) {
       return need('multinode.inspect').host.inspect(query);
+    },
+    get endpoint() {
+      return endpointOf(role, 'multinode.endpoint');
+    },
+    endpointOf(of: string) {
+      checkRoles(of, 'multinode.endpointOf');
+      if (typeof of !== 'string') throw new HarnessUsageError(`multinode.endpointOf needs one role name; it was given ${describeValue(of)}.`);
+      return endpointOf(of, `multinode.endpointOf('${of}')`);
     },
   };
 

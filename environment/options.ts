@@ -12,8 +12,11 @@ export class InvalidOptionError extends MultinodeError {
 /** The validated options of one test file. Precedence: defaults < config < docblock < environment. */
 export interface MultinodeOptions {
   readonly roles: readonly string[];
-  /** Module path or package name of the NodeFactory; null = the embedded actor cluster. */
-  readonly node: string | null;
+  /**
+   * Module path or package name of the NodeFactory; null = the embedded actor cluster; in processes
+   * mode also a process spec object (checked against rootDir by `parseProcessSpec`).
+   */
+  readonly node: string | Readonly<Record<string, unknown>> | null;
   readonly nodeOptions: Record<string, unknown>;
   readonly mode: RunMode;
   /** Where the mode came from: `MULTINODE_MODE` ('env'), or a file whose docblock pins it ('pinned'). */
@@ -104,14 +107,27 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
   }
   const roles = parseRoles(given.roles === undefined ? OPTION_DEFAULTS.roles : given.roles);
   const node = given.node === undefined ? null : given.node;
-  if (node !== null && (typeof node !== 'string' || node.trim() === '')) {
-    throw new InvalidOptionError(`multinode.node must be a module path (relative to rootDir) or a package name; it was ${describeValue(node)}.`);
+  const isSpec = typeof node === 'object' && node !== null && !Array.isArray(node);
+  if (node !== null && !isSpec && (typeof node !== 'string' || node.trim() === '')) {
+    throw new InvalidOptionError(
+      `multinode.node must be a module path (relative to rootDir) or a package name, or in processes mode a process spec object such as { "command": ["node", "server.js"] }; it was ${describeValue(node)}.`,
+    );
   }
   const nodeOptions = given.nodeOptions === undefined ? {} : given.nodeOptions;
   if (typeof nodeOptions !== 'object' || nodeOptions === null || Array.isArray(nodeOptions)) {
     throw new InvalidOptionError(`multinode.nodeOptions must be an object; it was ${describeValue(nodeOptions)}.`);
   }
   const { mode, modeSource } = parseMode(given.mode, env.MULTINODE_MODE, modePinned);
+  if (isSpec && mode !== 'processes') {
+    throw new InvalidOptionError(
+      `multinode.node is a process spec, which runs only in processes mode, but this file runs in ${mode} mode${modeSource === 'env' ? ' (MULTINODE_MODE)' : ''}; set mode: 'processes' in the file's docblock so that MULTINODE_MODE leaves it pinned.`,
+    );
+  }
+  if (node === null && mode === 'processes') {
+    throw new InvalidOptionError(
+      `mode 'processes'${modeSource === 'env' ? ' (MULTINODE_MODE)' : ''} needs multinode.node: a NodeFactory module or a process spec. The embedded actor cluster runs in threads and simulation mode only: its tests use multinode.system, which a node in another OS process cannot hand to the test.`,
+    );
+  }
   const envSeed = env.MULTINODE_SEED?.trim();
   let seed: number;
   let seedWasRandom = false;
@@ -125,7 +141,7 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
   }
   return {
     roles,
-    node: node as string | null,
+    node: node as MultinodeOptions['node'],
     nodeOptions: nodeOptions as Record<string, unknown>,
     mode,
     modeSource,
@@ -142,8 +158,7 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
 
 function parseMode(configured: unknown, fromEnv: string | undefined, pinned: boolean): Pick<MultinodeOptions, 'mode' | 'modeSource'> {
   const check = (value: unknown, what: string): RunMode => {
-    if (value === 'processes') throw new InvalidOptionError(`${what} 'processes' is planned but not available yet; use 'threads' (the default) or 'simulation'.`);
-    if (value !== 'threads' && value !== 'simulation') throw new InvalidOptionError(`${what} must be one of ${MODES.map((m) => `'${m}'`).join(', ')}; it was ${describeValue(value)}.`);
+    if (value !== 'threads' && value !== 'simulation' && value !== 'processes') throw new InvalidOptionError(`${what} must be one of ${MODES.map((m) => `'${m}'`).join(', ')}; it was ${describeValue(value)}.`);
     return value;
   };
   const envMode = fromEnv?.trim();

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Conductor } from '../../src/harness/Conductor';
 import { BarrierFailedError, BarrierTimeoutError, RoleTerminatedError } from '../../src/harness/errors';
 import { FaultTable, LINK_BLACKHOLED, LINK_PARTITIONED } from '../../src/harness/FaultTable';
-import type { NodeHost } from '../../src/harness/NodeHost';
+import type { RoleNodeHost } from '../../src/harness/RoleNodeHost';
 import type { NodeOp } from '../../src/harness/protocol';
 import { TraceCollector } from '../../src/harness/TraceCollector';
 import { serializeError } from '../../src/util/errors';
@@ -33,7 +33,8 @@ describe('Conductor', () => {
     };
     // The real NodeHost.run dispatches to these three.
     const run = (op: NodeOp, incarnation: number): Promise<void> => (op === 'start' ? leadHost.start(incarnation) : op === 'crash' ? leadHost.crash() : leadHost.stop());
-    conductor = new Conductor(ROLES, table, { ...leadHost, run } as unknown as NodeHost, collector, clock, {
+    const host = { ...leadHost, run } as unknown as RoleNodeHost;
+    conductor = new Conductor(ROLES, table, { hostOf: (role) => (role === 'a' ? host : null), linksChanged: async () => undefined }, collector, clock, {
       graceMs: 1_000,
       setupTimeoutMs: 30_000,
       finishTimeoutMs: 5_000,

@@ -1,12 +1,13 @@
 import { type Clock, deserializeError, serializeError, type SerializedError, withDeadline, assertNever } from '../util';
 import { BarrierCoordinator, type BarrierEntry } from './BarrierCoordinator';
 import type { FaultTable } from './FaultTable';
-import type { NodeHost } from './NodeHost';
-import type { LeadToRole, NodeOp, RoleToLead, TestPlanEntry } from './protocol';
+import type { NodeDirectory } from './RoleNodeHost';
+import type { LeadToRole, RoleToLead, TestPlanEntry } from './protocol';
 import { TestLockstep, type RoleResult } from './TestLockstep';
 import { FaultApplier } from './FaultApplier';
 import { HangWatch } from './HangWatch';
 import { StartupGate } from './StartupGate';
+import { awaitRunsFinished, closeRoles, type ShutdownHost } from './fileShutdown';
 import type { TraceCollector } from './TraceCollector';
 import type { RoleChannel } from './RoleRunner';
 import { PendingRequests } from './PendingRequests';
@@ -15,7 +16,7 @@ import { describeRole } from './describeRole';
 import { absentResult, createSlot, finishRun, unknownSlot, type RoleSlot } from './RoleSlot';
 import { asConsequence, failureOf, firstLine, hungFailure } from './consequences';
 import type { FaultCommand, RoleError } from './traceTypes';
-import { HarnessTimeoutError, LeadFinishedError, RoleTerminatedError, withoutFrames } from './errors';
+import { HarnessTimeoutError, LeadFinishedError, NodeError, RoleTerminatedError, withoutFrames } from './errors';
 
 /** Settings of the conductor, all in milliseconds. */
 export interface ConductorSettings {
@@ -54,7 +55,8 @@ export class Conductor {
   constructor(
     readonly roles: readonly string[],
     private readonly table: FaultTable,
-    private readonly leadHost: NodeHost,
+    /** Which nodes the lead holds (its own; in processes mode every role's). */
+    private readonly nodes: NodeDirectory,
     private readonly trace: TraceCollector,
     private readonly clock: Clock,
     private readonly settings: ConductorSettings,
@@ -89,7 +91,7 @@ export class Conductor {
         isTerminated,
         terminate: (role, reason) => this.terminate(role, reason),
         awaitMembersUp: (role, count, timeoutMs) =>
-          role === lead ? this.leadHost.awaitMembersUp(count, timeoutMs) : this.request(role, (requestId) => ({ type: 'await-members-up', requestId, count, timeoutMs })),
+          this.nodes.hostOf(role)?.awaitMembersUp(count, timeoutMs) ?? this.request(role, (requestId) => ({ type: 'await-members-up', requestId, count, timeoutMs })),
         tell: (role, error) => this.post(role, { type: 'all-ready', error }),
       },
       clock,
@@ -99,7 +101,8 @@ export class Conductor {
       roles,
       indexOf: (role) => this.slot(role).index,
       isTerminated,
-      nodeOp: (role, op, incarnation) => this.nodeOp(role, op, incarnation),
+      nodeOp: (role, op, incarnation) => this.nodes.hostOf(role)?.run(op, incarnation) ?? this.request(role, (requestId) => ({ type: 'node-op', requestId, op, incarnation })),
+      linksChanged: () => this.nodes.linksChanged(),
     });
     this.hangs = new HangWatch(
       {
@@ -126,9 +129,9 @@ export class Conductor {
     });
   }
 
-  /** The lead's own node is started; resolves `node-ready` for the lead. */
-  leadNodeReady(error: Error | null): void {
-    const slot = this.slot(this.roles[0]!);
+  /** A node the lead holds (its own; in processes mode any role's) has started, or failed to (`error`). */
+  nodeStarted(role: string, error: Error | null): void {
+    const slot = this.slot(role);
     slot.nodeStarted = error === null;
     if (error === null) slot.nodeReady.resolve();
     else slot.nodeReady.reject(error);
@@ -188,6 +191,13 @@ export class Conductor {
     return this.faults.apply(command).finally(() => this.onProgress());
   }
 
+  /** `multinode.inspect` of a role whose node the lead holds (processes mode). */
+  private inspect(role: string, query: unknown): Promise<unknown> {
+    const host = this.nodes.hostOf(role);
+    if (host === null) return Promise.reject(new NodeError(`multinode.inspect: the lead does not hold the node of role '${role}'; that role asks its own node.`));
+    return host.inspect(query);
+  }
+
   /** Records a role's plan of multi-node tests. */
   plan(role: string, tests: readonly TestPlanEntry[]): void {
     this.lockstep.plan(role, tests);
@@ -237,35 +247,21 @@ export class Conductor {
     );
     // Barriers among the other roles (in their afterAll hooks, say) can still complete without the lead.
     this.barriers.roleGone(lead);
-    const finish = this.settings.finishTimeoutMs;
-    await Promise.all(
-      this.roles.slice(1).map(async (role) => {
-        const slot = this.slot(role);
-        if (slot.status !== 'running') return;
-        try {
-          await withDeadline(this.clock, slot.runFinished.promise, finish, () => new HarnessTimeoutError('finish'));
-        } catch {
-          this.terminate(role, `it did not finish its test file within ${finish} ms after the lead finished`);
-        }
-      }),
-    );
+    const host: ShutdownHost = {
+      roles: this.roles,
+      clock: this.clock,
+      settings: this.settings,
+      nodes: this.nodes,
+      slot: (role) => this.slot(role),
+      terminate: (role, reason) => this.terminate(role, reason),
+      post: (role, message) => this.post(role, message),
+      roleError: (role, time, error) => this.roleError(role, time, error),
+    };
+    await awaitRunsFinished(host);
     this.hangs.stop();
     this.lockstep.close();
     this.barriers.abortAll('the test file is shutting down');
-    const stopMs = this.settings.stopTimeoutMs;
-    const stops = this.roles.slice(1).map(async (role) => {
-      const slot = this.slot(role);
-      if (slot.status !== 'terminated') this.post(role, { type: 'shutdown' });
-      try {
-        await withDeadline(this.clock, slot.closed, stopMs + this.settings.graceMs, () => new HarnessTimeoutError('close'));
-      } catch {
-        const error = new HarnessTimeoutError(`Role '${role}' did not shut down within ${stopMs + this.settings.graceMs} ms; its thread was terminated.`);
-        this.roleError(role, this.clock.now(), serializeError(withoutFrames(error)));
-      }
-      await slot.channel?.terminate();
-    });
-    const leadStop = this.leadHost.stop().catch((error: unknown) => this.roleError(lead, this.clock.now(), serializeError(error)));
-    await Promise.all([...stops, leadStop]);
+    await closeRoles(host);
     this.requests.rejectAll(null, new RoleTerminatedError('The test file is shutting down.'));
   }
 
@@ -307,6 +303,9 @@ export class Conductor {
       case 'fault':
         this.replyWhenDone(role, message.requestId, this.fault(message.command));
         break;
+      case 'inspect':
+        this.replyWhenDone(role, message.requestId, this.inspect(role, message.query));
+        break;
       case 'reply':
         this.requests.reply(message.requestId, message.error);
         break;
@@ -333,11 +332,6 @@ export class Conductor {
       default:
         assertNever(message, 'message from a role');
     }
-  }
-
-  private nodeOp(role: string, op: NodeOp, incarnation: number): Promise<void> {
-    if (role === this.roles[0]) return this.leadHost.run(op, incarnation);
-    return this.request(role, (requestId) => ({ type: 'node-op', requestId, op, incarnation }));
   }
 
   private request(role: string, make: (requestId: number) => LeadToRole): Promise<void> {

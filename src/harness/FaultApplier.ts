@@ -14,6 +14,8 @@ export interface FaultHost {
   isTerminated(role: string): boolean;
   /** Runs a node operation on the role's node host and resolves when it is done. */
   nodeOp(role: string, op: NodeOp, incarnation: number): Promise<void>;
+  /** Called after link faults changed in the table; resolves once every node applies them (processes mode). */
+  linksChanged(): Promise<void>;
 }
 
 /**
@@ -37,6 +39,11 @@ export class FaultApplier {
   }
 
   private async run(command: FaultCommand): Promise<void> {
+    await this.write(command);
+    if (command.kind !== 'crash' && command.kind !== 'restart' && command.kind !== 'leave') await this.host.linksChanged();
+  }
+
+  private async write(command: FaultCommand): Promise<void> {
     const idx = (role: string): number => this.host.indexOf(role);
     const pairs = (a: readonly string[], b: readonly string[]): Array<[number, number]> =>
       a.flatMap((x) => b.filter((y) => y !== x).map((y): [number, number] => [idx(x), idx(y)]));

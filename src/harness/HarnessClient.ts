@@ -1,6 +1,6 @@
 import type { Clock, SerializedError } from '../util';
 import type { FaultTable } from './FaultTable';
-import type { NodeHost } from './NodeHost';
+import type { NodeEndpoint, RoleNodeHost } from './RoleNodeHost';
 import type { RealmSlot } from './NodeRealm';
 import type { TestPlanEntry } from './protocol';
 import type { RoleResult } from './TestLockstep';
@@ -25,7 +25,9 @@ export interface HarnessClient {
   readonly settings: ClientSettings;
   readonly clock: Clock;
   readonly trace: TraceBuffer;
-  readonly host: NodeHost;
+  readonly host: RoleNodeHost;
+  /** Every role's `multinode.endpoint` (processes mode with a process spec), else null. */
+  readonly endpoints: Readonly<Record<string, NodeEndpoint>> | null;
   readonly table: FaultTable;
   /** Where this role's node is loaded: the environment sets it to the role's test realm. */
   readonly realm: RealmSlot;

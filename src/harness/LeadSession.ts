@@ -4,8 +4,9 @@ import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
 import type { LinkEndpoint } from './LinkEndpoint';
 import { createRoleNode } from './roleNode';
+import { RemoteNodeHost } from './RemoteNodeHost';
 import { RealmSlot } from './NodeRealm';
-import type { NodeHost } from './NodeHost';
+import type { HeldNodes, NodeDirectory, NodeEndpoint, RoleNodeHost } from './RoleNodeHost';
 import type { TestPlanEntry } from './protocol';
 import type { LinkEnd, RoleRunner, RoleStart } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
@@ -36,6 +37,10 @@ export interface LeadSessionOptions {
   readonly roleModuleMap: unknown;
   /** Whether to wait for every node to see all members Up before the first test. */
   readonly awaitMembersUp: boolean;
+  /** Processes mode: every role's node, held by the lead (see `HeldNodes`); absent, each role runs its own. */
+  readonly nodes?: HeldNodes;
+  /** The file's fault table, when the held nodes were made with it; default a new one. */
+  readonly table?: FaultTable;
   /** Sees each trace event but node messages as it reaches the lead, the lead's own included (see `TraceCollector`). */
   readonly onEvent?: (event: TraceEvent) => void;
 }
@@ -53,11 +58,16 @@ export class LeadSession implements HarnessClient {
   readonly clock: Clock;
   readonly table: FaultTable;
   readonly trace: TraceBuffer;
-  readonly host: NodeHost;
+  readonly host: RoleNodeHost;
+  readonly endpoints: Readonly<Record<string, NodeEndpoint>> | null;
   readonly realm = new RealmSlot();
   readonly conductor: Conductor;
   private readonly collector: TraceCollector;
-  private readonly links: LinkEndpoint;
+  /** The lead's end of the link mesh; null when the lead holds every node (processes mode). */
+  private readonly links: LinkEndpoint | null;
+  private readonly held: HeldNodes | null;
+  /** Recorders of other roles' node events when the lead holds their nodes. */
+  private readonly nodeTraces = new Map<string, TraceBuffer>();
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
 
   constructor(private readonly options: LeadSessionOptions) {
@@ -67,27 +77,47 @@ export class LeadSession implements HarnessClient {
     this.seed = seed;
     this.clock = clock;
     this.settings = options.settings;
-    this.table = new FaultTable(roles.length);
+    this.table = options.table ?? new FaultTable(roles.length);
     this.collector = new TraceCollector(
       { testPath: relativeTestPath(options.rootDir, options.testPath), roles, seed, mode: options.mode, modeFromEnv: options.modeFromEnv, startedAt: clock.now() },
       options.onEvent ?? null,
     );
     this.trace = new TraceBuffer(this.role, clock, (event) => this.collector.add([event]), messageCapPerRole(roles.length));
-    const mesh = options.runner.mesh(roles);
-    ({ links: this.links, host: this.host } = createRoleNode({
-      role: this.role,
-      roles,
-      seed,
-      ports: mesh.get(this.role)!,
-      table: this.table,
-      clock,
-      trace: this.trace,
-      nodeOptions: options.nodeOptions,
-      nodeTimeoutMs: options.settings.nodeTimeoutMs,
-      setupTimeoutMs: options.settings.setupTimeoutMs,
-      realm: this.realm.get,
-    }));
-    this.conductor = new Conductor(roles, this.table, this.host, this.collector, clock, options.settings);
+    this.held = options.nodes ?? null;
+    this.endpoints = this.held?.endpoints ?? null;
+    const mesh = this.held === null ? options.runner.mesh(roles) : null;
+    let nodes: NodeDirectory;
+    if (this.held === null) {
+      ({ links: this.links, host: this.host } = createRoleNode({
+        role: this.role,
+        roles,
+        seed,
+        ports: mesh!.get(this.role)!,
+        table: this.table,
+        clock,
+        trace: this.trace,
+        nodeOptions: options.nodeOptions,
+        nodeTimeoutMs: options.settings.nodeTimeoutMs,
+        setupTimeoutMs: options.settings.setupTimeoutMs,
+        realm: this.realm.get,
+      }));
+      nodes = { hostOf: (role) => (role === this.role ? this.host : null), linksChanged: async () => undefined };
+    } else {
+      this.links = null;
+      const held = this.held;
+      // The lead's test reaches its own node as every other role's does: inspect answers copied into the test's realm.
+      this.host = new RemoteNodeHost(this.role, (query) => held.hostOf(this.role)!.inspect(query), this.realm.get);
+      nodes = held;
+      this.held.attach({
+        trace: (role) => this.nodeTrace(role),
+        records: (role, events, omitted) => {
+          this.collector.add(events);
+          this.collector.omitted(role, omitted);
+        },
+        roleError: (role, error) => this.conductor.roleError(role, clock.now(), serializeError(error), role === this.role),
+      });
+    }
+    this.conductor = new Conductor(roles, this.table, nodes, this.collector, clock, options.settings);
     this.conductor.leadGo = (testId, error) => {
       const waiter = this.goWaiters.get(testId);
       this.goWaiters.delete(testId);
@@ -98,15 +128,22 @@ export class LeadSession implements HarnessClient {
       waits: () => this.conductor.barriers.pending(),
       faults: () => faultsInForce(this.table, roles),
     });
-    this.conductor.onProgress = () => progress.changed();
-    for (const role of roles.slice(1)) this.start(role, mesh.get(role)!);
+    this.conductor.onProgress = () => {
+      progress.changed();
+      for (const [role, slot] of this.conductor.slots) this.held?.setTest(role, slot.currentTest);
+    };
+    for (const role of roles.slice(1)) this.start(role, mesh?.get(role) ?? new Map());
   }
 
   async startNode(): Promise<void> {
-    await this.host.start(0).then(
-      () => this.conductor.leadNodeReady(null),
-      (error: unknown) => this.conductor.leadNodeReady(asError(error)),
-    );
+    if (this.held !== null) {
+      await this.held.startAll((role, error) => this.conductor.nodeStarted(role, error));
+    } else {
+      await this.host.start(0).then(
+        () => this.conductor.nodeStarted(this.role, null),
+        (error: unknown) => this.conductor.nodeStarted(this.role, asError(error)),
+      );
+    }
     await this.conductor.awaitReady(this.options.awaitMembersUp);
   }
 
@@ -176,12 +213,26 @@ export class LeadSession implements HarnessClient {
   }
 
   /** Ends every role and node (if `finish` did not already) and returns the file's trace. */
-  async shutdown(): Promise<FileTrace> {
+  async shutdown(passed = true): Promise<FileTrace> {
     await this.conductor.finish();
+    const keptDataDir = (await this.held?.close(passed)) ?? null;
+    if (keptDataDir !== null) this.trace.log('info', `the nodes' data dirs are kept at ${keptDataDir}`);
     this.collector.add(this.trace.drainMessages());
     this.collector.omitted(this.role, this.trace.omitted);
-    this.links.close();
+    this.links?.close();
     return this.collector.build(this.clock.now());
+  }
+
+  /** The recorder of `role`'s node events, tagged with the test that role runs now. */
+  private nodeTrace(role: string): TraceBuffer {
+    if (role === this.role) return this.trace;
+    let trace = this.nodeTraces.get(role);
+    if (trace === undefined) {
+      trace = new TraceBuffer(role, this.clock, (event) => this.collector.add([event]), messageCapPerRole(this.roles.length));
+      this.nodeTraces.set(role, trace);
+    }
+    trace.currentTest = this.conductor.slots.get(role)?.currentTest ?? null;
+    return trace;
   }
 
   private start(role: string, links: ReadonlyMap<string, LinkEnd>): void {
@@ -196,6 +247,8 @@ export class LeadSession implements HarnessClient {
       moduleMap: options.roleModuleMap,
       nodeModule: options.nodeModule,
       nodeOptions: options.nodeOptions,
+      nodesHeldByLead: this.held !== null,
+      endpoints: this.endpoints,
       faultBuffer: this.table.buffer,
       settings: { ...options.settings },
     };

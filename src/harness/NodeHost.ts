@@ -2,6 +2,7 @@ import { asError, assertNever, type Cancellable, type Clock, serializeError, wit
 import type { NodeOp } from './protocol';
 import { nodeRandom, type NodeClock, type NodeContext, type NodeHandle, type NodeLogger, type NodeTimer } from '../node';
 import type { LinkEndpoint } from './LinkEndpoint';
+import type { RoleNodeHost } from './RoleNodeHost';
 import type { NodeRealm } from './NodeRealm';
 import { findUncloneable } from '../transport';
 import type { TraceBuffer } from './TraceBuffer';
@@ -29,7 +30,7 @@ export interface NodeHostOptions {
  * crashes (cut links, then `crash()`), stops them gracefully, and remembers the last handle so that
  * `multinode.system` still answers while the node is dead.
  */
-export class NodeHost {
+export class NodeHost implements RoleNodeHost {
   private handle: NodeHandle | null = null;
   private running = false;
   private incarnationValue = -1;

@@ -4,7 +4,8 @@ import type { ClientSettings, HarnessClient } from './HarnessClient';
 import type { LinkEndpoint } from './LinkEndpoint';
 import { createRoleNode } from './roleNode';
 import { RealmSlot } from './NodeRealm';
-import type { NodeHost } from './NodeHost';
+import type { NodeEndpoint, RoleNodeHost } from './RoleNodeHost';
+import { RemoteNodeHost } from './RemoteNodeHost';
 import type { LeadToRole, RoleToLead, TestPlanEntry } from './protocol';
 import type { ControlEnd, LinkEnd, RoleStart } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
@@ -28,9 +29,11 @@ export class RoleSession implements HarnessClient {
   readonly settings: ClientSettings;
   readonly table: FaultTable;
   readonly trace: TraceBuffer;
-  readonly host: NodeHost;
+  readonly host: RoleNodeHost;
+  readonly endpoints: Readonly<Record<string, NodeEndpoint>> | null;
   readonly realm = new RealmSlot();
-  private readonly links: LinkEndpoint;
+  /** This role's end of the link mesh; null when the lead holds every node (processes mode). */
+  private readonly links: LinkEndpoint | null;
   private readonly control: ControlEnd<RoleToLead, LeadToRole>;
   private readonly waiters = new Map<number, Waiter>();
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
@@ -56,7 +59,11 @@ export class RoleSession implements HarnessClient {
     this.table = new FaultTable(data.roles.length, data.faultBuffer);
     const cap = messageCapPerRole(data.roles.length);
     this.trace = new TraceBuffer(data.role, clock, (event) => this.post({ type: 'trace', events: [event], omitted: this.trace.omitted }), cap);
-    ({ links: this.links, host: this.host } = createRoleNode({
+    this.endpoints = data.endpoints;
+    if (data.nodesHeldByLead) {
+      this.links = null;
+      this.host = new RemoteNodeHost(data.role, (query) => this.request((requestId) => ({ type: 'inspect', requestId, query })), this.realm.get);
+    } else ({ links: this.links, host: this.host } = createRoleNode({
       role: data.role,
       roles: data.roles,
       seed: data.seed,
@@ -79,6 +86,8 @@ export class RoleSession implements HarnessClient {
   }
 
   async startNode(): Promise<void> {
+    // A node the lead holds is started there; the start-up gate tells this role when every node is up.
+    if (this.links === null) return this.readyPromise;
     try {
       await this.host.start(0);
       this.post({ type: 'node-ready', incarnation: 0 });
@@ -179,7 +188,7 @@ export class RoleSession implements HarnessClient {
       this.roleError(error, this.clock.now());
     }
     this.flushMessages();
-    this.links.close();
+    this.links?.close();
     this.control.close();
   }
 

@@ -4,6 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { RawTraceEvent } from './TraceBuffer';
 import type { ClientSettings } from './HarnessClient';
 import type { SnapshotRecordData } from './TestLockstep';
+import type { NodeEndpoint } from './RoleNodeHost';
 
 /**
  * The control channel between the lead (conductor) and one role thread. Control traffic is never
@@ -53,6 +54,8 @@ export type RoleToLead =
       readonly value: unknown;
     }
   | { readonly type: 'fault'; readonly requestId: number; readonly command: FaultCommand }
+  /** `multinode.inspect` of a role whose node the lead holds (processes mode); the reply carries the answer. */
+  | { readonly type: 'inspect'; readonly requestId: number; readonly query: unknown }
   | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null }
   | { readonly type: 'trace'; readonly events: readonly RawTraceEvent[]; readonly omitted: number }
   /** The answer to a ping: the role's event loop runs. */
@@ -93,6 +96,10 @@ export interface RoleWorkerData {
   /** Resolved absolute path of the NodeFactory module, or null for the embedded cluster. */
   readonly nodeModule: string | null;
   readonly nodeOptions: Record<string, unknown>;
+  /** True when the lead holds every node (processes mode): this role runs test code only. */
+  readonly nodesHeldByLead: boolean;
+  /** Every role's `multinode.endpoint` (processes mode with a process spec), else null. */
+  readonly endpoints: Readonly<Record<string, NodeEndpoint>> | null;
   readonly faultBuffer: SharedArrayBuffer;
   readonly control: MessagePort;
   /** One port per peer role. */

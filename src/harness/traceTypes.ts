@@ -32,7 +32,7 @@ export interface FileTrace {
 }
 
 /** How roles run: every role in its own thread, or all in one thread on virtual time. */
-export type RunMode = 'threads' | 'simulation';
+export type RunMode = 'threads' | 'simulation' | 'processes';
 
 /** The outcome of one test on one role. */
 export type RoleOutcome = 'passed' | 'failed' | 'skipped' | 'terminated' | 'missing';

@@ -33,3 +33,6 @@ export type { ProxyEvent, ProxyEventListener, ProxyRefuseReason, ProxyResetReaso
 export { PROXY_SETTINGS, resolveProxySettings, type ProxySettings } from './proxySettings';
 export { assertLoopbackHost, formatEndpoint, isLoopbackHost, listenLoopback, type Endpoint } from './loopbackListen';
 export { ProxyAddressInUseError, ProxyHostError, ProxyListenError, ProxyNotInMeshError, ProxySettingsError, ProxyTargetError } from './proxyErrors';
+// The lead's held nodes in processes mode: process-spec programs behind fault proxies, or NodeFactory nodes in processes.
+export { SpecNodes, type SpecNodesOptions } from './SpecNodes';
+export { FactoryNodes, type FactoryNodesOptions } from './FactoryNodes';

@@ -36,6 +36,7 @@ export class FakeHarness {
       roles: ROLES,
       seed: 42,
       isLead: role === ROLES[0],
+      endpoints: null,
       settings: { barrierTimeoutMs: 10_000, testTimeoutMs: 30_000 },
       clock: this.clock,
       trace: this.trace,
