@@ -24,6 +24,7 @@ export {
   TestMismatchError,
   NodeError,
   HarnessTimeoutError,
+  withoutFrames,
 } from './errors';
 export { copyGatherValue, serializedSize, UncloneableGatherValueError } from './gatherValue';
 export { harnessRealm, plainLinkPort, realmCopier, RealmSlot, type NodeRealm, type LinkPort } from './NodeRealm';

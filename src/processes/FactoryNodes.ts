@@ -1,5 +1,5 @@
 import type { Clock } from '../util';
-import { type FaultTable, NodeError, type HeldNodes, type HeldNodesSink, type NodeOp, type RoleNodeHost } from '../harness';
+import { type FaultTable, NodeError, withoutFrames, type HeldNodes, type HeldNodesSink, type NodeOp, type RoleNodeHost } from '../harness';
 import { createRunToken } from './ControlServer';
 import { formatLastLines } from './ProcessOutput';
 import type { ProcessNodeClient } from './ProcessNodeClient';
@@ -63,7 +63,7 @@ export class FactoryNodes implements HeldNodes {
         this.sink?.trace(role).record({ type: 'node', event: 'crashed', incarnation: exit.incarnation });
         const how = exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`;
         const output = formatLastLines(exit.lastOutput.map((text) => ({ stream: 'stdout' as const, text, atMs: 0 })));
-        this.sink?.roleError(role, new NodeError(`The node process of role '${role}' (incarnation ${exit.incarnation}) ${how} without being asked to. ${output}`));
+        this.sink?.roleError(role, withoutFrames(new NodeError(`The node process of role '${role}' (incarnation ${exit.incarnation}) ${how} without being asked to. ${output}`)));
       });
       this.hosts.set(role, new FactoryNodeHost(role, client, this.group, options.nodeTimeoutMs));
     }

@@ -1,5 +1,5 @@
 import { createRng, type Clock } from '../util';
-import { FaultTable, NodeError, type HeldNodes, type HeldNodesSink, type NodeEndpoint, type NodeOp, type RoleNodeHost } from '../harness';
+import { FaultTable, NodeError, withoutFrames, type HeldNodes, type HeldNodesSink, type NodeEndpoint, type NodeOp, type RoleNodeHost } from '../harness';
 import { AddressPlan } from './AddressPlan';
 import { DataDirs } from './DataDirs';
 import { faultTableReader } from './faultReader';
@@ -23,7 +23,7 @@ export interface SpecNodesOptions {
   readonly clock: Clock;
   /** Deadline of a node's readiness, `stop()` before SIGKILL, and of `setup` (the `nodeTimeoutMs` option). */
   readonly nodeTimeoutMs: number;
-  /** Deadline of the first start of every node (the `setupTimeoutMs` option). */
+  /** Deadline of the `setup` command (the `setupTimeoutMs` option). */
   readonly setupTimeoutMs: number;
   /** Default: local child processes, each in its own process group, guarded by a reaper. */
   readonly launcher?: Launcher;
@@ -63,10 +63,10 @@ export class SpecNodes implements HeldNodes {
         nodeTimeoutMs,
         launcher,
         clock,
-        onOutput: (line) => this.sink?.trace(role).log(line.stream === 'stderr' ? 'warn' : 'info', line.text, { stream: line.stream, incarnation: line.incarnation }),
+        onOutput: (line) => this.sink?.trace(role).log(line.stream === 'stdout' ? 'info' : 'warn', line.text, { stream: line.stream, incarnation: line.incarnation }),
         onExit: (exit) => {
           this.sink?.trace(role).record({ type: 'node', event: 'crashed', incarnation: exit.incarnation });
-          this.sink?.roleError(role, new NodeError(exit.message));
+          this.sink?.roleError(role, withoutFrames(new NodeError(exit.message)));
         },
       });
       this.hosts.set(role, new SpecNodeHost(node, this));
@@ -130,7 +130,7 @@ export class SpecNodes implements HeldNodes {
     }
     const nodes = roles.map((role) => this.hosts.get(role)!);
     const startOne = (host: SpecNodeHost): Promise<void> =>
-      host.start(0, this.options.setupTimeoutMs).then(
+      host.start(0).then(
         () => started(host.role, null),
         (error: unknown) => {
           started(host.role, error as Error);
@@ -193,8 +193,8 @@ class SpecNodeHost implements RoleNodeHost {
     return this.node.running;
   }
 
-  async start(incarnation: number, timeoutMs?: number): Promise<void> {
-    await this.node.start(incarnation, timeoutMs);
+  async start(incarnation: number): Promise<void> {
+    await this.node.start(incarnation);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,56 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIXTURES, fileResult, runJest, runJestWithReporter, statuses } from './helpers/runJest';
+import { processesUnder } from './helpers/leftovers';
+
+// Processes mode end to end: every fault kind on process-spec nodes and on NodeFactory nodes, and a
+// node process that exits by itself, is never ready, or floods its output, reported against its role.
+// After every run no process started from the fixture remains.
+describe('processes mode', () => {
+  afterEach(() => {
+    for (const project of ['procs', 'procfactory', 'procfail']) expect(processesUnder(path.join(FIXTURES, project))).toEqual([]);
+  });
+
+  const faultTests = (suite: string): string[] =>
+    [
+      suite === 'process-spec nodes' ? 'reach each other through their peers and replicate a write' : 'run in their own process and replicate a write',
+      suite === 'process-spec nodes' ? 'partition refuses connections between the sides and heal restores them' : 'partition stops messages between the sides, heal restores them',
+      'blackhole stops one direction only',
+      suite === 'process-spec nodes' ? 'delay holds the bytes of a link' : 'delay adds latency to a link',
+      suite === 'process-spec nodes' ? 'drop(1) resets every connection that carries bytes' : 'drop(1) loses every message of a link',
+      suite === 'process-spec nodes' ? 'crash kills the node, restart brings it back with its data dir, leave stops it' : 'crash kills the process, restart starts a new one, leave stops it',
+    ].map((name) => `${suite} ${name}: passed`);
+
+  it('applies every fault kind to process-spec nodes, at the proxies between them', async () => {
+    const run = await runJest('procs');
+    expect(statuses(run)).toEqual(faultTests('process-spec nodes'));
+    expect(run.exitCode).toBe(0);
+  }, 200_000);
+
+  it('applies every fault kind to NodeFactory nodes, each in its own process', async () => {
+    const run = await runJest('procfactory');
+    expect(statuses(run)).toEqual(faultTests('NodeFactory nodes in processes'));
+    expect(run.exitCode).toBe(0);
+  }, 200_000);
+
+  it('reports a node process that exits by itself, is never ready, or floods its output against its role', async () => {
+    let floodLog: Array<{ level: string; message: string }> = [];
+    const run = await runJestWithReporter('procfail', [], {
+      readReport: (dir) => {
+        const trace = JSON.parse(fs.readFileSync(path.join(dir, 'floods.test.ts.mntrace'), 'utf8')) as { events: Array<{ type: string; role: string; level: string; message: string }> };
+        floodLog = trace.events.filter((e) => e.type === 'log' && e.role === 'b' && !e.message.startsWith('xxxx'));
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(fileResult(run, 'exits.test.ts').message).toMatch(/\[b\] The node process of role 'b' \(incarnation 0, pid \d+\) exited with code 7 without being asked to\. Its last output lines:[^]*stderr \| b exits by itself/);
+    expect(fileResult(run, 'exitsearly.test.ts').message).toMatch(/Set-up failed on role 'b'[^]*exited with code 3 before it was ready; it was waiting for a 2xx answer from http:\/\/127\.[\d.]+:\d+\/health[^]*stderr \| b refuses to start: exit-at-once/);
+    expect(fileResult(run, 'notready.test.ts').message).toMatch(/Set-up failed on role 'b'[^]*was not ready within 1500 ms \(waiting for a 2xx answer from [^)]+\) and was killed[^]*stdout \| b is thinking forever/);
+    expect(fileResult(run, 'floods.test.ts').status).toBe('passed');
+    expect(floodLog).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^role 'b' \(incarnation 0\) writes output faster than 262144 bytes\/s/) }),
+        expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^role 'b' \(incarnation 0\) wrote \d+ more lines \(\d+ bytes\) than the log takes; they were dropped\.$/) }),
+      ]),
+    );
+  }, 200_000);
+});
