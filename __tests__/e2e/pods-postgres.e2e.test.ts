@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { descendantsOf, findBinDir, startPostgres, unprivilegedUser, PostgresStartError, type RunningPostgres } from '../../examples/pods/postgres';
 import { ensureAptPackage } from './helpers/aptPackage';
-import { living, withDescendants } from './helpers/localPods';
+import { living, withDescendants } from './helpers/processChecks';
 import { PROJECT_ROOT } from './helpers/runJest';
 
 /**
