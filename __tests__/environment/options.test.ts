@@ -205,10 +205,10 @@ describe('parseOptions', () => {
         ['', '""'],
         ['  ', '"  "'],
         [42, '42'],
-        [{ path: 'x' }, '{"path":"x"}'],
+        [['node', 'x.js'], '["node","x.js"]'],
       ] as const) {
         expect(invalid(() => parse({ node: value })).message).toBe(
-          `multinode.node must be a module path (relative to rootDir) or a package name; it was ${shown}.`,
+          `multinode.node must be a module path (relative to rootDir) or a package name, or in processes mode a process spec object such as { "command": ["node", "server.js"] }; it was ${shown}.`,
         );
       }
     });
@@ -222,13 +222,27 @@ describe('parseOptions', () => {
       }
     });
 
-    it("the planned mode 'processes', saying it is not available yet, from the config and from MULTINODE_MODE", () => {
-      expect(invalid(() => parse({ mode: 'processes' })).message).toBe(
-        "multinode.mode 'processes' is planned but not available yet; use 'threads' (the default) or 'simulation'.",
+    it("mode 'processes' without a node: the embedded cluster runs in threads and simulation only", () => {
+      const why =
+        'needs multinode.node: a NodeFactory module or a process spec. The embedded actor cluster runs in threads and simulation mode only: its tests use multinode.system, which a node in another OS process cannot hand to the test.';
+      expect(invalid(() => parse({ mode: 'processes' })).message).toBe(`mode 'processes' ${why}`);
+      expect(invalid(() => parse({}, { MULTINODE_MODE: 'processes' })).message).toBe(`mode 'processes' (MULTINODE_MODE) ${why}`);
+    });
+
+    it('a process spec outside processes mode, naming the mode and how to pin it', () => {
+      const spec = { command: ['node', 'server.js'] };
+      expect(invalid(() => parse({ node: spec })).message).toBe(
+        "multinode.node is a process spec, which runs only in processes mode, but this file runs in threads mode; set mode: 'processes' in the file's docblock so that MULTINODE_MODE leaves it pinned.",
       );
-      expect(invalid(() => parse({}, { MULTINODE_MODE: 'processes' })).message).toBe(
-        "MULTINODE_MODE 'processes' is planned but not available yet; use 'threads' (the default) or 'simulation'.",
+      expect(invalid(() => parse({ node: spec, mode: 'processes' }, { MULTINODE_MODE: 'simulation' })).message).toBe(
+        "multinode.node is a process spec, which runs only in processes mode, but this file runs in simulation mode (MULTINODE_MODE); set mode: 'processes' in the file's docblock so that MULTINODE_MODE leaves it pinned.",
       );
+    });
+
+    it('accepts processes mode with a factory module or a process spec', () => {
+      expect(parse({ mode: 'processes', node: './kv-node.ts' })).toMatchObject({ mode: 'processes', node: './kv-node.ts' });
+      expect(parse({ mode: 'processes', node: { command: ['node', 'server.js'] } })).toMatchObject({ mode: 'processes', node: { command: ['node', 'server.js'] } });
+      expect(parse({ node: './kv-node.ts' }, { MULTINODE_MODE: 'processes' })).toMatchObject({ mode: 'processes', modeSource: 'env' });
     });
 
     it('any other mode', () => {
