@@ -220,6 +220,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       this.roleConsole?.close();
       if (this.lead !== null) {
         const trace = await this.lead.shutdown(!this.fileFailed);
+        const kept = this.lead.keptDataDir;
+        if (kept !== null) process.stderr.write(`multinode: ${relativeTestPath(this.config.projectConfig.rootDir, this.testPath)} failed; its nodes' data dirs are kept at ${kept}\n`);
         if (this.traceFile !== null) {
           fs.mkdirSync(path.dirname(this.traceFile), { recursive: true });
           fs.writeFileSync(this.traceFile, serializeTrace(trace, this.config.projectConfig.rootDir));

@@ -46,6 +46,13 @@ describe('processes mode', () => {
     expect(fileResult(run, 'exitsearly.test.ts').message).toMatch(/Set-up failed on role 'b'[^]*exited with code 3 before it was ready; it was waiting for a 2xx answer from http:\/\/127\.[\d.]+:\d+\/health[^]*stderr \| b refuses to start: exit-at-once/);
     expect(fileResult(run, 'notready.test.ts').message).toMatch(/Set-up failed on role 'b'[^]*was not ready within 1500 ms \(waiting for a 2xx answer from [^)]+\) and was killed[^]*stdout \| b is thinking forever/);
     expect(fileResult(run, 'floods.test.ts').status).toBe('passed');
+    // A failing file keeps its nodes' data dirs and says where; a passing one (floods) leaves none.
+    const kept = [...run.stderr.matchAll(/multinode: (\S+) failed; its nodes' data dirs are kept at (\S+)/g)].map((m) => [m[1], m[2]] as const);
+    expect(kept.map(([file]) => file).sort()).toEqual(['exits.test.ts', 'exitsearly.test.ts', 'notready.test.ts']);
+    for (const [, dir] of kept) {
+      expect(fs.readdirSync(dir!).sort()).toEqual(['a', 'b']);
+      fs.rmSync(dir!, { recursive: true, force: true });
+    }
     expect(floodLog).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^role 'b' \(incarnation 0\) writes output faster than 262144 bytes\/s/) }),

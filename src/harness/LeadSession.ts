@@ -66,6 +66,10 @@ export class LeadSession implements HarnessClient {
   /** The lead's end of the link mesh; null when the lead holds every node (processes mode). */
   private readonly links: LinkEndpoint | null;
   private readonly held: HeldNodes | null;
+  /** After `shutdown` of a failing file in processes mode: where the nodes' data dirs are kept. */
+  keptDataDir: string | null = null;
+  /** Whether set-up, a multi-node test or a role outside tests failed. */
+  private failed = false;
   /** Recorders of other roles' node events when the lead holds their nodes. */
   private readonly nodeTraces = new Map<string, TraceBuffer>();
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
@@ -144,7 +148,10 @@ export class LeadSession implements HarnessClient {
         (error: unknown) => this.conductor.nodeStarted(this.role, asError(error)),
       );
     }
-    await this.conductor.awaitReady(this.options.awaitMembersUp);
+    await this.conductor.awaitReady(this.options.awaitMembersUp).catch((error: unknown) => {
+      this.failed = true;
+      throw error;
+    });
   }
 
   plan(tests: readonly TestPlanEntry[]): void {
@@ -168,6 +175,7 @@ export class LeadSession implements HarnessClient {
   }
 
   publishVerdict(testId: string, failed: boolean): void {
+    if (failed) this.failed = true;
     this.conductor.lockstep.publish(testId, failed);
     this.conductor.forgetTest(testId);
   }
@@ -203,8 +211,10 @@ export class LeadSession implements HarnessClient {
    * no test result reported; the lead fails its file with them. Call it before Jest's end of run, so
    * that everything a node throws while stopping still reaches the run.
    */
-  finish(): Promise<RoleError[]> {
-    return this.conductor.finish();
+  async finish(): Promise<RoleError[]> {
+    const errors = await this.conductor.finish();
+    if (errors.length > 0) this.failed = true;
+    return errors;
   }
 
   /** The coverage each other role's run of the file collected (after `finish`), for the lead to merge. */
@@ -212,11 +222,15 @@ export class LeadSession implements HarnessClient {
     return [...this.conductor.slots.values()].map((slot) => slot.coverage).filter((coverage) => coverage !== null && coverage !== undefined);
   }
 
-  /** Ends every role and node (if `finish` did not already) and returns the file's trace. */
+  /**
+   * Ends every role and node (if `finish` did not already) and returns the file's trace. `passed`
+   * false (a test failed that the lead alone ran, say) keeps the nodes' data dirs, as a set-up failure,
+   * a failed multi-node test or an error of a role outside tests does.
+   */
   async shutdown(passed = true): Promise<FileTrace> {
-    await this.conductor.finish();
-    const keptDataDir = (await this.held?.close(passed)) ?? null;
-    if (keptDataDir !== null) this.trace.log('info', `the nodes' data dirs are kept at ${keptDataDir}`);
+    await this.finish();
+    this.keptDataDir = (await this.held?.close(passed && !this.failed)) ?? null;
+    if (this.keptDataDir !== null) this.trace.log('info', `the nodes' data dirs are kept at ${this.keptDataDir}`);
     this.collector.add(this.trace.drainMessages());
     this.collector.omitted(this.role, this.trace.omitted);
     this.links?.close();
