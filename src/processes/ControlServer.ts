@@ -1,9 +1,10 @@
+import type { Endpoint } from './loopbackListen';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Server, Socket } from 'node:net';
 import type { Cancellable, Clock } from '../util';
 import { FramedSocket } from './FramedSocket';
 import { listenEphemeralLoopback } from './ephemeralLoopback';
-import { isFrame, type HostPort, type NodeToHarness } from './protocol';
+import { isFrame, type NodeToHarness } from './protocol';
 
 /** A fresh per-run token for control channels and node-to-node links (32 random bytes, hex). */
 export function createRunToken(): string {
@@ -34,7 +35,7 @@ export class ControlServer {
   }
 
   /** Starts listening (once) and returns the address node processes dial. */
-  async listen(): Promise<HostPort> {
+  async listen(): Promise<Endpoint> {
     if (this.server === null) {
       const { server } = await listenEphemeralLoopback();
       server.removeAllListeners('connection');

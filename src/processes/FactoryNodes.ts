@@ -65,7 +65,8 @@ export class FactoryNodes implements HeldNodes {
         const output = formatLastLines(exit.lastOutput.map((text) => ({ stream: 'stdout' as const, text, atMs: 0 })));
         this.sink?.roleError(role, withoutFrames(new NodeError(`The node process of role '${role}' (incarnation ${exit.incarnation}) ${how} without being asked to. ${output}`)));
       });
-      this.hosts.set(role, new FactoryNodeHost(role, client, this.group, options.nodeTimeoutMs));
+      const record = (event: 'started' | 'stopped' | 'crashed', incarnation: number): void => this.sink?.trace(role).record({ type: 'node', event, incarnation });
+      this.hosts.set(role, new FactoryNodeHost(role, client, this.group, options.nodeTimeoutMs, record));
     }
   }
 
@@ -112,6 +113,8 @@ class FactoryNodeHost implements RoleNodeHost {
     private readonly client: ProcessNodeClient,
     private readonly group: ProcessNodeGroup,
     private readonly nodeTimeoutMs: number,
+    /** Records a node event on the role's lane of the trace. */
+    private readonly record: (event: 'started' | 'stopped' | 'crashed', incarnation: number) => void,
   ) {}
 
   get system(): unknown {
@@ -130,18 +133,27 @@ class FactoryNodeHost implements RoleNodeHost {
     this.incarnationValue = incarnation;
     try {
       await this.group.start(this.role, incarnation, timeoutMs);
+      this.record('started', incarnation);
     } catch (error) {
       const cause = error as Error;
       throw new NodeError(`The node of role '${this.role}' (incarnation ${incarnation}) failed to start: ${cause.message}`);
     }
   }
 
-  stop(): Promise<void> {
-    return this.client.stop();
+  async stop(): Promise<void> {
+    if (!this.client.running) return;
+    await this.client.stop();
+    this.record('stopped', this.incarnationValue);
+  }
+
+  async crash(): Promise<void> {
+    if (!this.client.running) return;
+    this.record('crashed', this.incarnationValue);
+    await this.client.crash();
   }
 
   run(op: NodeOp, incarnation: number): Promise<void> {
-    if (op === 'crash') return this.client.crash();
+    if (op === 'crash') return this.crash();
     if (op === 'stop') return this.stop();
     return this.start(incarnation);
   }

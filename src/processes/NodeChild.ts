@@ -1,9 +1,9 @@
+import type { Endpoint } from './loopbackListen';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { deferred, withDeadline, type Clock, type Deferred } from '../util';
 import { ProcessNodeError } from './nodeProcessErrors';
 import type { FramedSocket } from './FramedSocket';
-import type { HostPort } from './protocol';
 
 /**
  * One node process (one incarnation of a role) as the harness sees it: the child, its control
@@ -17,7 +17,7 @@ export class NodeChild {
   /** Resolves once the node's factory resolved; rejects with its error or the process's end. */
   readonly started: Deferred<void> = deferred();
   control: FramedSocket | null = null;
-  link: HostPort | null = null;
+  link: Endpoint | null = null;
   /** True once the harness asked it to end (stop, crash, close): its exit is then not reported. */
   ending = false;
   exit: { readonly code: number | null; readonly signal: NodeJS.Signals | null } | null = null;

@@ -1,7 +1,8 @@
+import type { Endpoint } from './loopbackListen';
 import { connect, type Socket } from 'node:net';
 import type { Cancellable, Clock } from '../util';
 import { encodeFrame } from './frames';
-import type { HostPort, PeerHello } from './protocol';
+import type { PeerHello } from './protocol';
 
 /** A frame waiting for its release time (a delay fault) or for the frames before it. */
 interface Held {
@@ -18,7 +19,7 @@ interface Held {
  */
 export class PeerLink {
   private socket: Socket | null = null;
-  private address: HostPort | null = null;
+  private address: Endpoint | null = null;
   private readonly held: Held[] = [];
   private lastReleaseAt = 0;
   private timer: Cancellable | null = null;
@@ -30,7 +31,7 @@ export class PeerLink {
   ) {}
 
   /** Points the link at a new listener (a restarted peer); an open connection to the old one is dropped. */
-  setAddress(address: HostPort | null): void {
+  setAddress(address: Endpoint | null): void {
     if (address?.host === this.address?.host && address?.port === this.address?.port) return;
     this.address = address;
     this.dropSocket();

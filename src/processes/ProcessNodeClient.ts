@@ -1,10 +1,11 @@
+import type { Endpoint } from './loopbackListen';
 import type { LogLevel } from '../node';
 import { deferred, deserializeError, systemClock, withDeadline, type Clock, type Deferred } from '../util';
 import { NodeChild } from './NodeChild';
 import { ControlServer, type ControlHello } from './ControlServer';
 import { ProcessNodeError } from './nodeProcessErrors';
 import type { FramedSocket } from './FramedSocket';
-import { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV, isFrame, type HarnessToNode, type HostPort, type NodeToHarness, type PeerAddresses, type TraceBatch } from './protocol';
+import { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV, isFrame, type HarnessToNode, type NodeToHarness, type PeerAddresses, type TraceBatch } from './protocol';
 import { resolveProcessNodeSettings, type ProcessNodeSettings } from './processNodeSettings';
 import { NODE_PROCESS_MAIN, spawnNodeProcess, type NodeProcessLauncher } from './spawnNodeProcess';
 
@@ -49,7 +50,7 @@ export interface ProcessStartOptions {
    * Called once the process listens for its peers, before its factory runs: the place to tell the
    * other roles its address, so the node can be reached while it starts.
    */
-  readonly whenListening?: (link: HostPort) => void | Promise<void>;
+  readonly whenListening?: (link: Endpoint) => void | Promise<void>;
 }
 
 /** A line a node logged with `ctx.log`, tagged with role and incarnation. */
@@ -128,12 +129,12 @@ export class ProcessNodeClient {
   }
 
   /** Where the harness's control channel listens, once a start has begun. */
-  controlAddress(): Promise<HostPort> {
+  controlAddress(): Promise<Endpoint> {
     return this.server.listen();
   }
 
   /** Where the current process listens for its peers; null without an authenticated process. */
-  get linkAddress(): HostPort | null {
+  get linkAddress(): Endpoint | null {
     return this.current?.link ?? null;
   }
 

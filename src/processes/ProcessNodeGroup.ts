@@ -1,5 +1,6 @@
+import type { Endpoint } from './loopbackListen';
 import type { FaultTable } from '../harness';
-import type { HostPort, PeerAddresses } from './protocol';
+import type { PeerAddresses } from './protocol';
 import { ProcessNodeClient, type ProcessNodeClientOptions } from './ProcessNodeClient';
 
 /** The fault table's cells as a node process's replica takes them: a copy, safe to send. */
@@ -44,7 +45,7 @@ export class ProcessNodeGroup {
       peers: () => this.peers(),
       faults: () => faultSnapshot(this.faults),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      whenListening: (link: HostPort) => this.announce(role, link),
+      whenListening: (link: Endpoint) => this.announce(role, link),
     });
   }
 
@@ -64,7 +65,7 @@ export class ProcessNodeGroup {
     await Promise.all([...this.clients.values()].map((client) => client.close()));
   }
 
-  private async announce(role: string, link: HostPort): Promise<void> {
+  private async announce(role: string, link: Endpoint): Promise<void> {
     const peers = { ...this.peers(), [role]: link };
     await Promise.all([...this.clients].filter(([other]) => other !== role).map(([, client]) => client.setPeers(peers)));
   }

@@ -69,7 +69,7 @@ export class SpecNodes implements HeldNodes {
           this.sink?.roleError(role, withoutFrames(new NodeError(exit.message)));
         },
       });
-      this.hosts.set(role, new SpecNodeHost(node, this));
+      this.hosts.set(role, new SpecNodeHost(node, this, (event, incarnation) => this.sink?.trace(role).record({ type: 'node', event, incarnation })));
     }
     this.endpoints = endpoints;
   }
@@ -175,6 +175,8 @@ class SpecNodeHost implements RoleNodeHost {
   constructor(
     private readonly node: NodeProcess,
     private readonly owner: { readonly endpoints: Readonly<Record<string, NodeEndpoint>> },
+    /** Records a node event on the role's lane of the trace. */
+    private readonly record: (event: 'started' | 'stopped' | 'crashed', incarnation: number) => void,
   ) {
     this.role = node.role;
   }
@@ -195,10 +197,19 @@ class SpecNodeHost implements RoleNodeHost {
 
   async start(incarnation: number): Promise<void> {
     await this.node.start(incarnation);
+    this.record('started', incarnation);
   }
 
   async stop(): Promise<void> {
+    if (!this.node.running) return;
     await this.node.stop();
+    this.record('stopped', this.node.incarnation);
+  }
+
+  async crash(): Promise<void> {
+    if (!this.node.running) return;
+    this.record('crashed', this.node.incarnation);
+    await this.node.crash();
   }
 
   /** SIGKILLs the node's process group (teardown of a file whose nodes may still run). */
@@ -207,7 +218,7 @@ class SpecNodeHost implements RoleNodeHost {
   }
 
   run(op: NodeOp, incarnation: number): Promise<void> {
-    if (op === 'crash') return this.node.crash();
+    if (op === 'crash') return this.crash();
     if (op === 'stop') return this.stop();
     return this.start(incarnation);
   }

@@ -1,11 +1,11 @@
+import type { Endpoint } from './loopbackListen';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { HostPort } from './protocol';
 
 /**
  * A TCP server listening on an ephemeral port of 127.0.0.1 (never beyond loopback). Until its owner
  * adds a `connection` listener, connections are refused by closing them.
  */
-export function listenEphemeralLoopback(): Promise<{ server: Server; address: HostPort }> {
+export function listenEphemeralLoopback(): Promise<{ server: Server; address: Endpoint }> {
   const server = createServer((socket: Socket) => socket.destroy());
   return new Promise((resolve, reject) => {
     server.once('error', reject);

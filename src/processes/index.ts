@@ -24,7 +24,7 @@ export { createRunToken } from './ControlServer';
 export { spawnNodeProcess, NODE_PROCESS_MAIN, type NodeProcessLauncher, type NodeProcessSpec } from './spawnNodeProcess';
 export { PROCESS_NODE_DEFAULTS, resolveProcessNodeSettings, type ProcessNodeSettings } from './processNodeSettings';
 export { ProcessNodeError, UncloneableAnswerError } from './nodeProcessErrors';
-export { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV, type HostPort, type PeerAddresses, type TraceBatch } from './protocol';
+export { CONTROL_ADDRESS_ENV, CONTROL_TOKEN_ENV, type PeerAddresses, type TraceBatch } from './protocol';
 // Fault proxies: one TCP proxy per ordered pair of roles, applying the fault table to real sockets.
 export { FaultProxy, type FaultProxyOptions } from './FaultProxy';
 export { ProxyMesh, type ProxyMeshOptions } from './ProxyMesh';

@@ -1,3 +1,4 @@
+import type { Endpoint } from './loopbackListen';
 /**
  * The wire of processes mode: the control channel between the harness and a node process, and the
  * node-to-node links between node processes. Every frame is an object with a `type` (see frames.ts).
@@ -11,14 +12,8 @@ export const CONTROL_ADDRESS_ENV = 'MULTINODE_CONTROL_ADDRESS';
 /** Environment variable holding the per-run token a node process presents on its control connection. */
 export const CONTROL_TOKEN_ENV = 'MULTINODE_CONTROL_TOKEN';
 
-/** A loopback address where a node process listens. */
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
 /** Where every role's node process listens for its peers; null while a role has no process. */
-export type PeerAddresses = Readonly<Record<string, HostPort | null>>;
+export type PeerAddresses = Readonly<Record<string, Endpoint | null>>;
 
 /** What a node process needs to start its node (sent once: one process per incarnation). */
 export interface StartCommand {
@@ -59,7 +54,7 @@ export interface TraceBatch {
 
 /** Node process -> harness. */
 export type NodeToHarness =
-  | { readonly type: 'hello'; readonly token: string; readonly pid: number; readonly link: HostPort }
+  | { readonly type: 'hello'; readonly token: string; readonly pid: number; readonly link: Endpoint }
   | { readonly type: 'started' }
   | { readonly type: 'start-failed'; readonly error: SerializedError }
   | { readonly type: 'done'; readonly seq: number }
