@@ -5,7 +5,7 @@ import type { ExitStatus, LaunchedProcess, Launcher } from './Launcher';
 import { nodeEnvironment } from './nodeEnvironment';
 import { formatLastLines, ProcessOutput, type OutputLine, type OutputStream } from './ProcessOutput';
 import type { ResolvedProcessSpec } from './ProcessSpec';
-import { describeReadyCheck, LineWatch, waitUntilReady } from './readiness';
+import { describeReadyCheck, wrongHostHint, LineWatch, waitUntilReady } from './readiness';
 
 /** A line a node process wrote (or a harness notice about it), tagged for the merged log. */
 export interface NodeOutputLine {
@@ -150,12 +150,13 @@ export class NodeProcess {
       throw new NodeStartError('NODE_EXITED_BEFORE_READY', role, incarnation, `${this.describe(current)} ${what}; it was waiting for ${waitingFor}. ${formatLastLines(output.lastLines())}`);
     }
     current.ending = true;
+    const hint = 'log' in spec.ready ? '' : await wrongHostHint(endpoint);
     await child.kill(this.options.nodeTimeoutMs);
     throw new NodeStartError(
       'NODE_NOT_READY',
       role,
       incarnation,
-      `${this.describe(current)} was not ready within ${timeoutMs} ms (waiting for ${waitingFor}) and was killed. ${formatLastLines(output.lastLines())}`,
+      `${this.describe(current)} was not ready within ${timeoutMs} ms (waiting for ${waitingFor}) and was killed.${hint} ${formatLastLines(output.lastLines())}`,
     );
   }
 

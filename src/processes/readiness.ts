@@ -111,3 +111,17 @@ function tcpAccepts(endpoint: Endpoint): Probe {
   });
   return { result, cancel: () => socket.destroy() };
 }
+
+/**
+ * Why a node that was not ready may never have been reachable: when its planned host is not
+ * 127.0.0.1 and something accepts connections on 127.0.0.1 at its port, it listens there (the usual
+ * `listen(port, 'localhost')`) instead of on `MULTINODE_HOST`. Resolves with a sentence to add to the
+ * error, or an empty string.
+ */
+export async function wrongHostHint(endpoint: Endpoint): Promise<string> {
+  if (endpoint.host === '127.0.0.1') return '';
+  const listening = await tcpAccepts({ host: '127.0.0.1', port: endpoint.port }).result;
+  return listening
+    ? ` Something accepts connections on 127.0.0.1:${endpoint.port}, so the node probably listens there instead of on MULTINODE_HOST (${endpoint.host}): listen on MULTINODE_HOST, or on every address.`
+    : '';
+}
