@@ -22,13 +22,15 @@ describe('processes mode', () => {
     ].map((name) => `${suite} ${name}: passed`);
 
   it('applies every fault kind to process-spec nodes, at the proxies between them', async () => {
-    const run = await runJest('procs');
+    const run = await runJest('procs', ['--detectOpenHandles']);
+    expect(run.stderr).not.toMatch(/open handle/i);
     expect(statuses(run)).toEqual(faultTests('process-spec nodes'));
     expect(run.exitCode).toBe(0);
   }, 200_000);
 
   it('applies every fault kind to NodeFactory nodes, each in its own process', async () => {
-    const run = await runJest('procfactory');
+    const run = await runJest('procfactory', ['--detectOpenHandles']);
+    expect(run.stderr).not.toMatch(/open handle/i);
     expect(statuses(run)).toEqual(faultTests('NodeFactory nodes in processes'));
     expect(run.exitCode).toBe(0);
   }, 200_000);
