@@ -123,6 +123,11 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
       `multinode.node is a process spec, which runs only in processes mode, but this file runs in ${mode} mode${modeSource === 'env' ? ' (MULTINODE_MODE)' : ''}; set mode: 'processes' in the file's docblock so that MULTINODE_MODE leaves it pinned.`,
     );
   }
+  if (isSpec && given.nodeOptions !== undefined) {
+    throw new InvalidOptionError(
+      `multinode.nodeOptions goes to a NodeFactory's ctx.options, but multinode.node is a process spec; give the program what it needs in node.env (strings) or its command's arguments instead.`,
+    );
+  }
   if (node === null && mode === 'processes') {
     throw new InvalidOptionError(
       `mode 'processes'${modeSource === 'env' ? ' (MULTINODE_MODE)' : ''} needs multinode.node: a NodeFactory module or a process spec. The embedded actor cluster runs in threads and simulation mode only: its tests use multinode.system, which a node in another OS process cannot hand to the test.`,

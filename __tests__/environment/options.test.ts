@@ -239,6 +239,12 @@ describe('parseOptions', () => {
       );
     });
 
+    it('nodeOptions beside a process spec, which has no factory to give them to', () => {
+      expect(invalid(() => parse({ mode: 'processes', node: { command: ['node', 'server.js'] }, nodeOptions: { level: 1 } })).message).toBe(
+        "multinode.nodeOptions goes to a NodeFactory's ctx.options, but multinode.node is a process spec; give the program what it needs in node.env (strings) or its command's arguments instead.",
+      );
+    });
+
     it('accepts processes mode with a factory module or a process spec', () => {
       expect(parse({ mode: 'processes', node: './kv-node.ts' })).toMatchObject({ mode: 'processes', node: './kv-node.ts' });
       expect(parse({ mode: 'processes', node: { command: ['node', 'server.js'] } })).toMatchObject({ mode: 'processes', node: { command: ['node', 'server.js'] } });
