@@ -29,6 +29,8 @@ const NOT_RUN: ReadonlyArray<{ doc: string; startsWith: string; why: string }> =
   { doc: 'docs/benchmarks.md', startsWith: 'jest-environment-multinode benchmarks:', why: 'sample output of the benchmarks' },
   { doc: 'docs/benchmarks.md', startsWith: '| Cluster sharding, thread per node', why: 'sample output of the sharding benchmark (`node bench/run.js --only=sharding`)' },
   { doc: 'docs/benchmarks.md', startsWith: 'npm run build && node bench/run.js --only=timeline', why: 'runs the timeline benchmark in headless Chromium and asserts nothing' },
+  { doc: 'docs/benchmarks.md', startsWith: '| **Process node, minimal node HTTP server', why: 'sample output of the process node benchmark (`node bench/run.js --only=processNode`)' },
+  { doc: 'docs/benchmarks.md', startsWith: '| **Fault proxy (processes mode)', why: 'sample output of the fault proxy benchmark (`node bench/run.js --only=proxy`)' },
   { doc: 'docs/scale-out.md', startsWith: 'npx jest --ci --shard=2/3', why: 'one shard of a suite on one CI machine; shard.e2e.test.ts runs every shard of a fixture with --shard and checks that each file ran once, in one shard, with its merged verdicts' },
   { doc: 'docs/scale-out.md', startsWith: 'name: multinode', why: 'a GitHub Actions workflow, run by GitHub, not here; the --shard split it uses is tested by shard.e2e.test.ts' },
   { doc: 'docs/scale-out.md', startsWith: 'interface NodeLauncher {', why: 'a listing of the launcher seam of a plan for several hosts, not a program' },
