@@ -48,7 +48,9 @@ itWithPostgres('runs the pods example in processes mode: three service processes
       });
     });
     const json = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8')) as JestJson;
-    expect(json.testResults.flatMap((file) => file.assertionResults.map((a) => `${a.fullName}: ${a.status}`))).toEqual([
+    const results = json.testResults.flatMap((file) => file.assertionResults);
+    // On a failure, its first message is in the diff.
+    expect(results.map((a) => `${a.fullName}: ${a.status}${a.status === 'failed' ? ` (${a.failureMessages[0]?.slice(0, 1500)})` : ''}`)).toEqual([
       'three pods on one PostgreSQL each pod answers /health/live and /health/ready on its own: passed',
       'three pods on one PostgreSQL recognises on pod-2 and pod-3 a login created on pod-1: passed',
       'three pods on one PostgreSQL serves again after pod-2 is killed and restarted: passed',
