@@ -34,7 +34,7 @@ describe('Conductor', () => {
     // The real NodeHost.run dispatches to these three.
     const run = (op: NodeOp, incarnation: number): Promise<void> => (op === 'start' ? leadHost.start(incarnation) : op === 'crash' ? leadHost.crash() : leadHost.stop());
     const host = { ...leadHost, run } as unknown as RoleNodeHost;
-    conductor = new Conductor(ROLES, table, { hostOf: (role) => (role === 'a' ? host : null), linksChanged: async () => undefined }, collector, clock, {
+    conductor = new Conductor(ROLES, table, { holdsEveryNode: false, hostOf: (role) => (role === 'a' ? host : null), linksChanged: async () => undefined }, collector, clock, {
       graceMs: 1_000,
       setupTimeoutMs: 30_000,
       finishTimeoutMs: 5_000,

@@ -7,6 +7,7 @@ import { TestLockstep, type RoleResult } from './TestLockstep';
 import { FaultApplier } from './FaultApplier';
 import { HangWatch } from './HangWatch';
 import { StartupGate } from './StartupGate';
+import { HeldStarts } from './HeldStarts';
 import { awaitRunsFinished, closeRoles, type ShutdownHost } from './fileShutdown';
 import type { TraceCollector } from './TraceCollector';
 import type { RoleChannel } from './RoleRunner';
@@ -45,6 +46,8 @@ export class Conductor {
   readonly barriers: BarrierCoordinator;
   readonly lockstep: TestLockstep;
   readonly slots = new Map<string, RoleSlot>();
+  /** The first starts of the nodes the lead holds (processes mode). */
+  readonly heldStarts: HeldStarts;
   private readonly requests = new PendingRequests();
   private readonly faults: FaultApplier;
   private readonly errors: RoleErrorLog;
@@ -62,6 +65,7 @@ export class Conductor {
     private readonly settings: ConductorSettings,
   ) {
     this.errors = new RoleErrorLog(trace);
+    this.heldStarts = new HeldStarts(nodes.holdsEveryNode);
     roles.forEach((role, index) => this.slots.set(role, createSlot(role, index)));
     const lead = roles[0]!;
     // The lead's slot stays running: its file's end is the file's end.
@@ -86,7 +90,7 @@ export class Conductor {
     this.startup = new StartupGate(
       {
         roles,
-        nodeReady: (role) => this.slot(role).nodeReady.promise,
+        nodeReady: (role) => Promise.all([this.slot(role).nodeReady.promise, this.heldStarts.ready(role)]).then(() => undefined),
         nodeStarted: (role) => this.slot(role).nodeStarted,
         isTerminated,
         terminate: (role, reason) => this.terminate(role, reason),
@@ -129,8 +133,9 @@ export class Conductor {
     });
   }
 
-  /** A node the lead holds (its own; in processes mode any role's) has started, or failed to (`error`). */
-  nodeStarted(role: string, error: Error | null): void {
+  /** The lead's own node has started, or failed to (`error`); in processes mode, the lead's file is loaded. */
+  leadNodeReady(error: Error | null): void {
+    const role = this.roles[0]!;
     const slot = this.slot(role);
     slot.nodeStarted = error === null;
     if (error === null) slot.nodeReady.resolve();

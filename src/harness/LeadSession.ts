@@ -105,7 +105,7 @@ export class LeadSession implements HarnessClient {
         setupTimeoutMs: options.settings.setupTimeoutMs,
         realm: this.realm.get,
       }));
-      nodes = { hostOf: (role) => (role === this.role ? this.host : null), linksChanged: async () => undefined };
+      nodes = { holdsEveryNode: false, hostOf: (role) => (role === this.role ? this.host : null), linksChanged: async () => undefined };
     } else {
       this.links = null;
       const held = this.held;
@@ -141,11 +141,13 @@ export class LeadSession implements HarnessClient {
 
   async startNode(): Promise<void> {
     if (this.held !== null) {
-      await this.held.startAll((role, error) => this.conductor.nodeStarted(role, error));
+      // The lead's copy of the file is loaded; every node, the lead's too, is ready once the lead says so.
+      this.conductor.leadNodeReady(null);
+      await this.held.startAll((role, error) => this.conductor.heldStarts.settle(role, error));
     } else {
       await this.host.start(0).then(
-        () => this.conductor.nodeStarted(this.role, null),
-        (error: unknown) => this.conductor.nodeStarted(this.role, asError(error)),
+        () => this.conductor.leadNodeReady(null),
+        (error: unknown) => this.conductor.leadNodeReady(asError(error)),
       );
     }
     await this.conductor.awaitReady(this.options.awaitMembersUp).catch((error: unknown) => {

@@ -35,6 +35,8 @@ export interface NodeEndpoint {
 
 /** Who runs each role's node, as the conductor reaches it. */
 export interface NodeDirectory {
+  /** True when the lead holds every role's node (processes mode), false when each role holds its own. */
+  readonly holdsEveryNode: boolean;
   /** The host of `role`'s node when the lead holds it; null when the role's own thread does. */
   hostOf(role: string): RoleNodeHost | null;
   /** Called after a link fault was written to the fault table; resolves once every node applies it. */

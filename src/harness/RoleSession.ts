@@ -86,8 +86,11 @@ export class RoleSession implements HarnessClient {
   }
 
   async startNode(): Promise<void> {
-    // A node the lead holds is started there; the start-up gate tells this role when every node is up.
-    if (this.links === null) return this.readyPromise;
+    // A node the lead holds is started there: this role's file is loaded, and the start-up gate tells it when every node is up.
+    if (this.links === null) {
+      this.post({ type: 'node-ready', incarnation: 0 });
+      return this.readyPromise;
+    }
     try {
       await this.host.start(0);
       this.post({ type: 'node-ready', incarnation: 0 });

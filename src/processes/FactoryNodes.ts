@@ -32,6 +32,7 @@ export interface FactoryNodesOptions {
  * fault call resolves. Node logs, message records and output lines go into the role's trace.
  */
 export class FactoryNodes implements HeldNodes {
+  readonly holdsEveryNode = true;
   readonly endpoints = null;
   private readonly group: ProcessNodeGroup;
   private readonly hosts = new Map<string, FactoryNodeHost>();

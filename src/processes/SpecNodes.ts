@@ -36,6 +36,7 @@ export interface SpecNodesOptions {
  * to the node's process group. Every line a node writes goes into its role's trace.
  */
 export class SpecNodes implements HeldNodes {
+  readonly holdsEveryNode = true;
   readonly endpoints: Readonly<Record<string, NodeEndpoint>>;
   private readonly hosts = new Map<string, SpecNodeHost>();
   private sink: HeldNodesSink | null = null;

@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals';
+import { Conductor } from '../../src/harness/Conductor';
+import { FaultTable } from '../../src/harness/FaultTable';
+import type { LeadToRole, RoleToLead } from '../../src/harness/protocol';
+import type { RoleChannel } from '../../src/harness/RoleRunner';
+import type { RoleNodeHost } from '../../src/harness/RoleNodeHost';
+import { TraceCollector } from '../../src/harness/TraceCollector';
+import { FakeClock } from './helpers';
+
+const ROLES = ['a', 'b'] as const;
+
+/** A role's control channel the test speaks for: what the conductor posts, and a way to answer. */
+function fakeChannel(): { channel: RoleChannel; posted: LeadToRole[]; send(message: RoleToLead): void } {
+  const posted: LeadToRole[] = [];
+  let handler: (message: RoleToLead) => void = () => undefined;
+  const channel: RoleChannel = {
+    post: (message) => void posted.push(message),
+    onMessage: (h) => void (handler = h),
+    onEnded: () => undefined,
+    closed: Promise.resolve(),
+    terminate: async () => undefined,
+  };
+  return { channel, posted, send: (message) => handler(message) };
+}
+
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('Conductor with every node held by the lead (processes mode)', () => {
+  const setup = () => {
+    const clock = new FakeClock(10_000);
+    const collector = new TraceCollector({ testPath: 'x.test.ts', roles: ROLES, seed: 1, mode: 'processes' as const, modeFromEnv: false, startedAt: 10_000 });
+    const host = { stop: async () => undefined } as unknown as RoleNodeHost;
+    const conductor = new Conductor(ROLES, new FaultTable(2), { holdsEveryNode: true, hostOf: () => host, linksChanged: async () => undefined }, collector, clock, {
+      graceMs: 1_000,
+      setupTimeoutMs: 30_000,
+      finishTimeoutMs: 5_000,
+      stopTimeoutMs: 5_000,
+      pingIntervalMs: 250,
+      unresponsiveAfterMs: 3_000,
+    });
+    const b = fakeChannel();
+    conductor.attach('b', b.channel);
+    return { conductor, b };
+  };
+
+  it("starts the file only once every node is ready and every role's thread has loaded the file", async () => {
+    const { conductor, b } = setup();
+    let ready = false;
+    void conductor.awaitReady(false).then(() => (ready = true));
+    conductor.leadNodeReady(null);
+    conductor.heldStarts.settle('a', null);
+    conductor.heldStarts.settle('b', null);
+    await flush();
+    // b's node process is ready, but b's thread is still loading its copy of the file.
+    expect(ready).toBe(false);
+    expect(b.posted.filter((m) => m.type === 'all-ready')).toEqual([]);
+    b.send({ type: 'node-ready', incarnation: 0 });
+    await flush();
+    expect(ready).toBe(true);
+    expect(b.posted.filter((m) => m.type === 'all-ready')).toEqual([{ type: 'all-ready', error: null }]);
+  });
+
+  it("fails set-up on the role whose node process did not start, without waiting for its thread", async () => {
+    const { conductor, b } = setup();
+    const outcome = conductor.awaitReady(false).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    conductor.leadNodeReady(null);
+    conductor.heldStarts.settle('a', null);
+    conductor.heldStarts.settle('b', new Error("The node process of role 'b' exited with code 3 before it was ready"));
+    expect(await outcome).toBe("Set-up failed on role 'b'; each role's own error:\n[b] The node process of role 'b' exited with code 3 before it was ready");
+    expect(b.posted.find((m) => m.type === 'all-ready')).toMatchObject({ error: { message: "The node process of role 'b' exited with code 3 before it was ready" } });
+  });
+});
