@@ -39,6 +39,8 @@ export function mergeErrors(lead: string, ownErrors: readonly Circus.TestError[]
     const consequence = marked !== undefined && isConsequence(marked) ? marked : serializeError(error);
     tagged.push({ error: noteRoot(tag(error, lead), consequence), consequence: isConsequence(consequence) });
   });
+  // Errors of the lead beyond its Jest test's own: its node's, which the conductor added (processes mode).
+  for (const data of leadResult.slice(ownErrors.length)) tagged.push({ error: noteRoot(tag(deserializeError(data), lead), data), consequence: isConsequence(data) });
   for (const [role, result] of results) {
     if (role === lead) continue;
     for (const data of result.errors) tagged.push({ error: noteRoot(tag(deserializeError(data), role), data), consequence: isConsequence(data) });

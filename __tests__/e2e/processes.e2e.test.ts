@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURES, fileResult, runJest, runJestWithReporter, statuses } from './helpers/runJest';
+import { FIXTURES, fileResult, runJest, runJestWithReporter, statuses, testResult } from './helpers/runJest';
 import { processesUnder } from './helpers/leftovers';
 
 // Processes mode end to end: every fault kind on process-spec nodes and on NodeFactory nodes, and a
@@ -36,27 +36,44 @@ describe('processes mode', () => {
   }, 200_000);
 
   it('reports a node process that exits by itself, is never ready (saying when it listens on the wrong address), or floods its output against its role', async () => {
+    type Event = { type: string; role: string; level: string; message: string; lamport: number };
     let floodLog: Array<{ level: string; message: string }> = [];
+    let exitsTrace: Event[] = [];
     const run = await runJestWithReporter('procfail', [], {
       readReport: (dir) => {
         const trace = JSON.parse(fs.readFileSync(path.join(dir, 'floods.test.ts.mntrace'), 'utf8')) as { events: Array<{ type: string; role: string; level: string; message: string }> };
         floodLog = trace.events.filter((e) => e.type === 'log' && e.role === 'b' && !e.message.startsWith('xxxx'));
+        exitsTrace = (JSON.parse(fs.readFileSync(path.join(dir, 'exits.test.ts.mntrace'), 'utf8')) as { events: Event[] }).events;
       },
     });
     expect(run.exitCode).toBe(1);
-    expect(fileResult(run, 'exits.test.ts').message).toMatch(/\[b\] The node process of role 'b' \(incarnation 0, pid \d+\) exited with code 7 without being asked to\. Its last output lines:[^]*stderr \| b exits by itself/);
+    // A node that exits during a test fails that test, naming its role: another role's node, and the lead's own.
+    for (const [file, role, name] of [
+      ['exits.test.ts', 'b', 'a node that exits exits while the test runs'],
+      ['exitslead.test.ts', 'a', "the lead's node exits exits while the test runs"],
+    ] as const) {
+      const test = testResult(run, name);
+      expect(test.status).toBe('failed');
+      expect(test.failureMessages[0]).toMatch(new RegExp(`\\[${role}\\] The node process of role '${role}' \\(incarnation 0, pid \\d+\\) exited with code 7 without being asked to\\. Its last output lines:[^]*stderr \\| ${role} exits by itself`));
+      expect(fileResult(run, file).message).not.toMatch(/outside any test/);
+    }
+    // The node's lines take their place among its role's own events: b's stderr line comes before b's end of the test.
+    const bEvents = exitsTrace.filter((e) => e.role === 'b').sort((x, y) => x.lamport - y.lamport);
+    const said = bEvents.findIndex((e) => e.type === 'log' && e.message === 'b exits by itself');
+    expect(said).toBeGreaterThanOrEqual(0);
+    expect(said).toBeLessThan(bEvents.findIndex((e) => e.type === 'test-end'));
     expect(fileResult(run, 'exitsearly.test.ts').message).toMatch(/Set-up failed on role 'b'[^]*exited with code 3 before it was ready; it was waiting for a 2xx answer from http:\/\/127\.[\d.]+:\d+\/health[^]*stderr \| b refuses to start: exit-at-once/);
-    expect(fileResult(run, 'notready.test.ts').message).toMatch(/Set-up failed on role 'b'[^]*was not ready within 1500 ms \(waiting for a 2xx answer from [^)]+\) and was killed[^]*stdout \| b is thinking forever/);
+    expect(fileResult(run, 'notready.test.ts').message).toMatch(/Set-up failed on role 'b'[^]*was not ready within 1500 ms \(waiting for a 2xx answer from [^)]+\) and was killed; raise the setupTimeoutMs option if it needs longer[^]*stdout \| b is thinking forever/);
     if (process.platform === 'linux') {
       expect(fileResult(run, 'wronghost.test.ts').message).toMatch(
-        /was not ready within 1500 ms \(waiting for a 2xx answer from http:\/\/(127\.[\d.]+):\d+\/health\) and was killed\. Something accepts connections on 127\.0\.0\.1:\d+, so the node probably listens there instead of on MULTINODE_HOST \(127\.[\d.]+\): listen on MULTINODE_HOST, or on every address\./,
+        /was not ready within 1500 ms \(waiting for a 2xx answer from http:\/\/(127\.[\d.]+):\d+\/health\) and was killed; raise the setupTimeoutMs option if it needs longer\. Something accepts connections on 127\.0\.0\.1:\d+, so the node probably listens there instead of on MULTINODE_HOST \(127\.[\d.]+\): listen on MULTINODE_HOST, or on every address\./,
       );
     }
     expect(fileResult(run, 'floods.test.ts').status).toBe('passed');
     // A failing file keeps its nodes' data dirs and says where; a passing one (floods) leaves none.
     const kept = [...run.stderr.matchAll(/multinode: (\S+) failed; its nodes' data dirs are kept at (\S+)/g)].map((m) => [m[1], m[2]] as const);
     // Off Linux every role listens on 127.0.0.1, so the wrong-address file passes there.
-    const failing = ['exits.test.ts', 'exitsearly.test.ts', 'notready.test.ts', ...(process.platform === 'linux' ? ['wronghost.test.ts'] : [])];
+    const failing = ['exits.test.ts', 'exitsearly.test.ts', 'exitslead.test.ts', 'notready.test.ts', ...(process.platform === 'linux' ? ['wronghost.test.ts'] : [])];
     expect(kept.map(([file]) => file).sort()).toEqual(failing);
     for (const [, dir] of kept) {
       expect(fs.readdirSync(dir!).sort()).toEqual(['a', 'b']);

@@ -183,7 +183,7 @@ describe('crash, stop, restart', () => {
 
   it('stop SIGKILLs a program that ignores the stop signal, after nodeTimeoutMs', async () => {
     const a = node(['--listen=tcp', '--ignore-term'], {}, 1_500);
-    await a.start(0, 10_000);
+    await a.start(0, { timeoutMs: 10_000, setting: 'nodeTimeoutMs' });
     const started = Date.now();
     const outcome = (await a.stop())!;
     expect(outcome).toEqual({ status: { code: null, signal: 'SIGKILL' }, killed: true });

@@ -61,7 +61,7 @@ describe('start order', () => {
           ordered.events.push(`ready ${node.role}`);
         };
       }
-      await startNodes(nodes, spec.startOrder, 10_000);
+      await startNodes(nodes, spec.startOrder, (node) => node.start(0));
       await Promise.all(nodes.map((node) => node.stop()));
       return ordered.events;
     } finally {
@@ -94,7 +94,7 @@ describe('start order', () => {
           launcher,
         }),
     );
-    await expect(startNodes(nodes, 'parallel', 10_000)).rejects.toMatchObject({ code: 'NODE_EXITED_BEFORE_READY', role: 'a' });
+    await expect(startNodes(nodes, 'parallel', (node) => node.start(0))).rejects.toMatchObject({ code: 'NODE_EXITED_BEFORE_READY', role: 'a' });
     expect(nodes[1].running).toBe(true);
     await nodes[1].stop();
     dirs.finish(true);
@@ -112,7 +112,7 @@ it('runs two files\' nodes at once, each with its own launcher and plan, without
     return { dirs, plan, nodes };
   });
   const started = await Promise.all(files);
-  await Promise.all(started.map(({ nodes }) => startNodes(nodes, 'parallel', 10_000)));
+  await Promise.all(started.map(({ nodes }) => startNodes(nodes, 'parallel', (node) => node.start(0))));
   const endpoints = started.flatMap(({ plan }) => [...plan.nodes.values()].map((endpoint) => `${endpoint.host}:${endpoint.port}`));
   expect(new Set(endpoints).size).toBe(6);
   await Promise.all(started.flatMap(({ nodes }) => nodes.map((node) => node.stop())));

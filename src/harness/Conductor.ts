@@ -7,7 +7,9 @@ import { TestLockstep, type RoleResult } from './TestLockstep';
 import { FaultApplier } from './FaultApplier';
 import { HangWatch } from './HangWatch';
 import { StartupGate } from './StartupGate';
+import type { ConductorSettings } from './ConductorSettings';
 import { HeldStarts } from './HeldStarts';
+import { NodeTestErrors } from './NodeTestErrors';
 import { awaitRunsFinished, closeRoles, type ShutdownHost } from './fileShutdown';
 import type { TraceCollector } from './TraceCollector';
 import type { RoleChannel } from './RoleRunner';
@@ -18,21 +20,6 @@ import { absentResult, createSlot, finishRun, unknownSlot, type RoleSlot } from 
 import { asConsequence, failureOf, firstLine, hungFailure } from './consequences';
 import type { FaultCommand, RoleError } from './traceTypes';
 import { HarnessTimeoutError, LeadFinishedError, NodeError, RoleTerminatedError, withoutFrames } from './errors';
-
-/** Settings of the conductor, all in milliseconds. */
-export interface ConductorSettings {
-  readonly graceMs: number;
-  /** Start-up of every node, and members Up for the embedded cluster. */
-  readonly setupTimeoutMs: number;
-  /** How long teardown waits for roles to finish their file. */
-  readonly finishTimeoutMs: number;
-  /** How long a node may take to stop at teardown. */
-  readonly stopTimeoutMs: number;
-  /** How often roles are pinged to tell a hung role from a slow one. */
-  readonly pingIntervalMs: number;
-  /** Silence after which a role that every other role waits for is ended as hung. */
-  readonly unresponsiveAfterMs: number;
-}
 
 /** Once one role's set-up failed, how long the others get to report their own outcome. */
 const SETTLE_AFTER_SETUP_FAILURE_MS = 2_000;
@@ -46,6 +33,8 @@ export class Conductor {
   readonly barriers: BarrierCoordinator;
   readonly lockstep: TestLockstep;
   readonly slots = new Map<string, RoleSlot>();
+  /** Errors of the nodes the lead holds, for the results of the tests their roles were running. */
+  private readonly nodeErrors = new NodeTestErrors();
   /** The first starts of the nodes the lead holds (processes mode). */
   readonly heldStarts: HeldStarts;
   private readonly requests = new PendingRequests();
@@ -162,13 +151,30 @@ export class Conductor {
   }
 
   /** A role's result for a test. */
-  done(role: string, testId: string, result: RoleResult): void {
+  done(role: string, testId: string, reported: RoleResult): void {
     this.slot(role).currentTest = null;
+    const result = this.nodeErrors.addTo(role, testId, reported);
     const hung = this.hangs.hungRoleAwaitedBy(role, testId);
     const own = hung === null ? result : { ...result, errors: result.errors.map((e) => asConsequence(e, hungFailure(hung))) };
     this.barriers.roleFinishedTest(role, testId, own.status === 'passed' ? null : failureOf(role, own.errors));
     this.lockstep.result(role, testId, own);
     this.onProgress();
+  }
+
+  /**
+   * The node the lead holds for `role` failed while the role runs `testId` (its process exited by
+   * itself): the role's result of that test gets the error, and its barriers fail for the others at once.
+   */
+  nodeFailedTest(role: string, testId: string, error: SerializedError): void {
+    this.nodeErrors.add(role, testId, error);
+    this.failedEarly(role, testId, error);
+  }
+
+  /** Sends a role events of its node, which the lead holds, for the role's own trace; false when the role's thread no longer runs its file. */
+  tellNodeEvents(role: string, events: Extract<LeadToRole, { type: 'node-events' }>['events']): boolean {
+    if (this.slot(role).status !== 'running') return false;
+    this.post(role, { type: 'node-events', events });
+    return true;
   }
 
   /** Forgets a test whose verdict is final: its lockstep run, its barriers, whom its roles waited for. */
@@ -194,13 +200,6 @@ export class Conductor {
   /** Applies a fault; faults run one at a time in call order. */
   fault(command: FaultCommand): Promise<void> {
     return this.faults.apply(command).finally(() => this.onProgress());
-  }
-
-  /** `multinode.inspect` of a role whose node the lead holds (processes mode). */
-  private inspect(role: string, query: unknown): Promise<unknown> {
-    const host = this.nodes.hostOf(role);
-    if (host === null) return Promise.reject(new NodeError(`multinode.inspect: the lead does not hold the node of role '${role}'; that role asks its own node.`));
-    return host.inspect(query);
   }
 
   /** Records a role's plan of multi-node tests. */
@@ -309,7 +308,8 @@ export class Conductor {
         this.replyWhenDone(role, message.requestId, this.fault(message.command));
         break;
       case 'inspect':
-        this.replyWhenDone(role, message.requestId, this.inspect(role, message.query));
+        // Processes mode: the lead holds the node of the role that asks.
+        this.replyWhenDone(role, message.requestId, this.nodes.hostOf(role)?.inspect(message.query) ?? Promise.reject(new NodeError(`The lead does not hold the node of role '${role}'.`)));
         break;
       case 'reply':
         this.requests.reply(message.requestId, message.error);

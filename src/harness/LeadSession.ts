@@ -1,5 +1,6 @@
 import { asError, type Clock, serializeError, type SerializedError } from '../util';
-import { Conductor, type ConductorSettings } from './Conductor';
+import { Conductor } from './Conductor';
+import type { ConductorSettings } from './ConductorSettings';
 import { FaultTable } from './FaultTable';
 import type { ClientSettings, HarnessClient } from './HarnessClient';
 import type { LinkEndpoint } from './LinkEndpoint';
@@ -10,7 +11,7 @@ import type { HeldNodes, NodeDirectory, NodeEndpoint, RoleNodeHost } from './Rol
 import type { TestPlanEntry } from './protocol';
 import type { LinkEnd, RoleRunner, RoleStart } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
-import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
+import { type EventInput, messageCapPerRole, TraceBuffer } from './TraceBuffer';
 import { TraceCollector } from './TraceCollector';
 import { relativeTestPath } from './traceFile';
 import { PROGRESS_FILE_ENV, ProgressFeed, faultsInForce } from './progress';
@@ -70,8 +71,10 @@ export class LeadSession implements HarnessClient {
   keptDataDir: string | null = null;
   /** Whether set-up, a multi-node test or a role outside tests failed. */
   private failed = false;
-  /** Recorders of other roles' node events when the lead holds their nodes. */
+  /** Recorders of other roles' node events once their threads no longer run the file (processes mode). */
   private readonly nodeTraces = new Map<string, TraceBuffer>();
+  /** Node events of other roles waiting for the end of this turn, to go to the role's thread in one message. */
+  private readonly nodeEvents = new Map<string, Array<{ time: number; event: EventInput }>>();
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
 
   constructor(private readonly options: LeadSessionOptions) {
@@ -113,12 +116,17 @@ export class LeadSession implements HarnessClient {
       this.host = new RemoteNodeHost(this.role, (query) => held.hostOf(this.role)!.inspect(query), this.realm.get);
       nodes = held;
       this.held.attach({
-        trace: (role) => this.nodeTrace(role),
+        record: (role, event) => this.recordNodeEvent(role, event),
         records: (role, events, omitted) => {
           this.collector.add(events);
           this.collector.omitted(role, omitted);
         },
-        roleError: (role, error) => this.conductor.roleError(role, clock.now(), serializeError(error), role === this.role),
+        // A node's error fails the test its role runs then, else the file (never the lead's Jest run alone: it did not see it).
+        roleError: (role, error) => {
+          const test = this.conductor.slots.get(role)?.currentTest ?? null;
+          if (test !== null) this.conductor.nodeFailedTest(role, test, serializeError(error));
+          else this.conductor.roleError(role, clock.now(), serializeError(error));
+        },
       });
     }
     this.conductor = new Conductor(roles, this.table, nodes, this.collector, clock, options.settings);
@@ -239,17 +247,33 @@ export class LeadSession implements HarnessClient {
     return this.collector.build(this.clock.now());
   }
 
-  /** The recorder of `role`'s node events, tagged with the test that role runs now. */
-  private nodeTrace(role: string): TraceBuffer {
-    if (role === this.role) return this.trace;
-    let trace = this.nodeTraces.get(role);
-    if (trace === undefined) {
-      trace = new TraceBuffer(role, this.clock, (event) => this.collector.add([event]), messageCapPerRole(this.roles.length));
-      this.nodeTraces.set(role, trace);
+  /**
+   * Records an event of `role`'s node as the role's own: the lead's at once; another role's in that
+   * role's thread (batched per turn), so it takes its place among the role's own events, or, once the
+   * role's thread no longer runs its file, here on the role's lane.
+   */
+  private recordNodeEvent(role: string, event: EventInput): void {
+    if (role === this.role) return this.trace.record(event);
+    const time = this.clock.now();
+    let batch = this.nodeEvents.get(role);
+    if (batch === undefined) {
+      batch = [];
+      this.nodeEvents.set(role, batch);
+      queueMicrotask(() => {
+        const events = this.nodeEvents.get(role) ?? [];
+        this.nodeEvents.delete(role);
+        if (this.conductor.tellNodeEvents(role, events)) return;
+        let trace = this.nodeTraces.get(role);
+        if (trace === undefined) {
+          trace = new TraceBuffer(role, this.clock, (raw) => this.collector.add([raw]), messageCapPerRole(this.roles.length));
+          this.nodeTraces.set(role, trace);
+        }
+        for (const { time: at, event: input } of events) trace.recordAt(input, at);
+      });
     }
-    trace.currentTest = this.conductor.slots.get(role)?.currentTest ?? null;
-    return trace;
+    batch.push({ time, event });
   }
+
 
   private start(role: string, links: ReadonlyMap<string, LinkEnd>): void {
     const { options } = this;

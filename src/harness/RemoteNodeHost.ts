@@ -45,7 +45,9 @@ export class RemoteNodeHost implements RoleNodeHost {
 
   async awaitMembersUp(): Promise<void> {
     throw withoutFrames(
-      new NodeError(`multinode.awaitMembersUp needs the node's membersUp(), which a node in its own OS process (processes mode) does not offer to the test; wait with eventually() and multinode.inspect instead.`),
+      new NodeError(
+        `multinode.awaitMembersUp needs the node's membersUp(), which a node in its own OS process (processes mode) does not offer to the test; wait with eventually() for what the node reports instead (multinode.inspect of a NodeFactory node, or your service at multinode.endpoint).`,
+      ),
     );
   }
 

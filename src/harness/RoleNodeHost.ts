@@ -1,5 +1,5 @@
 import type { NodeOp } from './protocol';
-import type { RawTraceEvent, TraceBuffer } from './TraceBuffer';
+import type { EventInput, RawTraceEvent } from './TraceBuffer';
 
 /**
  * One role's node as the harness drives it, wherever it runs: in the role's own thread (`NodeHost`,
@@ -62,8 +62,11 @@ export interface HeldNodes extends NodeDirectory {
 
 /** What held nodes report into. */
 export interface HeldNodesSink {
-  /** `role`'s recorder for its node's events (log lines, starts, crashes), tagged with the role's test. */
-  trace(role: string): TraceBuffer;
+  /**
+   * Records an event of `role`'s node (a log or output line, a start, a crash) as that role's own:
+   * in the role's order of events, tagged with the test it runs.
+   */
+  record(role: string, event: EventInput): void;
   /** Message records a node process made (both halves, its own Lamport times); `omitted` sends past its cap. */
   records(role: string, events: readonly RawTraceEvent[], omitted: number): void;
   /** An error of `role` outside any test: its node process ended by itself, say. */

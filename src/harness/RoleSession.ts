@@ -247,6 +247,9 @@ export class RoleSession implements HarnessClient {
       case 'await-members-up':
         this.reply(message.requestId, this.host.awaitMembersUp(message.count, message.timeoutMs));
         break;
+      case 'node-events':
+        for (const { time, event } of message.events) this.trace.recordAt(event, time);
+        break;
       case 'ping':
         this.post({ type: 'pong' });
         break;

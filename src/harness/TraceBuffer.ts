@@ -89,7 +89,12 @@ export class TraceBuffer {
 
   /** Records a non-message event and forwards it at once. */
   record(input: EventInput): void {
-    const event = { ...input, time: this.clock.now(), role: this.role, lamport: this.tick(), test: this.currentTest } as RawTraceEvent;
+    this.recordAt(input, this.clock.now());
+  }
+
+  /** Records a non-message event that happened at `time` (seen elsewhere first: a node process's line). */
+  recordAt(input: EventInput, time: number): void {
+    const event = { ...input, time, role: this.role, lamport: this.tick(), test: this.currentTest } as RawTraceEvent;
     this.onEvent(event);
   }
 

@@ -28,5 +28,5 @@ export {
 } from './errors';
 export { copyGatherValue, serializedSize, UncloneableGatherValueError } from './gatherValue';
 export { harnessRealm, plainLinkPort, realmCopier, RealmSlot, type NodeRealm, type LinkPort } from './NodeRealm';
-export { TraceBuffer, messageCapPerRole, type MessageSendRecord, type MessageReceiveRecord } from './TraceBuffer';
+export { TraceBuffer, messageCapPerRole, type EventInput, type MessageSendRecord, type MessageReceiveRecord } from './TraceBuffer';
 export { previewOf } from './LinkEndpoint';

@@ -1,7 +1,7 @@
 import type { SerializedError } from '../util';
 import type { FaultCommand, RoleOutcome } from './traceTypes';
 import type { MessagePort } from 'node:worker_threads';
-import type { RawTraceEvent } from './TraceBuffer';
+import type { EventInput, RawTraceEvent } from './TraceBuffer';
 import type { ClientSettings } from './HarnessClient';
 import type { SnapshotRecordData } from './TestLockstep';
 import type { NodeEndpoint } from './RoleNodeHost';
@@ -77,6 +77,8 @@ export type LeadToRole =
   | { readonly type: 'reply'; readonly requestId: number; readonly error: SerializedError | null; readonly result?: unknown }
   | { readonly type: 'node-op'; readonly requestId: number; readonly op: NodeOp; readonly incarnation: number }
   | { readonly type: 'await-members-up'; readonly requestId: number; readonly count: number; readonly timeoutMs: number }
+  /** Events of this role's node, which the lead holds (processes mode), to record as the role's own. */
+  | { readonly type: 'node-events'; readonly events: ReadonlyArray<{ readonly time: number; readonly event: EventInput }> }
   /** Asks for a pong; a role that cannot answer is blocked (see HangWatch). */
   | { readonly type: 'ping' }
   | { readonly type: 'shutdown' };

@@ -1,4 +1,5 @@
 import type { Clock } from '../util';
+import type { LogLevel } from '../node';
 import { type FaultTable, NodeError, withoutFrames, type HeldNodes, type HeldNodesSink, type NodeOp, type RoleNodeHost } from '../harness';
 import { createRunToken } from './ControlServer';
 import { formatLastLines } from './ProcessOutput';
@@ -57,18 +58,23 @@ export class FactoryNodes implements HeldNodes {
     );
     for (const role of roles) {
       const client = this.group.client(role);
-      client.onLog((entry) => this.sink?.trace(role).log(entry.level, entry.message, { ...entry.fields, incarnation: entry.incarnation }));
-      client.onOutput((stream, line, incarnation) => this.sink?.trace(role).log(stream === 'stderr' ? 'warn' : 'info', line, { stream, incarnation }));
+      client.onLog((entry) => this.logTo(role, entry.level, entry.message, { ...entry.fields, incarnation: entry.incarnation }));
+      client.onOutput((stream, line, incarnation) => this.logTo(role, stream === 'stderr' ? 'warn' : 'info', line, { stream, incarnation }));
       client.onTrace((batch) => this.sink?.records(role, batch.records, batch.omitted));
       client.onExit((exit) => {
-        this.sink?.trace(role).record({ type: 'node', event: 'crashed', incarnation: exit.incarnation });
+        this.sink?.record(role, { type: 'node', event: 'crashed', incarnation: exit.incarnation });
         const how = exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`;
         const output = formatLastLines(exit.lastOutput.map((text) => ({ stream: 'stdout' as const, text, atMs: 0 })));
         this.sink?.roleError(role, withoutFrames(new NodeError(`The node process of role '${role}' (incarnation ${exit.incarnation}) ${how} without being asked to. ${output}`)));
       });
-      const record = (event: 'started' | 'stopped' | 'crashed', incarnation: number): void => this.sink?.trace(role).record({ type: 'node', event, incarnation });
+      const record = (event: 'started' | 'stopped' | 'crashed', incarnation: number): void => this.sink?.record(role, { type: 'node', event, incarnation });
       this.hosts.set(role, new FactoryNodeHost(role, client, this.group, options.nodeTimeoutMs, record));
     }
+  }
+
+  /** A line of `role`'s log, as the role's own event. */
+  private logTo(role: string, level: LogLevel, message: string, fields: Record<string, unknown>): void {
+    this.sink?.record(role, { type: 'log', level, message, fields });
   }
 
   attach(sink: HeldNodesSink): void {

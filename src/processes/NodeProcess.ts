@@ -110,7 +110,8 @@ export class NodeProcess {
    * with `NodeStartError` (its last output in the message) when it exits first or is not ready
    * within `timeoutMs` (default `nodeTimeoutMs`; it is then killed). Throws if a process still runs.
    */
-  async start(incarnation = this.incarnation + 1, timeoutMs = this.options.nodeTimeoutMs): Promise<void> {
+  async start(incarnation = this.incarnation + 1, deadline: { readonly timeoutMs: number; readonly setting: string } = { timeoutMs: this.options.nodeTimeoutMs, setting: 'nodeTimeoutMs' }): Promise<void> {
+    const { timeoutMs, setting } = deadline;
     if (this.running) throw new Error(`Role '${this.role}' already has a running node process (incarnation ${this.incarnation}, pid ${this.pid}); stop or crash it first.`);
     const { spec, endpoint, role, onOutput } = this.options;
     const label = `role '${role}' (incarnation ${incarnation})`;
@@ -156,7 +157,7 @@ export class NodeProcess {
       'NODE_NOT_READY',
       role,
       incarnation,
-      `${this.describe(current)} was not ready within ${timeoutMs} ms (waiting for ${waitingFor}) and was killed.${hint} ${formatLastLines(output.lastLines())}`,
+      `${this.describe(current)} was not ready within ${timeoutMs} ms (waiting for ${waitingFor}) and was killed; raise the ${setting} option if it needs longer.${hint} ${formatLastLines(output.lastLines())}`,
     );
   }
 
@@ -190,9 +191,9 @@ export class NodeProcess {
   }
 
   /** Kills the running process if there is one (SIGKILL), then starts the next incarnation and resolves once it is ready. */
-  async restart(timeoutMs = this.options.nodeTimeoutMs): Promise<void> {
+  async restart(): Promise<void> {
     await this.crash();
-    await this.start(this.incarnation + 1, timeoutMs);
+    await this.start(this.incarnation + 1);
   }
 
   private describe(current: Incarnation): string {

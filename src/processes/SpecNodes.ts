@@ -1,4 +1,5 @@
 import { createRng, type Clock } from '../util';
+import type { LogLevel } from '../node';
 import { FaultTable, NodeError, withoutFrames, type HeldNodes, type HeldNodesSink, type NodeEndpoint, type NodeOp, type RoleNodeHost } from '../harness';
 import { AddressPlan } from './AddressPlan';
 import { DataDirs } from './DataDirs';
@@ -23,7 +24,7 @@ export interface SpecNodesOptions {
   readonly clock: Clock;
   /** Deadline of a node's readiness, `stop()` before SIGKILL, and of `setup` (the `nodeTimeoutMs` option). */
   readonly nodeTimeoutMs: number;
-  /** Deadline of the `setup` command (the `setupTimeoutMs` option). */
+  /** Deadline of the `setup` command and of each node's first start (the `setupTimeoutMs` option). */
   readonly setupTimeoutMs: number;
   /** Default: local child processes, each in its own process group, guarded by a reaper. */
   readonly launcher?: Launcher;
@@ -64,13 +65,14 @@ export class SpecNodes implements HeldNodes {
         nodeTimeoutMs,
         launcher,
         clock,
-        onOutput: (line) => this.sink?.trace(role).log(line.stream === 'stdout' ? 'info' : 'warn', line.text, { stream: line.stream, incarnation: line.incarnation }),
+        onOutput: (line) => this.logTo(role, line.stream === 'stdout' ? 'info' : 'warn', line.text, { stream: line.stream, incarnation: line.incarnation }),
         onExit: (exit) => {
-          this.sink?.trace(role).record({ type: 'node', event: 'crashed', incarnation: exit.incarnation });
+          this.sink?.record(role, { type: 'node', event: 'crashed', incarnation: exit.incarnation });
           this.sink?.roleError(role, withoutFrames(new NodeError(exit.message)));
         },
       });
-      this.hosts.set(role, new SpecNodeHost(node, this, (event, incarnation) => this.sink?.trace(role).record({ type: 'node', event, incarnation })));
+      const record = (event: 'started' | 'stopped' | 'crashed', incarnation: number): void => this.sink?.record(role, { type: 'node', event, incarnation });
+      this.hosts.set(role, new SpecNodeHost(node, this, record, (message) => this.logTo(role, 'warn', message, {})));
     }
     this.endpoints = endpoints;
   }
@@ -92,6 +94,11 @@ export class SpecNodes implements HeldNodes {
     });
     nodes = new SpecNodes(options, plan, mesh, new DataDirs(roles), options.launcher ?? new LocalLauncher({ clock }));
     return nodes;
+  }
+
+  /** A line of `role`'s log, as the role's own event. */
+  private logTo(role: string, level: LogLevel, message: string, fields: Record<string, unknown>): void {
+    this.sink?.record(role, { type: 'log', level, message, fields });
   }
 
   attach(sink: HeldNodesSink): void {
@@ -122,35 +129,36 @@ export class SpecNodes implements HeldNodes {
           timeoutMs: this.options.setupTimeoutMs,
           launcher: this.launcher,
           clock,
-          onOutput: (line) => this.sink?.trace(roles[0]!).log('info', `setup: ${line.text}`, { stream: line.stream }),
+          onOutput: (line) => this.logTo(roles[0]!, 'info', `setup: ${line.text}`, { stream: line.stream }),
         });
       } catch (error) {
-        for (const role of roles) started(role, error as Error);
+        // One command failed, once: the lead reports it; the other roles' set-up fails as its consequence.
+        started(roles[0]!, error as Error);
+        for (const role of roles.slice(1)) started(role, null);
         return;
       }
     }
-    const nodes = roles.map((role) => this.hosts.get(role)!);
+    const settled = new Set<string>();
     const startOne = (host: SpecNodeHost): Promise<void> =>
-      host.start(0).then(
-        () => started(host.role, null),
+      host.start(0, this.options.setupTimeoutMs).then(
+        () => {
+          settled.add(host.role);
+          started(host.role, null);
+        },
         (error: unknown) => {
+          settled.add(host.role);
           started(host.role, error as Error);
           throw error;
         },
       );
-    if (spec.startOrder === 'sequential') {
-      for (const [index, host] of nodes.entries()) {
-        try {
-          await startOne(host);
-        } catch (error) {
-          const why = new NodeError(`The node of role '${host.role}' was not started: the start order is 'sequential' and role '${nodes[index]!.role}' failed before it.`);
-          for (const later of nodes.slice(index + 1)) started(later.role, why);
-          return;
-        }
-      }
-      return;
-    }
-    await Promise.allSettled(nodes.map(startOne));
+    await startNodes(
+      roles.map((role) => this.hosts.get(role)!),
+      spec.startOrder,
+      startOne,
+    ).catch(() => {
+      // A sequential start stops at the first failure; the roles after it fail as its consequence.
+      for (const role of roles) if (!settled.has(role)) started(role, null);
+    });
   }
 
   close(passed: boolean): Promise<string | null> {
@@ -165,7 +173,7 @@ export class SpecNodes implements HeldNodes {
 
   private proxyEvent(event: Parameters<typeof proxyEventLine>[0]): void {
     const line = proxyEventLine(event);
-    if (line !== null) this.sink?.trace(event.dialer).log(line.level, line.message, line.fields);
+    if (line !== null) this.logTo(event.dialer, line.level, line.message, line.fields);
   }
 }
 
@@ -178,6 +186,8 @@ class SpecNodeHost implements RoleNodeHost {
     private readonly owner: { readonly endpoints: Readonly<Record<string, NodeEndpoint>> },
     /** Records a node event on the role's lane of the trace. */
     private readonly record: (event: 'started' | 'stopped' | 'crashed', incarnation: number) => void,
+    /** Adds a warning to the role's log. */
+    private readonly warn: (message: string) => void,
   ) {
     this.role = node.role;
   }
@@ -196,15 +206,17 @@ class SpecNodeHost implements RoleNodeHost {
     return this.node.running;
   }
 
-  async start(incarnation: number): Promise<void> {
-    await this.node.start(incarnation);
+  /** Starts `incarnation`; the first start may take `firstStartMs` (setupTimeoutMs), a restart nodeTimeoutMs. */
+  async start(incarnation: number, firstStartMs?: number): Promise<void> {
+    await this.node.start(incarnation, firstStartMs === undefined ? undefined : { timeoutMs: firstStartMs, setting: 'setupTimeoutMs' });
     this.record('started', incarnation);
   }
 
   async stop(): Promise<void> {
     if (!this.node.running) return;
-    await this.node.stop();
+    const outcome = await this.node.stop();
     this.record('stopped', this.node.incarnation);
+    if (outcome?.killed) this.warn(`The node process of role '${this.role}' (incarnation ${this.node.incarnation}) did not exit within nodeTimeoutMs of its stopSignal and was killed with SIGKILL.`);
   }
 
   async crash(): Promise<void> {
@@ -225,7 +237,7 @@ class SpecNodeHost implements RoleNodeHost {
   }
 
   async awaitMembersUp(): Promise<void> {
-    throw new NodeError(`multinode.awaitMembersUp needs a node whose handle has membersUp(); role '${this.role}' runs a process-spec node. Wait for what your service reports instead, with eventually().`);
+    throw new NodeError(`multinode.awaitMembersUp needs a node whose handle has membersUp(); role '${this.role}' runs a process-spec node. Wait with eventually() for what your service reports at multinode.endpoint instead.`);
   }
 
   async inspect(): Promise<unknown> {

@@ -9,18 +9,18 @@ export interface ProxyLogLine {
 }
 
 /**
- * What the trace keeps of a fault proxy's events: connections opened, refused, reset and closed,
- * and chunks the faults held back or discarded. Forwarded chunks are left out: they are the normal
- * case, as many as the TCP reads, and cut differently from run to run.
+ * What the trace keeps of a fault proxy's events: connections refused or reset, and chunks the
+ * faults held back or discarded. Connections opened and closed, and forwarded chunks, are left out:
+ * they are the normal case, as many as the service makes, and cut differently from run to run.
  */
 export function proxyEventLine(event: ProxyEvent): ProxyLogLine | null {
   const link = `${event.dialer} → ${event.target}`;
   const fields = { proxy: link, connection: event.connection };
   switch (event.type) {
     case 'opened':
-      return { level: 'debug', message: `connection ${link} #${event.connection} opened`, fields };
     case 'closed':
-      return { level: 'debug', message: `connection ${link} #${event.connection} closed`, fields };
+      // Services open and close connections all the time; what a fault did to them is what counts.
+      return null;
     case 'refused':
       return { level: 'warn', message: `connection ${link} refused (${event.reason}${event.detail === undefined ? '' : `: ${event.detail}`})`, fields: { ...fields, reason: event.reason } };
     case 'reset':
