@@ -189,6 +189,11 @@ export default class MultinodeEnvironment extends NodeEnvironment {
 
   override async teardown(): Promise<void> {
     try {
+      // A lead whose copy of the file failed to load never reached run_start or run_finish: its file
+      // has ended all the same, so it must stop holding virtual time, or no deadline of the shutdown
+      // below (all virtual in simulation mode) could ever pass.
+      this.simulatedLoaded?.();
+      this.simulatedRunFinished?.();
       this.roleConsole?.close();
       if (this.lead !== null) {
         const trace = await this.lead.shutdown();
