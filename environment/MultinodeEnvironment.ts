@@ -97,6 +97,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
         seed,
         latencyMs: simulation.latencyMs,
         strict: simulation.strict,
+        stallTimeoutMs: simulation.stallTimeoutMs,
+        describeRole: (role) => this.lead?.conductor.describeRole(role) ?? null,
         rootDir: config.projectConfig.rootDir,
         // Real time: the longest a test of this file may take.
         watchdog: { limitMs: Math.max(testTimeoutMs, config.globalConfig.testTimeout ?? 0), testPath, trace },
