@@ -102,6 +102,8 @@ export default class MultinodeEnvironment extends NodeEnvironment {
         seed,
         latencyMs: simulation.latencyMs,
         strict: simulation.strict,
+        stallTimeoutMs: simulation.stallTimeoutMs,
+        describeRole: (role) => this.lead?.conductor.describeRole(role) ?? null,
         rootDir: config.projectConfig.rootDir,
         // Real time: the longest a test of this file may take.
         watchdog: { limitMs: Math.max(testTimeoutMs, config.globalConfig.testTimeout ?? 0), testPath, trace },
@@ -217,6 +219,11 @@ export default class MultinodeEnvironment extends NodeEnvironment {
 
   override async teardown(): Promise<void> {
     try {
+      // A lead whose copy of the file failed to load never reached run_start or run_finish: its file
+      // has ended all the same, so it must stop holding virtual time, or no deadline of the shutdown
+      // below (all virtual in simulation mode) could ever pass.
+      this.simulatedLoaded?.();
+      this.simulatedRunFinished?.();
       this.roleConsole?.close();
       if (this.lead !== null) {
         const trace = await this.lead.shutdown(!this.fileFailed);

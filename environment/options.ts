@@ -36,10 +36,19 @@ export interface MultinodeOptions {
 }
 
 
-/** `multinode.simulation`: how simulated links behave and whether out-of-band wake-ups fail tests. */
+/**
+ * `multinode.simulation`: how simulated links behave, whether out-of-band wake-ups fail tests, and how
+ * long virtual time may stand still while a role has not finished.
+ */
 export interface SimulationOptions {
   readonly latencyMs: { readonly minMs: number; readonly maxMs: number };
   readonly strict: boolean;
+  /**
+   * Real milliseconds the simulation may have no event to run while a role has not finished its file
+   * (a role still loading it, real work a role waits for); then the unfinished roles are ended and the
+   * file fails naming them (see `StallGuard`).
+   */
+  readonly stallTimeoutMs: number;
 }
 
 /** Every option, its default and what it allows: the one settings table. */
@@ -53,7 +62,7 @@ export const OPTION_DEFAULTS = {
   setupTimeoutMs: 30_000,
   nodeTimeoutMs: 10_000,
   roleMemoryMb: 1024,
-  simulation: { latencyMs: { minMs: 1, maxMs: 5 }, strict: true } as SimulationOptions,
+  simulation: { latencyMs: { minMs: 1, maxMs: 5 }, strict: true, stallTimeoutMs: 60_000 } as SimulationOptions,
 };
 
 /** Up to this many roles, set-up gets `OPTION_DEFAULTS.setupTimeoutMs`. */
@@ -87,6 +96,7 @@ export const UNRESPONSIVE_AFTER_MS = 5_000;
 const ROLE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs', 'roleMemoryMb', 'simulation'];
 const MODES = ['threads', 'simulation', 'processes'];
+const SIMULATION_KEYS = ['latencyMs', 'strict', 'stallTimeoutMs'];
 
 /**
  * Reads `testEnvironmentOptions.multinode` (already merged with the docblock by Jest) and the
@@ -177,11 +187,15 @@ function parseSimulation(value: unknown): SimulationOptions {
   const defaults = OPTION_DEFAULTS.simulation;
   if (value === undefined) return defaults;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidOptionError(`multinode.simulation must be an object such as { "latencyMs": { "minMs": 1, "maxMs": 5 }, "strict": true }; it was ${describeValue(value)}.`);
+    throw new InvalidOptionError(
+      `multinode.simulation must be an object such as { "latencyMs": { "minMs": 1, "maxMs": 5 }, "strict": true, "stallTimeoutMs": 60000 }; it was ${describeValue(value)}.`,
+    );
   }
   const given = value as Record<string, unknown>;
-  const unknown = Object.keys(given).filter((k) => k !== 'latencyMs' && k !== 'strict');
-  if (unknown.length > 0) throw new InvalidOptionError(`multinode.simulation has unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; the options are latencyMs, strict.`);
+  const unknown = Object.keys(given).filter((k) => !SIMULATION_KEYS.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidOptionError(`multinode.simulation has unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; the options are ${SIMULATION_KEYS.join(', ')}.`);
+  }
   const strict = given.strict === undefined ? defaults.strict : given.strict;
   if (typeof strict !== 'boolean') throw new InvalidOptionError(`multinode.simulation.strict must be true or false; it was ${describeValue(strict)}.`);
   const latency = given.latencyMs === undefined ? defaults.latencyMs : given.latencyMs;
@@ -191,7 +205,11 @@ function parseSimulation(value: unknown): SimulationOptions {
       `multinode.simulation.latencyMs must be { minMs, maxMs } with 0 <= minMs <= maxMs, in milliseconds; it was ${describeValue(latency)}.`,
     );
   }
-  return { latencyMs: { minMs, maxMs }, strict };
+  const stallTimeoutMs = given.stallTimeoutMs === undefined ? defaults.stallTimeoutMs : given.stallTimeoutMs;
+  if (typeof stallTimeoutMs !== 'number' || !Number.isFinite(stallTimeoutMs) || stallTimeoutMs <= 0) {
+    throw new InvalidOptionError(`multinode.simulation.stallTimeoutMs must be a positive number of real milliseconds; it was ${describeValue(stallTimeoutMs)}.`);
+  }
+  return { latencyMs: { minMs, maxMs }, strict, stallTimeoutMs };
 }
 
 function parseRoles(value: unknown): string[] {

@@ -1,8 +1,12 @@
+import { url as inspectorUrl } from 'node:inspector';
 import type { Context } from 'node:vm';
 import { RoleSession } from '../src/harness';
-import { createRng, MultinodeError, type Clock, type Rng } from '../src/util';
+import { createRng, MultinodeError, serializeError, type Clock, type Rng } from '../src/util';
 import {
   HARNESS_OWNER,
+  SimulationStalledError,
+  StallGuard,
+  type Stall,
   ownProcessErrors,
   patchSharedModules,
   realProcess,
@@ -26,6 +30,10 @@ export interface SimulationOptions {
   readonly latencyMs: LatencyMs;
   /** Whether a wake-up from outside the simulation fails the role's test. */
   readonly strict: boolean;
+  /** Real time virtual time may stand still while a role has not finished, in milliseconds (see `StallGuard`). */
+  readonly stallTimeoutMs: number;
+  /** Where a role is, as the conductor sees it (its test, the barrier it waits at), once the conductor exists. */
+  readonly describeRole: (role: string) => string | null;
   readonly rootDir: string;
   /** What ends the Jest worker when a role's code runs too long without a pause (see `SyncLoopWatchdog`). */
   readonly watchdog: Omit<SyncLoopWatchdogOptions, 'roles'>;
@@ -35,6 +43,19 @@ export interface SimulationOptions {
 
 // Captured at load, before any virtual or fake timer can replace the global one.
 const realSetTimeout = setTimeout;
+const realClearTimeout = clearTimeout;
+/** Real time for the stall guard; its timers keep no process alive. */
+const realClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  schedule(delayMs, fn) {
+    const handle = realSetTimeout(fn, Math.max(0, delayMs));
+    handle.unref();
+    return { cancel: () => realClearTimeout(handle) };
+  },
+  defer(fn) {
+    return this.schedule(0, fn);
+  },
+};
 /** The longest virtual time waits for real work a role started (real I/O, a real timer), in real milliseconds. */
 const REAL_WAIT_CAP_MS = 5000;
 
@@ -67,6 +88,9 @@ export class Simulation {
   readonly runner: SimRunner;
   private readonly releases = new Map<string, () => void>();
   private readonly loadedRoles = new Set<string>();
+  /** Roles other than the lead whose run of the file has ended. */
+  private readonly filesDone = new Set<string>();
+  private leadRunFinished = false;
   /** Roles between their run_start and run_finish: Jest's own work before and after is not theirs. */
   private readonly inTests = new Set<string>();
   private readonly realms = new Map<string, (promise: Promise<unknown>) => string | undefined>();
@@ -135,6 +159,19 @@ export class Simulation {
       },
     });
     this.undo.push(() => watch.stop());
+    // Like the watchdog, off while a debugger may hold the thread at a breakpoint.
+    if (inspectorUrl() === undefined) {
+      const guard = watch.harness(() =>
+        StallGuard.start({
+          stallTimeoutMs: options.stallTimeoutMs,
+          clock: realClock,
+          progress: () => this.scheduler.progress,
+          unfinished: () => this.unfinished(),
+          onStall: (stall) => this.world.runAs(HARNESS_OWNER, () => this.stalled(stall)),
+        }),
+      );
+      this.undo.push(() => guard.stop());
+    }
     // The scheduler's own loop runs as the harness: its real immediates are not a role's.
     this.world.runAs(HARNESS_OWNER, () => void this.scheduler.run());
   }
@@ -164,6 +201,7 @@ export class Simulation {
   /** `role`'s tests and hooks are done (its run_finish): what Jest does for it afterwards is not watched. */
   runFinished(role: string): void {
     this.inTests.delete(role);
+    if (role === this.options.roles[0]) this.leadRunFinished = true;
   }
 
   /** Ends the simulation: no further event runs, and what the roles shared is given back. */
@@ -171,6 +209,36 @@ export class Simulation {
     for (const role of this.options.roles) this.releases.get(role)?.();
     this.scheduler.stop();
     for (const undo of this.undo.splice(0).reverse()) undo();
+  }
+
+  /** The roles the simulation still waits for: the lead until its run_finish, the others until their file has ended. */
+  private unfinished(): string[] {
+    const [lead, ...others] = this.options.roles;
+    const waiting = others.filter((role) => !this.filesDone.has(role) && !this.world.isDead(role));
+    return this.leadRunFinished ? waiting : [lead!, ...waiting];
+  }
+
+  /**
+   * Virtual time stood still too long while `roles` had not finished: each is ended with an error
+   * saying what it was doing (the lead's becomes its error outside tests), and every hold is let go,
+   * so that the deadlines on virtual time (the lead's shutdown among them) can pass.
+   */
+  private stalled({ stalledMs, roles }: Stall): void {
+    const report = { stalledMs, roles, stallTimeoutMs: this.options.stallTimeoutMs, virtualMs: this.scheduler.now() - this.scheduler.startMs, heldBy: this.scheduler.holds() };
+    const lead = this.options.roles[0]!;
+    for (const role of roles) {
+      const doing = this.doing(role);
+      const error = new SimulationStalledError(role, doing, report, role !== lead);
+      if (role === lead) this.options.onUnhandled(role, error);
+      else this.runner.end(role, `the simulation stalled while it ${doing}`, serializeError(error));
+    }
+    this.scheduler.releaseHolds();
+  }
+
+  private doing(role: string): string {
+    if (!this.loadedRoles.has(role)) return 'was loading its copy of the test file';
+    if (!this.inTests.has(role)) return 'had finished its tests and was waiting to be shut down';
+    return this.options.describeRole(role) ?? 'was running its tests';
   }
 
   /**
@@ -202,6 +270,7 @@ export class Simulation {
       const { fileError, coverage } = await runAsSimulatedRole(context, () => runRoleFile(start, session, () => this.world.now()));
       this.loaded(role);
       this.runFinished(role);
+      this.filesDone.add(role);
       // Its test realm is gone with its file: what is still on its way to it is lost, as at an ended thread's port.
       for (const end of links.values()) end.close();
       session.fileDone(fileError, coverage);

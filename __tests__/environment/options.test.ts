@@ -26,7 +26,7 @@ describe('parseOptions', () => {
           nodeOptions: {},
           mode: 'threads',
           modeSource: 'default',
-          simulation: { latencyMs: { minMs: 1, maxMs: 5 }, strict: true },
+          simulation: { latencyMs: { minMs: 1, maxMs: 5 }, strict: true, stallTimeoutMs: 60_000 },
           seed: expect.any(Number),
           seedWasRandom: true,
           barrierTimeoutMs: 10_000,
@@ -79,7 +79,7 @@ describe('parseOptions', () => {
         node: './kv-node.ts',
         nodeOptions: { shards: 4 },
         mode: 'simulation',
-        simulation: { latencyMs: { minMs: 0, maxMs: 0.5 }, strict: false },
+        simulation: { latencyMs: { minMs: 0, maxMs: 0.5 }, strict: false, stallTimeoutMs: 2_500 },
         seed: 0xffffffff,
         barrierTimeoutMs: 1,
         testTimeoutMs: 2.5,
@@ -93,7 +93,7 @@ describe('parseOptions', () => {
         nodeOptions: { shards: 4 },
         mode: 'simulation',
         modeSource: 'config',
-        simulation: { latencyMs: { minMs: 0, maxMs: 0.5 }, strict: false },
+        simulation: { latencyMs: { minMs: 0, maxMs: 0.5 }, strict: false, stallTimeoutMs: 2_500 },
         seed: 0xffffffff,
         seedWasRandom: false,
         barrierTimeoutMs: 1,
@@ -257,14 +257,26 @@ describe('parseOptions', () => {
       expect(invalid(() => parse({}, { MULTINODE_MODE: 'sim' })).message).toBe(`MULTINODE_MODE must be one of 'threads', 'simulation', 'processes'; it was "sim".`);
     });
 
-    it('simulation options that are not latencies in order, or a strict flag', () => {
+    it('simulation options that are not latencies in order, a strict flag, or a positive stall timeout', () => {
       const shape = 'must be { minMs, maxMs } with 0 <= minMs <= maxMs, in milliseconds';
       expect(invalid(() => parse({ simulation: { latencyMs: { minMs: 5, maxMs: 1 } } })).message).toBe(
         `multinode.simulation.latencyMs ${shape}; it was {"minMs":5,"maxMs":1}.`,
       );
       expect(invalid(() => parse({ simulation: { latencyMs: 3 } })).message).toBe(`multinode.simulation.latencyMs ${shape}; it was 3.`);
       expect(invalid(() => parse({ simulation: { strict: 'yes' } })).message).toBe('multinode.simulation.strict must be true or false; it was "yes".');
-      expect(invalid(() => parse({ simulation: { speed: 2 } })).message).toBe("multinode.simulation has unknown option 'speed'; the options are latencyMs, strict.");
+      for (const [value, shown] of [
+        [0, '0'],
+        [-5, '-5'],
+        ['3000', '"3000"'],
+      ] as const) {
+        expect(invalid(() => parse({ simulation: { stallTimeoutMs: value } })).message).toBe(
+          `multinode.simulation.stallTimeoutMs must be a positive number of real milliseconds; it was ${shown}.`,
+        );
+      }
+      expect(parse({ simulation: { stallTimeoutMs: 2500 } }).simulation).toEqual({ latencyMs: { minMs: 1, maxMs: 5 }, strict: true, stallTimeoutMs: 2500 });
+      expect(invalid(() => parse({ simulation: { speed: 2 } })).message).toBe(
+        "multinode.simulation has unknown option 'speed'; the options are latencyMs, strict, stallTimeoutMs.",
+      );
       expect(invalid(() => parse({ simulation: true })).message).toMatch(/^multinode\.simulation must be an object such as/);
     });
 

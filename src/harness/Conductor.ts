@@ -60,9 +60,7 @@ export class Conductor {
     // The lead's slot stays running: its file's end is the file's end.
     const running = (): string[] => roles.filter((r) => this.slot(r).status === 'running');
     const isTerminated = (role: string): boolean => this.slot(role).status === 'terminated';
-    this.barriers = new BarrierCoordinator(roles, clock, (role) =>
-      describeRole({ slot: this.slot(role), waitingAt: this.barriers.waitingAt(role), activity: this.trace.activity(role), clock }),
-    );
+    this.barriers = new BarrierCoordinator(roles, clock, this.describeRole);
     this.lockstep = new TestLockstep(
       {
         lead,
@@ -111,6 +109,10 @@ export class Conductor {
       settings,
     );
   }
+
+  /** Where `role` is, as a barrier's timeout says it: `was running "t", was waiting at barrier 'x' …` (see `describeRole`). */
+  readonly describeRole = (role: string): string =>
+    describeRole({ slot: this.slot(role), waitingAt: this.barriers.waitingAt(role), activity: this.trace.activity(role), clock: this.clock });
 
   /** Connects a role started by the runner through its control channel. */
   attach(role: string, channel: RoleChannel): void {

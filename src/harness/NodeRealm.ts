@@ -1,4 +1,4 @@
-import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { NodeFactory } from '../node';
 import { NodeError } from './errors';
 
@@ -48,8 +48,10 @@ export function harnessRealm(loadFactory: () => Promise<NodeFactory>): NodeRealm
 export function realmCopier(moveIntoRealm: (port: MessagePort) => MessagePort): { copy<T>(value: T): T; close(): void; isClosed(): boolean } {
   const channel = new MessageChannel();
   const inside = moveIntoRealm(channel.port2);
-  // Nothing waits on this channel: it must not keep the thread alive.
+  // Nothing waits on this channel: it must not keep the thread alive. Neither end may: a port moved
+  // into a context is referenced again, and a simulated role that was ended never closes its realm.
   channel.port1.unref();
+  MessagePort.prototype.unref.call(inside);
   let closed = false;
   return {
     copy<T>(value: T): T {

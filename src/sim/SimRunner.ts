@@ -14,6 +14,8 @@ export type SimRoleLauncher = (role: string, start: RoleStart, control: ControlE
  * with its own tie-break source, so barrier releases and test starts are ordered by the seed.
  */
 export class SimRunner implements RoleRunner {
+  private readonly enders = new Map<string, (reason: string, error: SerializedError) => void>();
+
   constructor(
     private readonly world: SimWorld,
     private readonly network: SimNetwork,
@@ -36,6 +38,16 @@ export class SimRunner implements RoleRunner {
       // Closing is a message too: it arrives after everything the role sent before it.
       close: () => toLead.after(() => closedResolve()),
     };
+    const terminate = (): void => {
+      // A role in this thread cannot be stopped mid-statement; ended, it runs no further event.
+      this.world.kill(role);
+      for (const link of links.values()) link.close();
+      closedResolve();
+    };
+    this.enders.set(role, (reason, error) => {
+      ended.forEach((handler) => handler(reason, error, false));
+      terminate();
+    });
     this.world.runAs(role, () => {
       try {
         this.launch(role, start, roleEnd, links);
@@ -49,13 +61,18 @@ export class SimRunner implements RoleRunner {
       onMessage: (handler) => toLead.listen(handler),
       closed,
       onEnded: (handler) => ended.push(handler),
-      terminate: async () => {
-        // A role in this thread cannot be stopped mid-statement; ended, it runs no further event.
-        this.world.kill(role);
-        for (const link of links.values()) link.close();
-        closedResolve();
-      },
+      terminate: async () => terminate(),
     };
+  }
+
+  /**
+   * Ends `role` from outside the conductor, as a thread that failed with `error` (the conductor marks
+   * it terminated for `reason`): none of its events run any more and its channel counts as closed.
+   * For a simulation that stalled; a role never started, or ended already, is left as it is.
+   */
+  end(role: string, reason: string, error: SerializedError): void {
+    if (this.world.isDead(role)) return;
+    this.enders.get(role)?.(reason, error);
   }
 }
 

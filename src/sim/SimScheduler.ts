@@ -51,6 +51,7 @@ export class SimScheduler {
   private readonly clocks = new Map<string, Clock>();
   private readonly openHolds = new Map<number, string>();
   private nextHoldId = 0;
+  private moves = 0;
   private nowMs: number;
   private runningOwner: string | null = null;
   private loop: Promise<void> | undefined;
@@ -97,6 +98,14 @@ export class SimScheduler {
     return clock;
   }
 
+  /**
+   * A count that grows whenever the simulation moves on: an event ran or a hold was released. A
+   * `StallGuard` compares it over real time.
+   */
+  get progress(): number {
+    return this.moves;
+  }
+
   /** Number of events neither run nor cancelled. */
   pending(): number {
     return this.queue.size;
@@ -117,6 +126,7 @@ export class SimScheduler {
     const event = this.queue.pop();
     if (event === undefined) return false;
     this.nowMs = event.atMs;
+    this.moves++;
     this.runningOwner = event.owner;
     try {
       event.run();
@@ -137,13 +147,29 @@ export class SimScheduler {
     const id = this.nextHoldId++;
     this.openHolds.set(id, label);
     return () => {
-      if (this.openHolds.delete(id)) this.wakeLoop();
+      if (!this.openHolds.delete(id)) return;
+      this.moves++;
+      this.wakeLoop();
     };
   }
 
   /** The labels of the holds open now, oldest first, for diagnostics. */
   holds(): string[] {
     return [...this.openHolds.values()];
+  }
+
+  /**
+   * Releases every open hold at once (their releases become no-ops) and returns their labels, oldest
+   * first. For a simulation that has stalled: virtual time runs again, so its deadlines can pass.
+   */
+  releaseHolds(): string[] {
+    const labels = this.holds();
+    this.openHolds.clear();
+    if (labels.length > 0) {
+      this.moves++;
+      this.wakeLoop();
+    }
+    return labels;
   }
 
   /**

@@ -12,6 +12,7 @@ export { SimWorld, type SimQueue } from './SimWorld';
 export { SimNetwork, type LatencyMs } from './SimNetwork';
 export { SimRunner, type SimRoleLauncher } from './SimRunner';
 export { SyncLoopWatchdog, type SyncLoopWatchdogOptions } from './SyncLoopWatchdog';
+export { StallGuard, SimulationStalledError, type Stall, type StallGuardOptions, type StallReport } from './StallGuard';
 // Shared module patches, out-of-band wake-up watch and process error ownership.
 export { patchSharedModules, type SharedModuleRoute } from './sharedModules';
 export { VirtualTimer, type RoleTimeSource } from './sharedTimers';
