@@ -57,8 +57,10 @@ describe('processes mode', () => {
       expect(test.failureMessages[0]).toMatch(new RegExp(`\\[${role}\\] The node process of role '${role}' \\(incarnation 0, pid \\d+\\) exited with code 7 without being asked to\\. Its last output lines:[^]*stderr \\| ${role} exits by itself`));
       expect(fileResult(run, file).message).not.toMatch(/outside any test/);
     }
-    // The node's lines take their place among its role's own events: b's stderr line comes before b's end of the test.
+    // The node's lines take their place among its role's own events, on the role's one Lamport clock:
+    // b's stderr line comes before b's end of the test.
     const bEvents = exitsTrace.filter((e) => e.role === 'b').sort((x, y) => x.lamport - y.lamport);
+    expect(new Set(bEvents.map((e) => e.lamport)).size).toBe(bEvents.length);
     const said = bEvents.findIndex((e) => e.type === 'log' && e.message === 'b exits by itself');
     expect(said).toBeGreaterThanOrEqual(0);
     expect(said).toBeLessThan(bEvents.findIndex((e) => e.type === 'test-end'));
