@@ -73,3 +73,35 @@ describe('Conductor with every node held by the lead (processes mode)', () => {
     expect(b.posted.find((m) => m.type === 'all-ready')).toMatchObject({ error: { message: "The node process of role 'b' exited with code 3 before it was ready" } });
   });
 });
+
+describe('Conductor: a node the lead holds fails during a test', () => {
+  it("fails that role's result of the test, after its own errors, and the others' barriers as its consequence", async () => {
+    const clock = new FakeClock(10_000);
+    const collector = new TraceCollector({ testPath: 'x.test.ts', roles: ROLES, seed: 1, mode: 'processes' as const, modeFromEnv: false, startedAt: 10_000 });
+    const host = { stop: async () => undefined } as unknown as RoleNodeHost;
+    const conductor = new Conductor(ROLES, new FaultTable(2), { holdsEveryNode: true, hostOf: () => host, linksChanged: async () => undefined }, collector, clock, {
+      graceMs: 1_000,
+      setupTimeoutMs: 30_000,
+      finishTimeoutMs: 5_000,
+      stopTimeoutMs: 5_000,
+      pingIntervalMs: 250,
+      unresponsiveAfterMs: 3_000,
+    });
+    conductor.begin('a', 't1', 30_000);
+    conductor.begin('b', 't1', 30_000);
+    const atA = conductor.barrier({ role: 'a', testId: 't1', name: 'b is gone', roles: null, timeoutMs: 5_000 }).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    const exited = { name: 'NodeError', message: "The node process of role 'b' (incarnation 0, pid 7) exited with code 7 without being asked to." };
+    conductor.nodeFailedTest('b', 't1', exited);
+    expect(await atA).toBe(
+      "Barrier 'b is gone' was abandoned because role 'b' failed this test (The node process of role 'b' (incarnation 0, pid 7) exited with code 7 without being asked to.). This is a consequence of role b's failure, not a second root cause.",
+    );
+    const own = { name: 'Error', message: 'fetch failed' };
+    conductor.done('b', 't1', { status: 'failed', durationMs: 5, errors: [own] });
+    conductor.done('a', 't1', { status: 'passed', durationMs: 5, errors: [] });
+    const results = await conductor.lockstep.collect('t1');
+    expect(results.get('b')).toMatchObject({ status: 'failed', errors: [own, exited] });
+  });
+});
