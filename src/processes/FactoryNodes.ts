@@ -38,6 +38,8 @@ export class FactoryNodes implements HeldNodes {
   private readonly group: ProcessNodeGroup;
   private readonly hosts = new Map<string, FactoryNodeHost>();
   private sink: HeldNodesSink | null = null;
+  /** The test each role's node process was last told it runs. */
+  private readonly tests = new Map<string, string | null>();
   private closing: Promise<string | null> | null = null;
 
   constructor(private readonly options: FactoryNodesOptions) {
@@ -91,6 +93,8 @@ export class FactoryNodes implements HeldNodes {
   }
 
   setTest(role: string, test: string | null): void {
+    if (this.tests.get(role) === test) return;
+    this.tests.set(role, test);
     this.group.client(role).setTest(test);
   }
 
