@@ -236,11 +236,15 @@ export class ProcessNodeClient {
     await this.request(running, { type: 'faults', seq: ++this.seq, cells }, 'a fault update');
   }
 
-  /** Sends where every role listens; resolves when the process applied it. A no-op without a connected process. */
-  async setPeers(peers: PeerAddresses): Promise<void> {
+  /**
+   * Sends where every role listens; resolves when the process applied it, within `timeoutMs` (default
+   * `nodeTimeoutMs`; a start passes its own, since a process may still be loading its factory then).
+   * A no-op without a connected process.
+   */
+  async setPeers(peers: PeerAddresses, timeoutMs = this.settings.nodeTimeoutMs): Promise<void> {
     const running = this.current;
     if (running?.control == null || running.exit !== null) return;
-    await this.request(running, { type: 'peers', seq: ++this.seq, peers }, 'a peer update');
+    await this.request(running, { type: 'peers', seq: ++this.seq, peers }, 'a peer update', timeoutMs);
   }
 
   /** Kills the process if any and stops listening; leaves no process, socket or timer. Idempotent. */
@@ -322,10 +326,10 @@ export class ProcessNodeClient {
   }
 
   /** Sends a command and waits for its reply within `nodeTimeoutMs`; a `failed` reply rejects with the node's error. */
-  private async request(running: NodeChild, command: HarnessToNode & { seq: number }, what: string): Promise<NodeToHarness> {
+  private async request(running: NodeChild, command: HarnessToNode & { seq: number }, what: string, timeoutMs = this.settings.nodeTimeoutMs): Promise<NodeToHarness> {
     const reply = this.expect(command.seq);
     running.control?.send(command);
-    const answer = await withDeadline(this.clock, reply, this.settings.nodeTimeoutMs, () => running.failure('NODE_TIMEOUT', `did not answer ${what} within ${this.settings.nodeTimeoutMs} ms`));
+    const answer = await withDeadline(this.clock, reply, timeoutMs, () => running.failure('NODE_TIMEOUT', `did not answer ${what} within ${timeoutMs} ms`));
     if (answer.type === 'failed') throw deserializeError(answer.error);
     return answer;
   }

@@ -45,7 +45,7 @@ export class ProcessNodeGroup {
       peers: () => this.peers(),
       faults: () => faultSnapshot(this.faults),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      whenListening: (link: Endpoint) => this.announce(role, link),
+      whenListening: (link: Endpoint) => this.announce(role, link, timeoutMs),
     });
   }
 
@@ -65,8 +65,9 @@ export class ProcessNodeGroup {
     await Promise.all([...this.clients.values()].map((client) => client.close()));
   }
 
-  private async announce(role: string, link: Endpoint): Promise<void> {
+  /** Tells every other node process where `role` now listens, within the start's deadline. */
+  private async announce(role: string, link: Endpoint, timeoutMs: number | undefined): Promise<void> {
     const peers = { ...this.peers(), [role]: link };
-    await Promise.all([...this.clients].filter(([other]) => other !== role).map(([, client]) => client.setPeers(peers)));
+    await Promise.all([...this.clients].filter(([other]) => other !== role).map(([, client]) => client.setPeers(peers, timeoutMs)));
   }
 }
