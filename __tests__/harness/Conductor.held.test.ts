@@ -25,24 +25,25 @@ function fakeChannel(): { channel: RoleChannel; posted: LeadToRole[]; send(messa
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-describe('Conductor with every node held by the lead (processes mode)', () => {
-  const setup = () => {
-    const clock = new FakeClock(10_000);
-    const collector = new TraceCollector({ testPath: 'x.test.ts', roles: ROLES, seed: 1, mode: 'processes' as const, modeFromEnv: false, startedAt: 10_000 });
-    const host = { stop: async () => undefined } as unknown as RoleNodeHost;
-    const conductor = new Conductor(ROLES, new FaultTable(2), { holdsEveryNode: true, hostOf: () => host, linksChanged: async () => undefined }, collector, clock, {
-      graceMs: 1_000,
-      setupTimeoutMs: 30_000,
-      finishTimeoutMs: 5_000,
-      stopTimeoutMs: 5_000,
-      pingIntervalMs: 250,
-      unresponsiveAfterMs: 3_000,
-    });
-    const b = fakeChannel();
-    conductor.attach('b', b.channel);
-    return { conductor, b };
-  };
+/** A conductor of roles a and b whose nodes the lead holds, with b's control channel. */
+function setup(): { conductor: Conductor; b: ReturnType<typeof fakeChannel> } {
+  const clock = new FakeClock(10_000);
+  const collector = new TraceCollector({ testPath: 'x.test.ts', roles: ROLES, seed: 1, mode: 'processes' as const, modeFromEnv: false, startedAt: 10_000 });
+  const host = { stop: async () => undefined } as unknown as RoleNodeHost;
+  const conductor = new Conductor(ROLES, new FaultTable(2), { holdsEveryNode: true, hostOf: () => host, linksChanged: async () => undefined }, collector, clock, {
+    graceMs: 1_000,
+    setupTimeoutMs: 30_000,
+    finishTimeoutMs: 5_000,
+    stopTimeoutMs: 5_000,
+    pingIntervalMs: 250,
+    unresponsiveAfterMs: 3_000,
+  });
+  const b = fakeChannel();
+  conductor.attach('b', b.channel);
+  return { conductor, b };
+}
 
+describe('Conductor with every node held by the lead (processes mode)', () => {
   it("starts the file only once every node is ready and every role's thread has loaded the file", async () => {
     const { conductor, b } = setup();
     let ready = false;
@@ -76,17 +77,7 @@ describe('Conductor with every node held by the lead (processes mode)', () => {
 
 describe('Conductor: a node the lead holds fails during a test', () => {
   it("fails that role's result of the test, after its own errors, and the others' barriers as its consequence", async () => {
-    const clock = new FakeClock(10_000);
-    const collector = new TraceCollector({ testPath: 'x.test.ts', roles: ROLES, seed: 1, mode: 'processes' as const, modeFromEnv: false, startedAt: 10_000 });
-    const host = { stop: async () => undefined } as unknown as RoleNodeHost;
-    const conductor = new Conductor(ROLES, new FaultTable(2), { holdsEveryNode: true, hostOf: () => host, linksChanged: async () => undefined }, collector, clock, {
-      graceMs: 1_000,
-      setupTimeoutMs: 30_000,
-      finishTimeoutMs: 5_000,
-      stopTimeoutMs: 5_000,
-      pingIntervalMs: 250,
-      unresponsiveAfterMs: 3_000,
-    });
+    const { conductor } = setup();
     conductor.begin('a', 't1', 30_000);
     conductor.begin('b', 't1', 30_000);
     const atA = conductor.barrier({ role: 'a', testId: 't1', name: 'b is gone', roles: null, timeoutMs: 5_000 }).then(
