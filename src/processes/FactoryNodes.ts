@@ -1,7 +1,7 @@
 import type { Clock } from '../util';
-import type { LogLevel } from '../node';
-import { type FaultTable, NodeError, withoutFrames, type HeldNodes, type HeldNodesSink, type NodeOp, type RoleNodeHost } from '../harness';
+import { type FaultTable, NodeError, withoutFrames, type NodeOp, type RoleNodeHost } from '../harness';
 import { createRunToken } from './ControlServer';
+import { HeldNodeSet, type NodeEventKind } from './HeldNodeSet';
 import { formatLastLines } from './ProcessOutput';
 import type { ProcessNodeClient } from './ProcessNodeClient';
 import { ProcessNodeGroup } from './ProcessNodeGroup';
@@ -32,17 +32,15 @@ export interface FactoryNodesOptions {
  * process: after every change of the table, each process gets a copy and acknowledges it before the
  * fault call resolves. Node logs, message records and output lines go into the role's trace.
  */
-export class FactoryNodes implements HeldNodes {
-  readonly holdsEveryNode = true;
+export class FactoryNodes extends HeldNodeSet<FactoryNodeHost> {
   readonly endpoints = null;
   private readonly group: ProcessNodeGroup;
-  private readonly hosts = new Map<string, FactoryNodeHost>();
-  private sink: HeldNodesSink | null = null;
   /** The test each role's node process was last told it runs. */
   private readonly tests = new Map<string, string | null>();
   private closing: Promise<string | null> | null = null;
 
   constructor(private readonly options: FactoryNodesOptions) {
+    super();
     const { roles, table } = options;
     this.group = new ProcessNodeGroup(
       {
@@ -64,27 +62,14 @@ export class FactoryNodes implements HeldNodes {
       client.onOutput((stream, line, incarnation) => this.logTo(role, stream === 'stderr' ? 'warn' : 'info', line, { stream, incarnation }));
       client.onTrace((batch) => this.sink?.records(role, batch.records, batch.omitted));
       client.onExit((exit) => {
-        this.sink?.record(role, { type: 'node', event: 'crashed', incarnation: exit.incarnation });
+        this.recordNode(role, 'crashed', exit.incarnation);
         const how = exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`;
         const output = formatLastLines(exit.lastOutput.map((text) => ({ stream: 'stdout' as const, text, atMs: 0 })));
         this.sink?.roleError(role, withoutFrames(new NodeError(`The node process of role '${role}' (incarnation ${exit.incarnation}) ${how} without being asked to. ${output}`)));
       });
-      const record = (event: 'started' | 'stopped' | 'crashed', incarnation: number): void => this.sink?.record(role, { type: 'node', event, incarnation });
+      const record = (event: NodeEventKind, incarnation: number): void => this.recordNode(role, event, incarnation);
       this.hosts.set(role, new FactoryNodeHost(role, client, this.group, options.nodeTimeoutMs, record));
     }
-  }
-
-  /** A line of `role`'s log, as the role's own event. */
-  private logTo(role: string, level: LogLevel, message: string, fields: Record<string, unknown>): void {
-    this.sink?.record(role, { type: 'log', level, message, fields });
-  }
-
-  attach(sink: HeldNodesSink): void {
-    this.sink = sink;
-  }
-
-  hostOf(role: string): RoleNodeHost | null {
-    return this.hosts.get(role) ?? null;
   }
 
   /** Every node process applies the new table before the fault call resolves. */
@@ -125,7 +110,7 @@ class FactoryNodeHost implements RoleNodeHost {
     private readonly group: ProcessNodeGroup,
     private readonly nodeTimeoutMs: number,
     /** Records a node event on the role's lane of the trace. */
-    private readonly record: (event: 'started' | 'stopped' | 'crashed', incarnation: number) => void,
+    private readonly record: (event: NodeEventKind, incarnation: number) => void,
   ) {}
 
   get system(): unknown {

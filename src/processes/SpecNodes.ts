@@ -1,8 +1,8 @@
 import { createRng, type Clock } from '../util';
-import type { LogLevel } from '../node';
-import { FaultTable, NodeError, withoutFrames, type HeldNodes, type HeldNodesSink, type NodeEndpoint, type NodeOp, type RoleNodeHost } from '../harness';
+import { FaultTable, NodeError, withoutFrames, type NodeEndpoint, type NodeOp, type RoleNodeHost } from '../harness';
 import { AddressPlan } from './AddressPlan';
 import { DataDirs } from './DataDirs';
+import { HeldNodeSet, type NodeEventKind } from './HeldNodeSet';
 import { faultTableReader } from './faultReader';
 import { LocalLauncher } from './LocalLauncher';
 import { formatEndpoint, type Endpoint } from './loopbackListen';
@@ -36,11 +36,8 @@ export interface SpecNodesOptions {
  * Link faults act in the proxies (which read the shared fault table live); node faults are signals
  * to the node's process group. Every line a node writes goes into its role's trace.
  */
-export class SpecNodes implements HeldNodes {
-  readonly holdsEveryNode = true;
+export class SpecNodes extends HeldNodeSet<SpecNodeHost> {
   readonly endpoints: Readonly<Record<string, NodeEndpoint>>;
-  private readonly hosts = new Map<string, SpecNodeHost>();
-  private sink: HeldNodesSink | null = null;
   private closing: Promise<string | null> | null = null;
 
   private constructor(
@@ -50,6 +47,7 @@ export class SpecNodes implements HeldNodes {
     private readonly dataDirs: DataDirs,
     private readonly launcher: Launcher,
   ) {
+    super();
     const { roles, spec, seed, clock, nodeTimeoutMs } = options;
     const endpoints: Record<string, NodeEndpoint> = {};
     for (const role of roles) {
@@ -67,11 +65,11 @@ export class SpecNodes implements HeldNodes {
         clock,
         onOutput: (line) => this.logTo(role, line.stream === 'stdout' ? 'info' : 'warn', line.text, { stream: line.stream, incarnation: line.incarnation }),
         onExit: (exit) => {
-          this.sink?.record(role, { type: 'node', event: 'crashed', incarnation: exit.incarnation });
+          this.recordNode(role, 'crashed', exit.incarnation);
           this.sink?.roleError(role, withoutFrames(new NodeError(exit.message)));
         },
       });
-      const record = (event: 'started' | 'stopped' | 'crashed', incarnation: number): void => this.sink?.record(role, { type: 'node', event, incarnation });
+      const record = (event: NodeEventKind, incarnation: number): void => this.recordNode(role, event, incarnation);
       this.hosts.set(role, new SpecNodeHost(node, this, record, (message) => this.logTo(role, 'warn', message, {})));
     }
     this.endpoints = endpoints;
@@ -94,19 +92,6 @@ export class SpecNodes implements HeldNodes {
     });
     nodes = new SpecNodes(options, plan, mesh, new DataDirs(roles), options.launcher ?? new LocalLauncher({ clock }));
     return nodes;
-  }
-
-  /** A line of `role`'s log, as the role's own event. */
-  private logTo(role: string, level: LogLevel, message: string, fields: Record<string, unknown>): void {
-    this.sink?.record(role, { type: 'log', level, message, fields });
-  }
-
-  attach(sink: HeldNodesSink): void {
-    this.sink = sink;
-  }
-
-  hostOf(role: string): RoleNodeHost | null {
-    return this.hosts.get(role) ?? null;
   }
 
   /** The proxies read the table live; they only need to act on connections already open. */
@@ -185,7 +170,7 @@ class SpecNodeHost implements RoleNodeHost {
     private readonly node: NodeProcess,
     private readonly owner: { readonly endpoints: Readonly<Record<string, NodeEndpoint>> },
     /** Records a node event on the role's lane of the trace. */
-    private readonly record: (event: 'started' | 'stopped' | 'crashed', incarnation: number) => void,
+    private readonly record: (event: NodeEventKind, incarnation: number) => void,
     /** Adds a warning to the role's log. */
     private readonly warn: (message: string) => void,
   ) {
