@@ -1,29 +1,17 @@
 import { connect } from 'node:net';
 import { encodeFrame } from '../../src/processes/frames';
 import { ProcessNodeError, type ProcessNodeExit } from '../../src/processes';
-import { ioResources, kvCluster, send, stateOf, untilReceived, waitFor, type KvCluster } from './helpers/nodeProcesses';
+import { kvClustersCheckedAfterEach, send, stateOf, untilReceived, waitFor, type KvCluster } from './helpers/nodeProcesses';
 
 // Real child processes on two loaded cores: a cold transform of the node takes seconds.
 jest.setTimeout(90_000);
 
 describe('ProcessNodeClient: one role\'s node process', () => {
   let cluster: KvCluster | null = null;
-  let resourcesBefore: string[] = [];
-
-  beforeEach(async () => {
-    resourcesBefore = await ioResources();
-  });
-
-  afterEach(async () => {
-    await cluster?.group.close();
-    const left = cluster?.recorder.leftovers() ?? [];
-    cluster = null;
-    expect(left).toEqual([]);
-    expect(await ioResources()).toEqual(resourcesBefore);
-  });
+  const newCluster = kvClustersCheckedAfterEach();
 
   it('answers inspect with a structured clone, and rejects naming the reason when it cannot', async () => {
-    cluster = await kvCluster(['a']);
+    cluster = await newCluster(['a']);
     const a = cluster.group.client('a');
     await expect(a.inspect({ op: 'state' })).rejects.toThrow("The node of role 'a' is not running, so it cannot be inspected.");
     await cluster.group.startAll();
@@ -40,7 +28,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('throws at once in the node for an uncloneable message or an unknown role, and delivers to itself', async () => {
-    cluster = await kvCluster(['a', 'b']);
+    cluster = await newCluster(['a', 'b']);
     await cluster.group.startAll();
     await expect(cluster.group.client('a').inspect({ op: 'sendUncloneable', to: 'b' })).rejects.toThrow("The message to 'b' cannot be sent: message.payload.callback is a function");
     await expect(send(cluster, 'a', 'zz', 'lost')).rejects.toThrow("transport.send from 'a' was given an unknown role 'zz'; the roles of this file are 'a', 'b'.");
@@ -49,7 +37,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('passes ctx.log lines to onLog, tagged with role and incarnation, and the process output to onOutput', async () => {
-    cluster = await kvCluster(['a']);
+    cluster = await newCluster(['a']);
     await cluster.group.startAll();
     await cluster.group.client('a').inspect({ op: 'log' });
     await waitFor(() => cluster!.logs.some((l) => l.message === 'asked to log'), 'the log line', 5_000);
@@ -63,7 +51,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('rejects start with the factory\'s own error when it throws, and leaves no process', async () => {
-    cluster = await kvCluster(['a'], { nodeOptions: { failStart: true } });
+    cluster = await newCluster(['a'], { nodeOptions: { failStart: true } });
     const start = cluster.group.start('a', 0);
     await expect(start).rejects.toThrow('kv node a refuses to start (incarnation 0)');
     expect(cluster.group.client('a').pid).toBeNull();
@@ -71,7 +59,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('crash kills the process with SIGKILL; a restart is a new process and a new incarnation that its peers reach', async () => {
-    cluster = await kvCluster(['a', 'b']);
+    cluster = await newCluster(['a', 'b']);
     const exits: ProcessNodeExit[] = [];
     cluster.group.client('b').onExit((exit) => exits.push(exit));
     await cluster.group.startAll();
@@ -99,7 +87,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('stops gracefully: the node stops and the process exits by itself', async () => {
-    cluster = await kvCluster(['a']);
+    cluster = await newCluster(['a']);
     await cluster.group.startAll();
     const a = cluster.group.client('a');
     const pid = a.pid!;
@@ -109,7 +97,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('reports a process that dies by itself through onExit, with its last output', async () => {
-    cluster = await kvCluster(['a']);
+    cluster = await newCluster(['a']);
     const exited = new Promise<ProcessNodeExit>((resolve) => cluster!.group.client('a').onExit(resolve));
     await cluster.group.startAll();
     await cluster.group.client('a').inspect({ op: 'print', text: 'last words' });
@@ -122,7 +110,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('refuses and logs a control connection with a wrong token', async () => {
-    cluster = await kvCluster(['a']);
+    cluster = await newCluster(['a']);
     const a = cluster.group.client('a');
     const refusals: string[] = [];
     a.onRefused((reason) => refusals.push(reason));
@@ -140,7 +128,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('fails a start that does not finish within its deadline, and kills the process', async () => {
-    cluster = await kvCluster(['a'], { nodeOptions: { hangStart: true } });
+    cluster = await newCluster(['a'], { nodeOptions: { hangStart: true } });
     const started = Date.now();
     await expect(cluster.group.start('a', 0, 6_000)).rejects.toMatchObject({
       code: 'NODE_START_TIMEOUT',
@@ -152,7 +140,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('fails a stop that does not finish within nodeTimeoutMs, naming the role, and kills the process', async () => {
-    cluster = await kvCluster(['a'], { nodeOptions: { hangStop: true }, settings: { nodeTimeoutMs: 3_000 } });
+    cluster = await newCluster(['a'], { nodeOptions: { hangStop: true }, settings: { nodeTimeoutMs: 3_000 } });
     await cluster.group.startAll(30_000);
     await expect(cluster.group.client('a').stop()).rejects.toMatchObject({
       code: 'NODE_TIMEOUT',
@@ -162,7 +150,7 @@ describe('ProcessNodeClient: one role\'s node process', () => {
   });
 
   it('fails a start whose process exits before its node starts, quoting the process\'s output', async () => {
-    cluster = await kvCluster(['a'], { nodeOptions: {} });
+    cluster = await newCluster(['a'], { nodeOptions: {} });
     const a = cluster.group.client('a');
     const start = a.start(0, {
       whenListening: () => {

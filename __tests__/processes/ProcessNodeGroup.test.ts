@@ -1,27 +1,14 @@
 import { LINK_BLACKHOLED, LINK_PARTITIONED } from '../../src/harness';
-import { ioResources, kvCluster, send, stateOf, untilReceived, waitFor, type KvCluster } from './helpers/nodeProcesses';
+import { kvClustersCheckedAfterEach, send, stateOf, untilReceived, waitFor, type KvCluster } from './helpers/nodeProcesses';
 
 // Real child processes on two loaded cores: a cold transform of the node takes seconds.
 jest.setTimeout(90_000);
 
 describe('ProcessNodeGroup: kv nodes in child processes over TCP', () => {
-  let cluster: KvCluster | null = null;
-  let resourcesBefore: string[] = [];
+  const newCluster = kvClustersCheckedAfterEach();
 
-  beforeEach(async () => {
-    resourcesBefore = await ioResources();
-  });
-
-  afterEach(async () => {
-    await cluster?.group.close();
-    const left = cluster?.recorder.leftovers() ?? [];
-    cluster = null;
-    expect(left).toEqual([]);
-    expect(await ioResources()).toEqual(resourcesBefore);
-  });
-
-  async function started(roles: readonly string[], options?: Parameters<typeof kvCluster>[1]): Promise<KvCluster> {
-    cluster = await kvCluster(roles, options);
+  async function started(roles: readonly string[], options?: Parameters<typeof newCluster>[1]): Promise<KvCluster> {
+    const cluster = await newCluster(roles, options);
     await cluster.group.startAll();
     return cluster;
   }

@@ -148,3 +148,23 @@ export async function untilReceived(cluster: KvCluster, role: string, from: stri
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/**
+ * For a test file on kv clusters: returns what starts a test's cluster, and after each test closes
+ * it and checks that no process it made survives and no socket or handle is left open.
+ */
+export function kvClustersCheckedAfterEach(): (roles: readonly string[], options?: Parameters<typeof kvCluster>[1]) => Promise<KvCluster> {
+  let current: KvCluster | null = null;
+  let resourcesBefore: string[] = [];
+  beforeEach(async () => {
+    resourcesBefore = await ioResources();
+  });
+  afterEach(async () => {
+    await current?.group.close();
+    const left = current?.recorder.leftovers() ?? [];
+    current = null;
+    expect(left).toEqual([]);
+    expect(await ioResources()).toEqual(resourcesBefore);
+  });
+  return async (roles, options) => (current = await kvCluster(roles, options));
+}
