@@ -10,6 +10,7 @@ import {
   type HeldNodes,
   FaultTable,
   LeadSession,
+  RoleThreadPool,
   ThreadRunner,
   type RoleStart,
   type RoleResult,
@@ -38,6 +39,9 @@ import { findRoleContext } from './roleContext';
 import { modePinnedByDocblock } from './docblockMode';
 import { Simulation } from './simulation';
 import { installVirtualTime } from './virtualTime';
+
+/** The role threads this Jest worker keeps between test files (see RoleThreadPool). */
+const rolePool = new RoleThreadPool();
 
 const CONSOLE_LEVELS: Record<ConsoleMethod, LogLevel> = { log: 'info', info: 'info', debug: 'debug', warn: 'warn', error: 'error' };
 
@@ -167,7 +171,14 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       nodeModule,
       table,
       ...(held === null ? {} : { nodes: held }),
-      runner: this.simulation?.runner ?? new ThreadRunner({ workerScript: path.join(__dirname, 'roleWorker.js'), roleMemoryMb: options.roleMemoryMb }),
+      runner: this.simulation?.runner ?? new ThreadRunner({
+          workerScript: path.join(__dirname, 'roleWorker.js'),
+          roleMemoryMb: options.roleMemoryMb,
+          pool: rolePool,
+          keepIdle: options.idleRoleThreads,
+          clock: systemClock,
+          settleTimeoutMs: GRACE_MS,
+        }),
       roleGlobalConfig: roleGlobalConfig(this.config.globalConfig),
       roleProjectConfig: roleProjectConfig(projectConfig as Config.ProjectConfig),
       roleModuleMap: await projectModuleMap(projectConfig, this.config.globalConfig),

@@ -33,6 +33,8 @@ export interface MultinodeOptions {
   readonly nodeTimeoutMs: number;
   /** Heap limit of each role thread, in MiB. */
   readonly roleMemoryMb: number;
+  /** How many role threads the Jest worker keeps idle after this file, for its next files (0: none). */
+  readonly idleRoleThreads: number;
 }
 
 
@@ -62,6 +64,7 @@ export const OPTION_DEFAULTS = {
   setupTimeoutMs: 30_000,
   nodeTimeoutMs: 10_000,
   roleMemoryMb: 1024,
+  idleRoleThreads: 8,
   simulation: { latencyMs: { minMs: 1, maxMs: 5 }, strict: true, stallTimeoutMs: 60_000 } as SimulationOptions,
 };
 
@@ -94,7 +97,7 @@ export const PING_INTERVAL_MS = 250;
 export const UNRESPONSIVE_AFTER_MS = 5_000;
 
 const ROLE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs', 'roleMemoryMb', 'simulation'];
+const KNOWN = ['roles', 'node', 'nodeOptions', 'mode', 'seed', 'barrierTimeoutMs', 'testTimeoutMs', 'setupTimeoutMs', 'nodeTimeoutMs', 'roleMemoryMb', 'idleRoleThreads', 'simulation'];
 const MODES = ['threads', 'simulation', 'processes'];
 const SIMULATION_KEYS = ['latencyMs', 'strict', 'stallTimeoutMs'];
 
@@ -168,6 +171,7 @@ export function parseOptions(testEnvironmentOptions: Record<string, unknown> | u
     setupTimeoutMs: given.setupTimeoutMs === undefined ? defaultSetupTimeoutMs(roles.length) : positiveMs(given, 'setupTimeoutMs'),
     nodeTimeoutMs: positiveMs(given, 'nodeTimeoutMs'),
     roleMemoryMb: memoryMb(given.roleMemoryMb === undefined ? OPTION_DEFAULTS.roleMemoryMb : given.roleMemoryMb),
+    idleRoleThreads: idleThreads(given.idleRoleThreads === undefined ? OPTION_DEFAULTS.idleRoleThreads : given.idleRoleThreads),
   };
 }
 
@@ -242,6 +246,16 @@ const MIN_ROLE_MEMORY_MB = 64;
 function memoryMb(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_ROLE_MEMORY_MB) {
     throw new InvalidOptionError(`multinode.roleMemoryMb must be a whole number of MiB, at least ${MIN_ROLE_MEMORY_MB}; it was ${describeValue(value)}.`);
+  }
+  return value;
+}
+
+// Each idle thread keeps its heap (Jest loaded, about 30 MB); more than this would hold gigabytes.
+const MAX_IDLE_ROLE_THREADS = 64;
+
+function idleThreads(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_IDLE_ROLE_THREADS) {
+    throw new InvalidOptionError(`multinode.idleRoleThreads must be a whole number from 0 (end every role thread after its file) to ${MAX_IDLE_ROLE_THREADS}; it was ${describeValue(value)}.`);
   }
   return value;
 }

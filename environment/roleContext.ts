@@ -1,11 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { workerData } from 'node:worker_threads';
-import { isRoleWorkerData, type RoleSession, type RoleStart } from '../src/harness';
+import type { RoleSession, RoleStart } from '../src/harness';
 import type { SimWorld } from '../src/sim';
 import type { Rng } from '../src/util';
 
-/** Where a role thread's bootstrap leaves its session for the environment Jest creates in that thread. */
-export const ROLE_SESSION_KEY = Symbol.for('jest-environment-multinode.role-session');
+/**
+ * Where a role thread leaves the role whose file it runs now, for the environment Jest creates for it
+ * (on the thread's global, so any copy of this module finds it).
+ */
+const THREAD_ROLE_KEY = Symbol.for('jest-environment-multinode.thread-role');
+
+/** Sets (or clears, between files) the role this thread runs. */
+export function setCurrentRole(context: RoleContext | null): void {
+  (globalThis as Record<symbol, unknown>)[THREAD_ROLE_KEY] = context;
+}
 
 /** What a simulated role's environment needs besides its session. */
 export interface SimulatedRole {
@@ -44,6 +51,5 @@ export function runAsSimulatedRole<T>(context: RoleContext, run: () => T): T {
 export function findRoleContext(): RoleContext | null {
   const simulated = simulatedRole.getStore();
   if (simulated !== undefined) return simulated;
-  if (!isRoleWorkerData(workerData)) return null;
-  return { data: workerData, session: (globalThis as Record<symbol, unknown>)[ROLE_SESSION_KEY] as RoleSession, simulated: null };
+  return ((globalThis as Record<symbol, unknown>)[THREAD_ROLE_KEY] as RoleContext | null | undefined) ?? null;
 }

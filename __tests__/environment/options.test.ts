@@ -34,6 +34,7 @@ describe('parseOptions', () => {
           setupTimeoutMs: 30_000,
           nodeTimeoutMs: 10_000,
           roleMemoryMb: 1024,
+          idleRoleThreads: 8,
         });
       }
       expect(OPTION_DEFAULTS.roles).toEqual(['a', 'b', 'c']);
@@ -86,6 +87,7 @@ describe('parseOptions', () => {
         setupTimeoutMs: 3,
         nodeTimeoutMs: 4,
         roleMemoryMb: 64,
+        idleRoleThreads: 0,
       });
       expect(parsed).toEqual({
         roles: ['lead', 'Follower_1', 'x-2'],
@@ -101,6 +103,7 @@ describe('parseOptions', () => {
         setupTimeoutMs: 3,
         nodeTimeoutMs: 4,
         roleMemoryMb: 64,
+        idleRoleThreads: 0,
       });
     });
 
@@ -164,7 +167,7 @@ describe('parseOptions', () => {
 
     it('unknown keys, every one of them, with the list of options', () => {
       expect(invalid(() => parse({ role: ['a'] })).message).toBe(
-        "testEnvironmentOptions.multinode has unknown option 'role'; the options are roles, node, nodeOptions, mode, seed, barrierTimeoutMs, testTimeoutMs, setupTimeoutMs, nodeTimeoutMs, roleMemoryMb, simulation.",
+        "testEnvironmentOptions.multinode has unknown option 'role'; the options are roles, node, nodeOptions, mode, seed, barrierTimeoutMs, testTimeoutMs, setupTimeoutMs, nodeTimeoutMs, roleMemoryMb, idleRoleThreads, simulation.",
       );
       expect(invalid(() => parse({ timeout: 1, roles: ['a'], sed: 2 })).message).toMatch(/^testEnvironmentOptions\.multinode has unknown options 'timeout', 'sed'; the options are /);
     });
@@ -311,6 +314,20 @@ describe('parseOptions', () => {
         ['512', '"512"'],
       ] as const) {
         expect(invalid(() => parse({ roleMemoryMb: value })).message).toBe(`multinode.roleMemoryMb must be a whole number of MiB, at least 64; it was ${shown}.`);
+      }
+    });
+
+    it('a number of idle role threads that is not a whole number from 0 to 64', () => {
+      expect(parse({ idleRoleThreads: 64 }).idleRoleThreads).toBe(64);
+      for (const [value, shown] of [
+        [-1, '-1'],
+        [65, '65'],
+        [1.5, '1.5'],
+        [true, 'true'],
+      ] as const) {
+        expect(invalid(() => parse({ idleRoleThreads: value })).message).toBe(
+          `multinode.idleRoleThreads must be a whole number from 0 (end every role thread after its file) to 64; it was ${shown}.`,
+        );
       }
     });
   });

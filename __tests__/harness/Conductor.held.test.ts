@@ -19,6 +19,7 @@ function fakeChannel(): { channel: RoleChannel; posted: LeadToRole[]; send(messa
     onEnded: () => undefined,
     closed: Promise.resolve(),
     terminate: async () => undefined,
+    release: async () => undefined,
   };
   return { channel, posted, send: (message) => handler(message) };
 }

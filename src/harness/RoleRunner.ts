@@ -39,6 +39,11 @@ export interface RoleChannel extends Omit<ControlEnd<LeadToRole, RoleToLead>, 'c
   onEnded(handler: (reason: string, error: SerializedError | null, onlyWhileRunning: boolean) => void): void;
   /** Ends the role at once, even one stuck in a synchronous loop. */
   terminate(): Promise<void>;
+  /**
+   * The role's file is over and its end closed in time: the runner may keep what ran it for a later
+   * file (threads mode keeps the thread idle, see RoleThreadPool) or ends it.
+   */
+  release(): Promise<void>;
 }
 
 /** What a role needs to run its copy of the file, whichever runner runs it. */

@@ -1,5 +1,6 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { serializeError } from '../util';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { type Clock, serializeError } from '../util';
+import type { RoleThread, RoleThreadPool, ThreadEnd } from './RoleThreadPool';
 import type { LeadToRole, RoleToLead, RoleWorkerData } from './protocol';
 import type { ControlEnd, LinkEnd, RoleChannel, RoleRunner, RoleStart } from './RoleRunner';
 
@@ -9,14 +10,26 @@ export interface ThreadRunnerOptions {
   readonly workerScript: string;
   /** Heap limit of each role thread, in MiB; a role past it is reported as out of memory. */
   readonly roleMemoryMb: number;
+  /** Where threads come from and go back to between files. */
+  readonly pool: RoleThreadPool;
+  /** How many idle threads the pool may keep after this file (0: each thread ends with its file). */
+  readonly keepIdle: number;
+  /** The clock of the deadline for a thread to say it is idle after its file. */
+  readonly clock: Clock;
+  /** How long a thread may take to say it is idle after its file before it is ended instead, in ms. */
+  readonly settleTimeoutMs: number;
 }
 
 /**
  * Threads mode: every non-lead role in its own worker thread, real time, one MessageChannel per pair
  * of roles for node traffic (node traffic never passes through the lead's thread) and one control
- * channel per role.
+ * channel per role. Threads come from a `RoleThreadPool`, so a Jest worker's later files can run on
+ * threads that have Jest loaded already.
  */
 export class ThreadRunner implements RoleRunner {
+  /** Roles of this file that got a thread kept from an earlier file. */
+  warmRoles = 0;
+
   constructor(private readonly options: ThreadRunnerOptions) {}
 
   mesh(roles: readonly string[]): Map<string, Map<string, LinkEnd>> {
@@ -32,17 +45,15 @@ export class ThreadRunner implements RoleRunner {
   }
 
   start(role: string, start: RoleStart, links: ReadonlyMap<string, LinkEnd>): RoleChannel {
+    const { pool, roleMemoryMb, workerScript } = this.options;
     const control = new MessageChannel();
     const ports = new Map([...links].map(([peer, end]) => [peer, portOf(end, role, peer)]));
     const data: RoleWorkerData = { ...start, kind: 'jest-environment-multinode/role', control: control.port2, links: Object.fromEntries(ports) };
-    const worker = new Worker(this.options.workerScript, {
-      workerData: data,
-      transferList: [control.port2, ...ports.values()],
-      stdout: false,
-      stderr: false,
-      resourceLimits: { maxOldGenerationSizeMb: this.options.roleMemoryMb },
-    });
-    return threadChannel(worker, control.port1, this.options.roleMemoryMb);
+    const { thread, warm } = pool.acquire(workerScript, roleMemoryMb);
+    if (warm) this.warmRoles++;
+    const ended: Array<(end: ThreadEnd) => void> = [];
+    thread.run(data, [control.port2, ...ports.values()], (end) => ended.forEach((handler) => handler(end)));
+    return threadChannel(thread, control.port1, ended, () => pool.release(thread, { clock: this.options.clock, timeoutMs: this.options.settleTimeoutMs, keepIdle: this.options.keepIdle }), roleMemoryMb);
   }
 }
 
@@ -72,7 +83,7 @@ function portOf(end: LinkEnd, role: string, peer: string): MessagePort {
   return port as MessagePort;
 }
 
-function threadChannel(worker: Worker, port: MessagePort, memoryMb: number): RoleChannel {
+function threadChannel(thread: RoleThread, port: MessagePort, ended: Array<(end: ThreadEnd) => void>, release: () => Promise<void>, memoryMb: number): RoleChannel {
   const control = portControlEnd<LeadToRole, RoleToLead>(port);
   return {
     post: control.post,
@@ -80,19 +91,17 @@ function threadChannel(worker: Worker, port: MessagePort, memoryMb: number): Rol
     // A worker's `exit` can come before its last messages; the port's `close` comes after them.
     closed: new Promise((resolve) => port.once('close', () => resolve())),
     onEnded(handler) {
-      worker.on('error', (error) => {
-        if ((error as Error & { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      ended.push((end) => {
+        if (end.kind === 'exit') {
+          handler(`its thread exited with code ${end.code} before its test file finished`, null, true);
+        } else if ((end.error as Error & { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
           handler(`it ran out of memory: its heap passed ${memoryMb} MiB (roleMemoryMb)`, null, false);
         } else {
-          handler(`its thread failed: ${error.message}`, serializeError(error), false);
+          handler(`its thread failed: ${end.error.message}`, serializeError(end.error), false);
         }
       });
-      worker.on('exit', (code) => {
-        handler(`its thread exited with code ${code} before its test file finished`, null, true);
-      });
     },
-    async terminate() {
-      await worker.terminate();
-    },
+    terminate: () => thread.terminate(),
+    release,
   };
 }

@@ -49,8 +49,12 @@ export async function closeRoles(host: ShutdownHost): Promise<void> {
     } catch {
       const error = new HarnessTimeoutError(`Role '${role}' did not shut down within ${closeMs} ms; its thread was terminated.`);
       host.roleError(role, clock.now(), serializeError(withoutFrames(error)));
+      await slot.channel?.terminate();
+      return;
     }
-    await slot.channel?.terminate();
+    // A role the harness ended, or whose thread failed, is not given another file.
+    if (slot.status === 'terminated') await slot.channel?.terminate();
+    else await slot.channel?.release();
   });
   const held = host.roles.map((role) => host.nodes.hostOf(role)?.stop().catch((error: unknown) => host.roleError(role, clock.now(), serializeError(error))));
   await Promise.all([...threads, ...held]);

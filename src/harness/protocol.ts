@@ -83,7 +83,10 @@ export type LeadToRole =
   | { readonly type: 'ping' }
   | { readonly type: 'shutdown' };
 
-/** What the lead passes to a role thread in `workerData`. */
+/**
+ * What one role thread needs to run one test file, sent in a `run-file` message; a pooled thread
+ * gets one per file (see RoleThreadPool).
+ */
 export interface RoleWorkerData {
   readonly kind: 'jest-environment-multinode/role';
   readonly role: string;
@@ -109,7 +112,28 @@ export interface RoleWorkerData {
   readonly settings: ClientSettings & { readonly nodeTimeoutMs: number; readonly setupTimeoutMs: number };
 }
 
-/** Recognises the workerData of a role thread (Jest's own worker threads have other data). */
-export function isRoleWorkerData(value: unknown): value is RoleWorkerData {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'jest-environment-multinode/role';
+/**
+ * The `workerData` of a role thread: only what kind of thread it is. A thread runs many files, one
+ * at a time; each comes in a `run-file` message.
+ */
+export interface RoleThreadData {
+  readonly kind: 'jest-environment-multinode/role-thread';
 }
+
+/** Recognises a role thread (Jest's own worker threads have other data). */
+export function isRoleThreadData(value: unknown): value is RoleThreadData {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'jest-environment-multinode/role-thread';
+}
+
+/**
+ * The pool's channel to a role thread (the Worker's own port), apart from a file's control channel:
+ * a thread is given a file, and says when it can take the next one.
+ */
+export type PoolToThread = { readonly type: 'run-file'; readonly data: RoleWorkerData };
+
+/** Messages from a role thread to the pool. */
+export type ThreadToPool =
+  /** The file is done, its ports are closed and no late error came: the thread can take another file. */
+  | { readonly type: 'idle' }
+  /** The thread will not take another file (an error while idle, or a heap grown past half its limit) and ends. */
+  | { readonly type: 'retiring'; readonly reason: string };

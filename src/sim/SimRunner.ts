@@ -62,6 +62,7 @@ export class SimRunner implements RoleRunner {
       closed,
       onEnded: (handler) => ended.push(handler),
       terminate: async () => terminate(),
+      release: async () => terminate(),
     };
   }
 
