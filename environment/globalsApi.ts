@@ -223,7 +223,7 @@ export function createGlobals(
     async barrier(name, opts = {}) {
       const callSite = captureCallSite(globals.barrier);
       const { harness, participants, timeoutMs } = enterCheck('barrier', name, opts);
-      harness.trace.record({ type: 'barrier-enter', name, ...siteOf(callSite) });
+      harness.trace.record({ type: 'barrier-enter', name, ...siteOf(globals.barrier) });
       try {
         await harness.barrier(harness.trace.currentTest, name, participants, timeoutMs);
         harness.trace.record({ type: 'barrier-leave', name, outcome: 'passed' });
@@ -241,7 +241,7 @@ export function createGlobals(
       } catch (error) {
         throw atCallSite(error, callSite);
       }
-      harness.trace.record({ type: 'barrier-enter', name, gather: { values: 1, bytes: own.bytes }, ...siteOf(callSite) });
+      harness.trace.record({ type: 'barrier-enter', name, gather: { values: 1, bytes: own.bytes }, ...siteOf(globals.gather) });
       let values: Record<string, unknown>;
       try {
         values = await harness.gather(harness.trace.currentTest, name, participants, timeoutMs, own.copy);
@@ -290,9 +290,24 @@ function captureCallSite(omit: Function): { stack?: string } {
 // The location of a stack frame line: `    at fn (/path/file.ts:12:5)` or `    at /path/file.ts:12:5`.
 const FRAME_LOCATION = /^\s*at (?:.*? \()?(.+?:\d+:\d+)\)?$/;
 
-/** `{ site: 'path:line:column' }` of the caller's frame, for the trace (where a role is blocked); empty when unknown. */
-function siteOf(callSite: { stack?: string }): { site?: string } {
-  const frame = (callSite.stack ?? '').split('\n').find((line) => FRAME_LOCATION.test(line));
+/** Frames `siteOf` formats: the caller's, and a few more in case the first ones are not files. */
+const SITE_FRAMES = 3;
+
+/**
+ * `{ site: 'path:line:column' }` of the frame that called `omit`, for the trace (where a role is
+ * blocked); empty when unknown. Formats only a few frames: every barrier pays for this, while the
+ * whole stack (`captureCallSite`) is formatted only when the barrier fails.
+ */
+function siteOf(omit: Function): { site?: string } {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = SITE_FRAMES;
+  const holder: { stack?: string } = {};
+  try {
+    Error.captureStackTrace(holder, omit);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const frame = (holder.stack ?? '').split('\n').find((line) => FRAME_LOCATION.test(line));
   return frame === undefined ? {} : { site: FRAME_LOCATION.exec(frame)![1] };
 }
 

@@ -27,7 +27,8 @@ function retire(reason: string): void {
 
 async function runFile(data: RoleWorkerData): Promise<void> {
   const links = new Map(Object.entries(data.links).map(([peer, port]) => [peer, portLinkEnd(port)]));
-  const session = new RoleSession(data, portControlEnd(data.control), links, systemClock);
+  // Trace events wait for the role's next message, or the event loop's next turn (a barrier's enter goes with its request).
+  const session = new RoleSession(data, portControlEnd(data.control), links, systemClock, (flush) => setImmediate(flush));
   current = session;
   setCurrentRole({ data, session, simulated: null });
   try {

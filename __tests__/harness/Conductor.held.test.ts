@@ -14,7 +14,7 @@ function fakeChannel(): { channel: RoleChannel; posted: LeadToRole[]; send(messa
   const posted: LeadToRole[] = [];
   let handler: (message: RoleToLead) => void = () => undefined;
   const channel: RoleChannel = {
-    post: (message) => void posted.push(message),
+    post: (message) => void posted.push(...(Array.isArray(message) ? message : [message as LeadToRole])),
     onMessage: (h) => void (handler = h),
     onEnded: () => undefined,
     closed: Promise.resolve(),

@@ -8,6 +8,7 @@ const { LinkEndpoint } = require(path.join(DIST, 'harness', 'LinkEndpoint.js'));
 const { FaultTable } = require(path.join(DIST, 'harness', 'FaultTable.js'));
 const { TraceBuffer } = require(path.join(DIST, 'harness', 'TraceBuffer.js'));
 const { harnessRealm } = require(path.join(DIST, 'harness', 'NodeRealm.js'));
+const { portLinkEnd } = require(path.join(DIST, 'harness', 'ThreadRunner.js'));
 const { MessageChannelTransport } = require(path.join(DIST, 'transport', 'MessageChannelTransport.js'));
 const { systemClock } = require(path.join(DIST, 'util', 'Clock.js'));
 const { createRng } = require(path.join(DIST, 'util', 'Rng.js'));
@@ -46,7 +47,7 @@ function createEndpoint({ mode, self, roles, ports, faultBuffer }) {
       const table = new FaultTable(roles.length, faultBuffer);
       // The harness ships non-message events to the conductor at once; here nobody listens.
       const trace = new TraceBuffer(self, systemClock, () => undefined, mode === 'link' ? Number.POSITIVE_INFINITY : 0);
-      const endpoint = new LinkEndpoint(self, roles, new Map(Object.entries(ports)), table, systemClock, createRng(1).fork(`links:${self}`), trace);
+      const endpoint = new LinkEndpoint(self, roles, new Map(Object.entries(ports).map(([peer, port]) => [peer, portLinkEnd(port)])), table, systemClock, createRng(1).fork(`links:${self}`), trace);
       // The ports stay in this thread's own realm, as for a node factory the harness loads itself.
       endpoint.connect(harnessRealm(() => Promise.reject(new Error('The benchmarks start their nodes themselves.'))));
       const transport = endpoint.open();

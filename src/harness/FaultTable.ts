@@ -66,6 +66,13 @@ export class FaultTable {
     };
   }
 
+  /** Whether the one-way link `from -> to` has no fault at all (the send path's fast check). */
+  isLinkClean(from: number, to: number): boolean {
+    const at = this.link(from, to);
+    for (let i = 0; i < LINK_FIELDS; i++) if (Atomics.load(this.cells, at + i) !== 0) return false;
+    return true;
+  }
+
   /** Sets or clears `flag` on `from -> to`. Returns whether anything changed. */
   setFlag(from: number, to: number, flag: number, on: boolean): boolean {
     const at = this.link(from, to);

@@ -1,6 +1,6 @@
 import type { Clock, Rng } from '../util';
 import { HandlerSet, cloneForSend, toUncloneableError, type MessageHandler, type Transport } from '../transport';
-import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable } from './FaultTable';
+import { LINK_BLACKHOLED, LINK_PARTITIONED, type FaultTable, type LinkFaults } from './FaultTable';
 import type { TraceBuffer } from './TraceBuffer';
 import { NodeError, UnknownRoleError } from './errors';
 import type { LinkPort, NodeRealm } from './NodeRealm';
@@ -101,15 +101,15 @@ export class LinkEndpoint {
       this.record(to, seq, lamport, time, null, 0, message);
       return;
     }
-    const dropped = this.faultFor(toIndex);
+    const faults = this.table.isLinkClean(this.selfIndex, toIndex) ? null : this.table.linkFaults(this.selfIndex, toIndex);
+    const dropped = this.faultFor(toIndex, faults);
     if (dropped !== null) {
       // Programming errors must surface even when the network would have dropped the message.
       cloneForSend(to, message);
       this.record(to, seq, lamport, time, dropped, 0, message);
       return;
     }
-    const faults = this.table.linkFaults(this.selfIndex, toIndex);
-    const delayMs = faults.delayMaxMs > 0 ? faults.delayMinMs + this.rng.next() * (faults.delayMaxMs - faults.delayMinMs) : 0;
+    const delayMs = faults !== null && faults.delayMaxMs > 0 ? faults.delayMinMs + this.rng.next() * (faults.delayMaxMs - faults.delayMinMs) : 0;
     const port = this.linkPorts!.get(to)!;
     if (delayMs > 0) {
       const envelope: LinkEnvelope = { from: this.role, seq, lamport, payload: cloneForSend(to, message) };
@@ -138,9 +138,10 @@ export class LinkEndpoint {
     }
   }
 
-  private faultFor(toIndex: number): 'partition' | 'blackhole' | 'drop' | 'crashed' | null {
+  /** Why a message on the link to `toIndex`, with `faults` on it (null: none), is lost, or null. */
+  private faultFor(toIndex: number, faults: LinkFaults | null): 'partition' | 'blackhole' | 'drop' | 'crashed' | null {
     if (this.table.nodeState(this.selfIndex) !== 'running' || this.table.nodeState(toIndex) !== 'running') return 'crashed';
-    const faults = this.table.linkFaults(this.selfIndex, toIndex);
+    if (faults === null) return null;
     if (faults.flags & LINK_PARTITIONED) return 'partition';
     if (faults.flags & LINK_BLACKHOLED) return 'blackhole';
     if (faults.dropProbability > 0 && this.rng.next() < faults.dropProbability) return 'drop';

@@ -21,8 +21,11 @@ export interface LinkEnd {
 
 /** One end of a control channel: messages out, messages in, never faulted. */
 export interface ControlEnd<Out, In> {
-  /** Sends `message`; a closed channel drops it silently (the other side is gone). */
-  post(message: Out): void;
+  /**
+   * Sends `message`, or several in one transfer (received one by one, in order); a closed channel drops
+   * it silently (the other side is gone).
+   */
+  post(message: Out | readonly Out[]): void;
   onMessage(handler: (message: In) => void): void;
   close(): void;
 }

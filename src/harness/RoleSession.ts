@@ -9,7 +9,7 @@ import { RemoteNodeHost } from './RemoteNodeHost';
 import type { LeadToRole, RoleToLead, TestPlanEntry } from './protocol';
 import type { ControlEnd, LinkEnd, RoleStart } from './RoleRunner';
 import type { RoleResult } from './TestLockstep';
-import { messageCapPerRole, TraceBuffer } from './TraceBuffer';
+import { messageCapPerRole, TraceBuffer, type RawTraceEvent } from './TraceBuffer';
 import type { FaultCommand, RoleError } from './traceTypes';
 
 interface Waiter {
@@ -39,17 +39,24 @@ export class RoleSession implements HarnessClient {
   private readonly goWaiters = new Map<string, (error: Error | null) => void>();
   private readonly verdictWaiters = new Map<string, (failed: boolean | null) => void>();
   private nextRequest = 1;
+  /** Trace events not sent yet; they go with the next message, or on their own at `deferTrace`. */
+  private pendingTrace: RawTraceEvent[] = [];
   private reportedErrors = 0;
   private readonly readyPromise: Promise<void>;
   private resolveReady!: (error: Error | null) => void;
   private shutdownRequested: (() => void) | null = null;
   private readonly shutdownPromise: Promise<void>;
 
+  /**
+   * `deferTrace`: how trace events wait to go out with the role's next message (threads: until the
+   * event loop's next turn), or null to send each at once (simulation: every send is an event).
+   */
   constructor(
     data: RoleStart,
     control: ControlEnd<RoleToLead, LeadToRole>,
     links: ReadonlyMap<string, LinkEnd>,
     readonly clock: Clock,
+    private readonly deferTrace: ((flush: () => void) => void) | null = null,
   ) {
     this.role = data.role;
     this.roles = data.roles;
@@ -58,7 +65,7 @@ export class RoleSession implements HarnessClient {
     this.control = control;
     this.table = new FaultTable(data.roles.length, data.faultBuffer);
     const cap = messageCapPerRole(data.roles.length);
-    this.trace = new TraceBuffer(data.role, clock, (event) => this.post({ type: 'trace', events: [event], omitted: this.trace.omitted }), cap);
+    this.trace = new TraceBuffer(data.role, clock, (event) => this.traced(event), cap);
     this.endpoints = data.endpoints;
     if (data.nodesHeldByLead) {
       this.links = null;
@@ -191,6 +198,7 @@ export class RoleSession implements HarnessClient {
       this.roleError(error, this.clock.now());
     }
     this.flushMessages();
+    if (this.pendingTrace.length > 0) this.control.post(this.takePendingTrace());
     this.links?.close();
     this.control.close();
   }
@@ -208,8 +216,29 @@ export class RoleSession implements HarnessClient {
     });
   }
 
+  /** Sends `message`, after the trace events still waiting (in one transfer). */
   private post(message: RoleToLead): void {
-    this.control.post(message);
+    if (this.pendingTrace.length === 0) this.control.post(message);
+    else this.control.post([this.takePendingTrace(), message]);
+  }
+
+  private traced(event: RawTraceEvent): void {
+    if (this.deferTrace === null) {
+      this.control.post({ type: 'trace', events: [event], omitted: this.trace.omitted });
+      return;
+    }
+    this.pendingTrace.push(event);
+    if (this.pendingTrace.length === 1) {
+      this.deferTrace(() => {
+        if (this.pendingTrace.length > 0) this.control.post(this.takePendingTrace());
+      });
+    }
+  }
+
+  private takePendingTrace(): RoleToLead {
+    const events = this.pendingTrace;
+    this.pendingTrace = [];
+    return { type: 'trace', events, omitted: this.trace.omitted };
   }
 
   private reply(requestId: number, work: Promise<void>): void {

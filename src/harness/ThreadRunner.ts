@@ -72,7 +72,7 @@ export function portControlEnd<Out, In>(port: MessagePort): ControlEnd<Out, In> 
         // The port closed under us during shutdown; nobody listens any more.
       }
     },
-    onMessage: (handler) => port.on('message', handler),
+    onMessage: (handler) => port.on('message', (message: In | readonly In[]) => (Array.isArray(message) ? message.forEach((one: In) => handler(one)) : handler(message as In))),
     close: () => port.close(),
   };
 }

@@ -33,7 +33,7 @@ export class SimRunner implements RoleRunner {
     const closed = new Promise<void>((resolve) => (closedResolve = resolve));
     const ended: Array<(reason: string, error: SerializedError | null, onlyWhileRunning: boolean) => void> = [];
     const roleEnd: ControlEnd<RoleToLead, LeadToRole> = {
-      post: (message) => toLead.post(message),
+      post: (message) => (isBatch(message) ? message.forEach((one) => toLead.post(one)) : toLead.post(message)),
       onMessage: (handler) => toRole.listen(handler),
       // Closing is a message too: it arrives after everything the role sent before it.
       close: () => toLead.after(() => closedResolve()),
@@ -57,7 +57,7 @@ export class SimRunner implements RoleRunner {
       }
     });
     return {
-      post: (message) => toRole.post(message),
+      post: (message) => (isBatch(message) ? message.forEach((one) => toRole.post(one)) : toRole.post(message)),
       onMessage: (handler) => toLead.listen(handler),
       closed,
       onEnded: (handler) => ended.push(handler),
@@ -75,6 +75,10 @@ export class SimRunner implements RoleRunner {
     if (this.world.isDead(role)) return;
     this.enders.get(role)?.(reason, error);
   }
+}
+
+function isBatch<T>(message: T | readonly T[]): message is readonly T[] {
+  return Array.isArray(message);
 }
 
 /** One direction of a control channel: every message is a copy, delivered as an event of the receiver. */
