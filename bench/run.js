@@ -5,6 +5,7 @@
 //   npm run bench                 # builds, then the full run (a few minutes on 2 cores)
 //   node bench/run.js --quick     # a short run, fewer repetitions (dist/ must be built)
 //   node bench/run.js --only=links,actors
+//   node bench/run.js --only=suite       # six files in one Jest, role threads kept or not; 32 roles
 //   node bench/run.js --quick --only=sharding
 //   node bench/run.js --only=simulation
 //   node bench/run.js --only=timeline     # the HTML timeline in headless Chromium (needs /usr/bin/chromium)
@@ -19,7 +20,7 @@ const path = require('node:path');
 const { ms, rate, ratio } = require('./lib/stats');
 
 const DIST_ENV = path.resolve(__dirname, '..', 'dist', 'environment', 'index.js');
-const SECTIONS = ['harness', 'links', 'cluster', 'actors', 'sharding', 'simulation', 'timeline', 'processNode', 'proxy'];
+const SECTIONS = ['harness', 'suite', 'links', 'cluster', 'actors', 'sharding', 'simulation', 'timeline', 'processNode', 'proxy'];
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
@@ -32,8 +33,8 @@ function parseArgs(argv) {
 }
 
 const SETTINGS = {
-  full: { harnessReps: 5, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3, timelineReps: 5, processReps: 10, processRestarts: 5, proxyReps: 5, proxyMegabytes: 256, proxyPings: 5000 },
-  quick: { harnessReps: 2, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1, timelineReps: 2, processReps: 3, processRestarts: 3, proxyReps: 1, proxyMegabytes: 64, proxyPings: 1000 },
+  full: { harnessReps: 5, suiteReps: 5, roles32Reps: 2, bootReps: 10, barrierReps: 3, barriers: 200, linkReps: 5, messages: 200_000, pings: 5000, clusterReps: 5, clusterJestReps: 4, actorReps: 3, asks: 5000, tells: 100_000, shardAsks: 3000, shardReps: 5, simReps: 3, simSeconds: 60, failoverReps: 3, timelineReps: 5, processReps: 10, processRestarts: 5, proxyReps: 5, proxyMegabytes: 256, proxyPings: 5000 },
+  quick: { harnessReps: 2, suiteReps: 2, roles32Reps: 1, bootReps: 4, barrierReps: 1, barriers: 200, linkReps: 1, messages: 50_000, pings: 1000, clusterReps: 2, clusterJestReps: 2, actorReps: 1, asks: 1000, tells: 20_000, shardAsks: 500, shardReps: 1, simReps: 1, simSeconds: 60, failoverReps: 1, timelineReps: 2, processReps: 3, processRestarts: 3, proxyReps: 1, proxyMegabytes: 64, proxyPings: 1000 },
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -90,6 +91,23 @@ async function main() {
         const x = b[roles];
         row(g, `barrier round trip, ${roles} roles, p50 / p99 (n=${x.samples})`, `${ms(x.p50)} / ${ms(x.p99)}`, 'p50 < 2 ms', verdict(x.p50 < 2));
       }
+    }
+    if (sections.includes('suite')) {
+      const { suite, roles32, FILES } = require('./suite');
+      log(`suite: ${s.suiteReps} repetitions of 3 Jest runs of ${FILES} files in band (single node; 3 roles with role threads kept; 3 roles without) (+1 warm-up pass)`);
+      const r = await suite({ reps: s.suiteReps, tmpDir, log });
+      const g = `A suite of ${FILES} files in one Jest, in band (median of ${s.suiteReps})`;
+      const cell = (x) => `${secs(x.wallMs)} (cpu ${secs(x.cpuMs)}, ${Math.round(x.rssMb)} MB)`;
+      row(g, `${FILES} single-node files: wall (cpu, rss)`, cell(r.single), '', 'baseline');
+      row(g, `${FILES} 3-role files, role threads kept: wall (cpu, rss)`, cell(r.pooled), '', `${ratio(r.pooled.ratio)} single`);
+      row(g, `${FILES} 3-role files, idleRoleThreads 0: wall (cpu, rss)`, cell(r.unpooled), '', `${ratio(r.unpooled.ratio)} single`);
+      row(g, 'each added role, files 2..5, role threads kept (warm)', ms(r.pooled.laterRoleMs), '<= 100 ms', verdict(r.pooled.laterRoleMs <= 100));
+      row(g, 'each added role, files 2..5, new threads (cold)', ms(r.unpooled.laterRoleMs), '<= 250 ms', verdict(r.unpooled.laterRoleMs <= 250));
+      row(g, 'each added role, first file (cold, Jest itself also cold)', `${ms(r.pooled.firstRoleMs)} / ${ms(r.unpooled.firstRoleMs)}`, '', 'kept / not');
+      log(`suite: 32 roles on the embedded cluster, ${s.roles32Reps} run(s)`);
+      const t = await roles32({ reps: s.roles32Reps, tmpDir, log });
+      row(g, '32 roles, embedded cluster (formation-32): setup() to every role in test 1', secs(t.readyMs), '<= 10 s', verdict(t.readyMs <= 10_000));
+      row(g, '32 roles: whole Jest run wall (cpu), peak RSS', `${secs(t.wallMs)} (cpu ${secs(t.cpuMs)}), ${Math.round(t.rssMb)} MB`, '<= 1536 MB', verdict(t.rssMb <= 1536));
     }
     if (sections.includes('links')) {
       const { links, MODES } = require('./links');

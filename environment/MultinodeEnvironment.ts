@@ -28,7 +28,7 @@ import { CircusBridge, testTitles } from './CircusBridge';
 import { createGlobals } from './globalsApi';
 import { resolveNodeModule } from './nodeModule';
 import { GRACE_MS, PING_INTERVAL_MS, UNRESPONSIVE_AFTER_MS, parseOptions, type MultinodeOptions } from './options';
-import { roleGlobalConfig, roleProjectConfig } from './roleConfigs';
+import { cacheFirstTransforms, roleGlobalConfig, roleProjectConfig } from './roleConfigs';
 import { addRealmSetup, TestRealm } from './testRealm';
 import { projectModuleMap } from './userJest';
 import { mergeRoleCoverage } from './coverage';
@@ -180,7 +180,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
           settleTimeoutMs: GRACE_MS,
         }),
       roleGlobalConfig: roleGlobalConfig(this.config.globalConfig),
-      roleProjectConfig: roleProjectConfig(projectConfig as Config.ProjectConfig),
+      roleProjectConfig: cacheFirstTransforms(roleProjectConfig(projectConfig as Config.ProjectConfig)),
       roleModuleMap: await projectModuleMap(projectConfig, this.config.globalConfig),
       awaitMembersUp: nodeModule === null && held === null,
       onEvent: this.roleConsole?.forward,
@@ -201,7 +201,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
     return new FactoryNodes({
       ...common,
       factoryModule: nodeModule,
-      projectConfig: roleProjectConfig(projectConfig),
+      projectConfig: cacheFirstTransforms(roleProjectConfig(projectConfig)),
       nodeOptions: options.nodeOptions,
       cwd: projectConfig.rootDir,
       memoryMb: options.roleMemoryMb,

@@ -18,18 +18,21 @@ const CPU_REPORT = path.join(__dirname, 'cpuReport.js');
  * also has the trace and the harness's own phases read from it (see `phasesOf`).
  *
  * Without `project`, `file` is a path relative to the repository and Jest finds the repository's
- * own config, as `npx jest <file>` does; `jestArgs` are added to Jest's command line.
+ * own config, as `npx jest <file>` does; `jestArgs` are added to Jest's command line. `file` may
+ * also be a list of files, run in that order in one Jest process; the result then also has `files`,
+ * each file's Jest start and end times in the order Jest ran them.
  *
- * @param {{ project?: string, file: string, tmpDir: string, env?: Record<string, string>, timeoutMs?: number, nodeArgs?: string[], jestArgs?: string[], trace?: boolean }} options
+ * @param {{ project?: string, file: string | string[], tmpDir: string, env?: Record<string, string>, timeoutMs?: number, nodeArgs?: string[], jestArgs?: string[], trace?: boolean }} options
  */
 function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArgs = [], jestArgs = [], trace = false }) {
   const configArgs = project === undefined ? [] : ['--config', path.join(FIXTURES, project, 'jest.config.js')];
-  const testPath = project === undefined ? path.join(ROOT, file) : path.join(FIXTURES, project, file);
-  const label = project === undefined ? file : `${project}/${file}`;
+  const list = Array.isArray(file) ? file : [file];
+  const testPaths = list.map((f) => (project === undefined ? path.join(ROOT, f) : path.join(FIXTURES, project, f)));
+  const label = project === undefined ? list.join(' ') : `${project}/${list.join(' ')}`;
   const outputFile = path.join(tmpDir, `jest-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const cpuFile = `${outputFile}.cpu`;
   const reportDir = trace ? fs.mkdtempSync(path.join(tmpDir, 'report-')) : '';
-  const args = [...nodeArgs, '--require', CPU_REPORT, JEST_BIN, ...configArgs, ...jestArgs, '--runInBand', '--ci', '--silent', '--json', '--outputFile', outputFile, '--runTestsByPath', testPath];
+  const args = [...nodeArgs, '--require', CPU_REPORT, JEST_BIN, ...configArgs, ...jestArgs, '--runInBand', '--ci', '--silent', '--json', '--outputFile', outputFile, '--runTestsByPath', ...testPaths];
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
@@ -56,8 +59,9 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
         json = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
         usage = JSON.parse(fs.readFileSync(cpuFile, 'utf8'));
         if (trace) {
-          const [traceFile] = fs.readdirSync(reportDir);
-          traceJson = JSON.parse(fs.readFileSync(path.join(reportDir, traceFile), 'utf8'));
+          // With several projects the trace is in a folder of its project.
+          const traceFile = fs.readdirSync(reportDir, { recursive: true }).find((f) => String(f).endsWith('.mntrace'));
+          traceJson = JSON.parse(fs.readFileSync(path.join(reportDir, String(traceFile)), 'utf8'));
           phases = phasesOf(traceJson);
         }
       } catch {
@@ -85,6 +89,7 @@ function runJest({ project, file, tmpDir, env = {}, timeoutMs = 120_000, nodeArg
         tests: json.numTotalTests,
         // Each test's duration as Jest measured it, in order: Jest's own clock, real also in simulation mode.
         testMs: file.assertionResults.map((test) => test.duration),
+        files: json.testResults.map((r) => ({ startMs: r.startTime, endMs: r.endTime })).sort((x, y) => x.startMs - y.startMs),
       });
     });
   });
