@@ -77,11 +77,11 @@ async function main() {
         row(g, `JS ${n}-role file: setup() to every role in test 1 (last node up); teardown`, `${ms(x.readyMs)} (${ms(x.nodesMs)}); ${ms(x.teardownMs)}`, '', '');
       }
       row(g, 'cost per added role (slope over 1,2,3,5 roles): wall / cpu / rss', `${ms(r.perRole.wallMs)} / ${ms(r.perRole.cpuMs)} / ${Math.round(r.perRole.rssMb)} MB`, '', `to test 1: ${ms(r.perRole.readyMs)}`);
-      row(g, 'JS 3 roles / single node: wall (paired median)', ratio(r.js.wall), '<= 1.5x', verdict(r.js.wall <= 1.5));
+      row(g, 'JS 3 roles / single node: wall (paired median)', ratio(r.js.wall), '<= 1.2x', verdict(r.js.wall <= 1.2));
       row(g, 'JS 3 roles / single node: cpu, setup+tests', `${ratio(r.js.cpu)}, ${ratio(r.js.file)}`, '', 'info');
       row(g, 'TS (ts-jest) single-node file: wall (cpu, rss)', cell(sum['ts-single']), '', 'baseline');
       row(g, 'TS (ts-jest) 3-role file: wall (cpu, rss)', cell(sum['ts-roles-3']), '', `to test 1: ${ms(sum['ts-roles-3'].readyMs)}`);
-      row(g, 'TS 3 roles / single node: wall (paired median)', ratio(r.ts.wall), '<= 1.5x', verdict(r.ts.wall <= 1.5));
+      row(g, 'TS 3 roles / single node: wall (paired median)', ratio(r.ts.wall), '<= 1.2x', verdict(r.ts.wall <= 1.2));
       row(g, 'TS 3 roles / single node: cpu, setup+tests', `${ratio(r.ts.cpu)}, ${ratio(r.ts.file)}`, '', 'info');
       const boot = await threadBoot({ reps: s.bootReps });
       row(g, 'one thread: empty Worker boot / Worker loading what a role needs', `${ms(boot.emptyMs)} / ${ms(boot.jestMs)}`, '', `loading ${ms(boot.loadMs)}`);
@@ -89,7 +89,8 @@ async function main() {
       const b = await barriers({ reps: s.barrierReps, count: s.barriers, tmpDir, log });
       for (const roles of [3, 8]) {
         const x = b[roles];
-        row(g, `barrier round trip, ${roles} roles, p50 / p99 (n=${x.samples})`, `${ms(x.p50)} / ${ms(x.p99)}`, 'p50 < 2 ms', verdict(x.p50 < 2));
+        // The target is for 8 roles; 3 roles are shown for comparison.
+        row(g, `barrier round trip, ${roles} roles, p50 / p99 (n=${x.samples})`, `${ms(x.p50)} / ${ms(x.p99)}`, roles === 8 ? 'p50 <= 0.5 ms' : '', roles === 8 ? verdict(x.p50 <= 0.5) : 'info');
       }
     }
     if (sections.includes('suite')) {
@@ -118,7 +119,7 @@ async function main() {
       for (const mode of MODES) {
         const x = r[mode];
         const isLink = mode === 'link';
-        row(g, `${labels[mode]}: one-way msg/s`, rate(x.rate), isLink ? '> 50,000 msg/s' : '', isLink ? verdict(x.rate > 50_000) : `${ratio(x.rate / r.port.rate)} port`);
+        row(g, `${labels[mode]}: one-way msg/s`, rate(x.rate), isLink ? '>= 250,000 msg/s' : '', isLink ? verdict(x.rate >= 250_000) : `${ratio(x.rate / r.port.rate)} port`);
       }
       for (const mode of MODES) {
         const x = r[mode];

@@ -1,5 +1,6 @@
 import { type HarnessClient, type NodeEndpoint, type RunMode, copyGatherValue, serializedSize, faultCommand, isolateCommand, type RoleSet, UnknownRoleError, type FaultCommand } from '../src/harness';
 import { inRoleScope } from './runOnScope';
+import { atCallSite, CallSites, captureCallSite } from './callSite';
 import { MultinodeError, describeValue, systemClock, type Clock } from '../src/util';
 
 /** Thrown when a harness call is made where it cannot work (no harness, wrong argument). */
@@ -105,6 +106,7 @@ export function createGlobals(
   leadOnlyTest: () => string | null = () => null,
 ): MultinodeGlobals {
   const { role, roles } = identity;
+  const sites = new CallSites();
   const need = (what: string): HarnessClient => {
     const current = client();
     if (current === null) throw new HarnessUsageError(`${what} needs a running multi-node harness, which is not started while Jest only collects tests.`);
@@ -223,7 +225,7 @@ export function createGlobals(
     async barrier(name, opts = {}) {
       const callSite = captureCallSite(globals.barrier);
       const { harness, participants, timeoutMs } = enterCheck('barrier', name, opts);
-      harness.trace.record({ type: 'barrier-enter', name, ...siteOf(globals.barrier) });
+      harness.trace.record({ type: 'barrier-enter', name, ...sites.of(globals.barrier) });
       try {
         await harness.barrier(harness.trace.currentTest, name, participants, timeoutMs);
         harness.trace.record({ type: 'barrier-leave', name, outcome: 'passed' });
@@ -241,7 +243,7 @@ export function createGlobals(
       } catch (error) {
         throw atCallSite(error, callSite);
       }
-      harness.trace.record({ type: 'barrier-enter', name, gather: { values: 1, bytes: own.bytes }, ...siteOf(globals.gather) });
+      harness.trace.record({ type: 'barrier-enter', name, gather: { values: 1, bytes: own.bytes }, ...sites.of(globals.gather) });
       let values: Record<string, unknown>;
       try {
         values = await harness.gather(harness.trace.currentTest, name, participants, timeoutMs, own.copy);
@@ -275,47 +277,6 @@ export function createGlobals(
     fault,
   };
   return globals;
-}
-
-/**
- * Captures where the test code called into the harness (harness frames left out). V8 formats the
- * frames only when `stack` is read, so this is cheap until a failure needs it.
- */
-function captureCallSite(omit: Function): { stack?: string } {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, omit);
-  return holder;
-}
-
-// The location of a stack frame line: `    at fn (/path/file.ts:12:5)` or `    at /path/file.ts:12:5`.
-const FRAME_LOCATION = /^\s*at (?:.*? \()?(.+?:\d+:\d+)\)?$/;
-
-/** Frames `siteOf` formats: the caller's, and a few more in case the first ones are not files. */
-const SITE_FRAMES = 3;
-
-/**
- * `{ site: 'path:line:column' }` of the frame that called `omit`, for the trace (where a role is
- * blocked); empty when unknown. Formats only a few frames: every barrier pays for this, while the
- * whole stack (`captureCallSite`) is formatted only when the barrier fails.
- */
-function siteOf(omit: Function): { site?: string } {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = SITE_FRAMES;
-  const holder: { stack?: string } = {};
-  try {
-    Error.captureStackTrace(holder, omit);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  const frame = (holder.stack ?? '').split('\n').find((line) => FRAME_LOCATION.test(line));
-  return frame === undefined ? {} : { site: FRAME_LOCATION.exec(frame)![1] };
-}
-
-/** Gives an error that came from the conductor the stack of the caller's code, for Jest's code frame. */
-function atCallSite(error: unknown, callSite: { stack?: string }): unknown {
-  const frames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
-  if (error instanceof Error) error.stack = `${error.name}: ${error.message}\n${frames}`;
-  return error;
 }
 
 /** Runs one attempt of `eventually`; an attempt that has not settled within `withinMs` counts as stalled. */
