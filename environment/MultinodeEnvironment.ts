@@ -27,7 +27,7 @@ import { serializeError, systemClock, type Clock } from '../src/util';
 import { CircusBridge, testTitles } from './CircusBridge';
 import { createGlobals } from './globalsApi';
 import { resolveNodeModule } from './nodeModule';
-import { GRACE_MS, PING_INTERVAL_MS, UNRESPONSIVE_AFTER_MS, parseOptions, type MultinodeOptions } from './options';
+import { GRACE_MS, PING_INTERVAL_MS, ROLE_YOUNG_GENERATION_MB, UNRESPONSIVE_AFTER_MS, parseOptions, type MultinodeOptions } from './options';
 import { cacheFirstTransforms, roleGlobalConfig, roleProjectConfig } from './roleConfigs';
 import { addRealmSetup, TestRealm } from './testRealm';
 import { projectModuleMap } from './userJest';
@@ -174,6 +174,7 @@ export default class MultinodeEnvironment extends NodeEnvironment {
       runner: this.simulation?.runner ?? new ThreadRunner({
           workerScript: path.join(__dirname, 'roleWorker.js'),
           roleMemoryMb: options.roleMemoryMb,
+          roleYoungGenerationMb: ROLE_YOUNG_GENERATION_MB,
           pool: rolePool,
           keepIdle: options.idleRoleThreads,
           clock: systemClock,

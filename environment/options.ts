@@ -86,6 +86,12 @@ export function defaultSetupTimeoutMs(roleCount: number): number {
 /** Extra time after a test's timeout before a role that has not finished it is terminated. */
 export const GRACE_MS = 1_000;
 
+/**
+ * The young generation of a role thread, in MiB. Smaller than V8's default: with many role threads on
+ * few cores, a 3-role file took about 8% less CPU and a 32-role file about 12% less memory.
+ */
+export const ROLE_YOUNG_GENERATION_MB = 4;
+
 /** How often the lead pings every role, to tell a role blocked in a loop from a slow one. */
 export const PING_INTERVAL_MS = 250;
 

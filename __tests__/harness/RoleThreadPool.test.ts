@@ -27,6 +27,7 @@ let dir: string;
 let script: string;
 const pool = new RoleThreadPool();
 const settle = { clock: systemClock, timeoutMs: 2000, keepIdle: 4 };
+const small = { heapMb: 128, youngGenerationMb: 4 };
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-pool-'));
@@ -47,18 +48,18 @@ function run(thread: RoleThread, role: string): Promise<number> {
 }
 
 it('gives a later file the thread an earlier file released, for the same script and heap limit', async () => {
-  const first = pool.acquire(script, 128);
+  const first = pool.acquire(script, small);
   expect(first.warm).toBe(false);
   const id = await run(first.thread, 'ok');
   await pool.release(first.thread, settle);
   expect(pool.idleCount).toBe(1);
 
-  const second = pool.acquire(script, 128);
+  const second = pool.acquire(script, small);
   expect(second.warm).toBe(true);
   expect(await run(second.thread, 'ok')).toBe(id);
   expect(second.thread.files).toBe(2);
   // Another heap limit needs another thread.
-  const other = pool.acquire(script, 256);
+  const other = pool.acquire(script, { ...small, heapMb: 256 });
   expect(other.warm).toBe(false);
   expect(await run(other.thread, 'ok')).not.toBe(id);
   await Promise.all([pool.release(second.thread, settle), pool.release(other.thread, settle)]);
@@ -66,15 +67,15 @@ it('gives a later file the thread an earlier file released, for the same script 
 });
 
 it('ends a released thread when the file keeps no idle thread, or when the pool holds keepIdle already', async () => {
-  const one = pool.acquire(script, 128).thread;
-  const two = pool.acquire(script, 128).thread;
+  const one = pool.acquire(script, small).thread;
+  const two = pool.acquire(script, small).thread;
   await Promise.all([run(one, 'ok'), run(two, 'ok')]);
   await pool.release(one, { ...settle, keepIdle: 0 });
   expect(one.alive).toBe(false);
   await pool.release(two, { ...settle, keepIdle: 1 });
   expect(pool.idleCount).toBe(1);
-  const three = pool.acquire(script, 128).thread;
-  const four = pool.acquire(script, 128).thread;
+  const three = pool.acquire(script, small).thread;
+  const four = pool.acquire(script, small).thread;
   await Promise.all([run(three, 'ok'), run(four, 'ok')]);
   await Promise.all([pool.release(three, { ...settle, keepIdle: 1 }), pool.release(four, { ...settle, keepIdle: 1 })]);
   expect(pool.idleCount).toBe(1);
@@ -82,7 +83,7 @@ it('ends a released thread when the file keeps no idle thread, or when the pool 
 });
 
 it('ends a thread that does not say it is idle within the deadline', async () => {
-  const { thread } = pool.acquire(script, 128);
+  const { thread } = pool.acquire(script, small);
   await run(thread, 'silent');
   const started = Date.now();
   await pool.release(thread, { ...settle, timeoutMs: 100 });
@@ -92,7 +93,7 @@ it('ends a thread that does not say it is idle within the deadline', async () =>
 });
 
 it('forgets an idle thread that retires', async () => {
-  const { thread } = pool.acquire(script, 128);
+  const { thread } = pool.acquire(script, small);
   await run(thread, 'retires');
   await pool.release(thread, settle);
   expect(pool.idleCount).toBe(1);
@@ -105,7 +106,7 @@ it('forgets an idle thread that retires', async () => {
     }, 5);
   });
   expect(pool.idleCount).toBe(0);
-  const fresh = pool.acquire(script, 128);
+  const fresh = pool.acquire(script, small);
   expect(fresh.warm).toBe(false);
   await fresh.thread.terminate();
 });

@@ -2,6 +2,14 @@ import { Worker, type TransferListItem } from 'node:worker_threads';
 import { type Clock, withDeadline } from '../util';
 import type { PoolToThread, RoleThreadData, RoleWorkerData, ThreadToPool } from './protocol';
 
+/** The heap of a role thread, in MiB. */
+export interface RoleThreadLimits {
+  /** The old generation's limit: past it the role is out of memory (the `roleMemoryMb` option). */
+  readonly heapMb: number;
+  /** The young generation's size. */
+  readonly youngGenerationMb: number;
+}
+
 /** How one file's run on a role thread ended abnormally: the thread failed, or it exited. */
 export type ThreadEnd = { readonly kind: 'error'; readonly error: Error } | { readonly kind: 'exit'; readonly code: number };
 
@@ -21,11 +29,12 @@ export class RoleThread {
 
   constructor(
     readonly script: string,
-    readonly memoryMb: number,
+    readonly limits: RoleThreadLimits,
     private readonly onGone: (thread: RoleThread) => void,
   ) {
     const workerData: RoleThreadData = { kind: 'jest-environment-multinode/role-thread' };
-    this.worker = new Worker(script, { workerData, stdout: false, stderr: false, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+    const resourceLimits = { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: limits.youngGenerationMb };
+    this.worker = new Worker(script, { workerData, stdout: false, stderr: false, resourceLimits });
     this.worker.on('message', (message: ThreadToPool) => {
       if (message.type === 'idle') {
         this.saidIdle = true;
@@ -99,11 +108,12 @@ export class RoleThread {
 export class RoleThreadPool {
   private readonly idle: RoleThread[] = [];
 
-  /** An idle thread for `script` with a `memoryMb` heap, else a new one; `warm` says which. */
-  acquire(script: string, memoryMb: number): { readonly thread: RoleThread; readonly warm: boolean } {
-    const at = this.idle.findIndex((t) => t.script === script && t.memoryMb === memoryMb && t.alive);
+  /** An idle thread for `script` with the same heap `limits`, else a new one; `warm` says which. */
+  acquire(script: string, limits: RoleThreadLimits): { readonly thread: RoleThread; readonly warm: boolean } {
+    const same = (t: RoleThread): boolean => t.script === script && t.limits.heapMb === limits.heapMb && t.limits.youngGenerationMb === limits.youngGenerationMb;
+    const at = this.idle.findIndex((t) => same(t) && t.alive);
     if (at >= 0) return { thread: this.idle.splice(at, 1)[0]!, warm: true };
-    return { thread: new RoleThread(script, memoryMb, (gone) => this.forget(gone)), warm: false };
+    return { thread: new RoleThread(script, limits, (gone) => this.forget(gone)), warm: false };
   }
 
   /**

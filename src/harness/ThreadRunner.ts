@@ -10,6 +10,8 @@ export interface ThreadRunnerOptions {
   readonly workerScript: string;
   /** Heap limit of each role thread, in MiB; a role past it is reported as out of memory. */
   readonly roleMemoryMb: number;
+  /** The young generation of each role thread, in MiB. */
+  readonly roleYoungGenerationMb: number;
   /** Where threads come from and go back to between files. */
   readonly pool: RoleThreadPool;
   /** How many idle threads the pool may keep after this file (0: each thread ends with its file). */
@@ -45,11 +47,11 @@ export class ThreadRunner implements RoleRunner {
   }
 
   start(role: string, start: RoleStart, links: ReadonlyMap<string, LinkEnd>): RoleChannel {
-    const { pool, roleMemoryMb, workerScript } = this.options;
+    const { pool, roleMemoryMb, roleYoungGenerationMb, workerScript } = this.options;
     const control = new MessageChannel();
     const ports = new Map([...links].map(([peer, end]) => [peer, portOf(end, role, peer)]));
     const data: RoleWorkerData = { ...start, kind: 'jest-environment-multinode/role', control: control.port2, links: Object.fromEntries(ports) };
-    const { thread, warm } = pool.acquire(workerScript, roleMemoryMb);
+    const { thread, warm } = pool.acquire(workerScript, { heapMb: roleMemoryMb, youngGenerationMb: roleYoungGenerationMb });
     if (warm) this.warmRoles++;
     const ended: Array<(end: ThreadEnd) => void> = [];
     thread.run(data, [control.port2, ...ports.values()], (end) => ended.forEach((handler) => handler(end)));

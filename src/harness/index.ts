@@ -9,7 +9,7 @@ export type { RoleNodeHost, NodeDirectory, HeldNodes, HeldNodesSink, NodeEndpoin
 export { isRoleThreadData, type NodeOp, type PoolToThread, type RoleThreadData, type RoleWorkerData, type ThreadToPool, type TestPlanEntry, type LeadToRole, type RoleToLead } from './protocol';
 export type { RoleRunner, RoleChannel, RoleStart, LinkEnd, ControlEnd } from './RoleRunner';
 export { ThreadRunner, portControlEnd, portLinkEnd, type ThreadRunnerOptions } from './ThreadRunner';
-export { RoleThread, RoleThreadPool, type ThreadEnd } from './RoleThreadPool';
+export { RoleThread, RoleThreadPool, type RoleThreadLimits, type ThreadEnd } from './RoleThreadPool';
 export { faultCommand, isolateCommand, type RoleSet } from './faultCommands';
 export { FaultTable, LINK_PARTITIONED, LINK_BLACKHOLED, type LinkFaults, type NodeState } from './FaultTable';
 export { TraceCollector, type TraceHeader } from './TraceCollector';
