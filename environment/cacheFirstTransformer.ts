@@ -8,7 +8,6 @@
  * of heap per role thread).
  */
 import { createHash } from 'node:crypto';
-import type { SyncTransformer, TransformedSource, TransformOptions, TransformerFactory } from '@jest/transform';
 
 /** What the lead writes as this transformer's options in a role's project config. */
 export interface CacheFirstOptions {
@@ -23,7 +22,19 @@ export interface CacheFirstOptions {
 /** Changes when the key's make-up changes, so older cache entries are not taken for new ones. */
 const KEY_VERSION = '1';
 
-type Transformer = SyncTransformer<unknown>;
+/** The part of Jest's transform options the key reads (Jest passes more, which goes to the real transformer). */
+interface TransformFlags {
+  readonly instrument?: boolean;
+  readonly supportsStaticESM?: boolean;
+}
+
+/** A Jest transformer, as far as this one uses it (its results are passed on as they are). */
+interface Transformer {
+  getCacheKey?(source: string, filePath: string, options: TransformFlags): string;
+  getCacheKeyAsync?(source: string, filePath: string, options: TransformFlags): Promise<string>;
+  process(source: string, filePath: string, options: TransformFlags): unknown;
+  processAsync?(source: string, filePath: string, options: TransformFlags): Promise<unknown>;
+}
 
 /** Jest's factory entry point: a transformer over the real one named in `options`. */
 export function createTransformer(options: CacheFirstOptions): Transformer {
@@ -32,12 +43,12 @@ export function createTransformer(options: CacheFirstOptions): Transformer {
     if (real === null) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const loaded = require(options.transformer) as { default?: unknown };
-      const module = (loaded.default ?? loaded) as Transformer | TransformerFactory<Transformer>;
-      real = 'createTransformer' in module && typeof module.createTransformer === 'function' ? (module.createTransformer(options.options) as Transformer) : (module as Transformer);
+      const module = (loaded.default ?? loaded) as Transformer | { createTransformer(options: unknown): Transformer };
+      real = 'createTransformer' in module && typeof module.createTransformer === 'function' ? module.createTransformer(options.options) : (module as Transformer);
     }
     return real;
   };
-  const key = (source: string, filePath: string, transformOptions: TransformOptions<unknown>): string =>
+  const key = (source: string, filePath: string, transformOptions: TransformFlags): string =>
     createHash('sha1')
       .update(`${KEY_VERSION}\0${options.fingerprint}\0instrument:${transformOptions.instrument ? 'on' : 'off'}\0esm:${transformOptions.supportsStaticESM ? 'on' : 'off'}\0${filePath}\0`)
       .update(source)
@@ -45,8 +56,8 @@ export function createTransformer(options: CacheFirstOptions): Transformer {
   return {
     getCacheKey: key,
     getCacheKeyAsync: async (source, filePath, transformOptions) => key(source, filePath, transformOptions),
-    process: (source, filePath, transformOptions): TransformedSource => load().process(source, filePath, transformOptions),
-    processAsync: async (source, filePath, transformOptions): Promise<TransformedSource> => {
+    process: (source, filePath, transformOptions) => load().process(source, filePath, transformOptions),
+    processAsync: async (source, filePath, transformOptions) => {
       const transformer = load();
       return transformer.processAsync ? transformer.processAsync(source, filePath, transformOptions) : transformer.process(source, filePath, transformOptions);
     },

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TransformOptions } from '@jest/transform';
 import type { Config } from '@jest/types';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +24,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const loads = (): number => ((globalThis as Record<string, unknown>).__cacheFirstLoads as number | undefined) ?? 0;
-const flags = (instrument: boolean, supportsStaticESM = false): TransformOptions<unknown> => ({ instrument, supportsStaticESM }) as TransformOptions<unknown>;
+const flags = (instrument: boolean, supportsStaticESM = false): { instrument: boolean; supportsStaticESM: boolean } => ({ instrument, supportsStaticESM });
 
 describe('the cache-first transformer', () => {
   it('computes cache keys without loading the real transformer, from the fingerprint, file, path and flags', () => {

@@ -1,4 +1,4 @@
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { type Clock, withDeadline } from '../util';
 import type { PoolToThread, RoleThreadData, RoleWorkerData, ThreadToPool } from './protocol';
 
@@ -55,7 +55,7 @@ export class RoleThread {
   }
 
   /** Gives the thread a file; `onEnded` hears of the thread failing or exiting until `release`. */
-  run(data: RoleWorkerData, transferList: readonly TransferListItem[], onEnded: (end: ThreadEnd) => void): void {
+  run(data: RoleWorkerData, transferList: readonly MessagePort[], onEnded: (end: ThreadEnd) => void): void {
     this.state = 'busy';
     this.saidIdle = false;
     this.files++;
