@@ -28,6 +28,7 @@ const NOT_RUN: ReadonlyArray<{ doc: string; startsWith: string; why: string }> =
   { doc: 'docs/benchmarks.md', startsWith: 'npm run bench', why: 'runs the benchmarks for minutes and asserts nothing' },
   { doc: 'docs/benchmarks.md', startsWith: 'jest-environment-multinode benchmarks:', why: 'sample output of the benchmarks' },
   { doc: 'docs/benchmarks.md', startsWith: '| Cluster sharding, thread per node', why: 'sample output of the sharding benchmark (`node bench/run.js --only=sharding`)' },
+  { doc: 'docs/benchmarks.md', startsWith: 'npm run build && node bench/run.js --only=harness,suite,links', why: 'runs the harness, suite and link benchmarks for minutes and asserts nothing' },
   { doc: 'docs/benchmarks.md', startsWith: 'npm run build && node bench/run.js --only=timeline', why: 'runs the timeline benchmark in headless Chromium and asserts nothing' },
   { doc: 'docs/benchmarks.md', startsWith: '| **Process node, minimal node HTTP server', why: 'sample output of the process node benchmark (`node bench/run.js --only=processNode`)' },
   { doc: 'docs/benchmarks.md', startsWith: '| **Fault proxy (processes mode)', why: 'sample output of the fault proxy benchmark (`node bench/run.js --only=proxy`)' },
