@@ -20,6 +20,24 @@ describe('FaultTable', () => {
     expect(table.runningCount()).toBe(3);
   });
 
+  it('says a one-way link is clean only while it has no flag, delay or drop', () => {
+    const table = new FaultTable(2);
+    expect(table.isLinkClean(0, 1)).toBe(true);
+    const faults: Array<[(t: FaultTable) => void, (t: FaultTable) => void]> = [
+      [(t) => t.setFlag(0, 1, LINK_PARTITIONED, true), (t) => t.setFlag(0, 1, LINK_PARTITIONED, false)],
+      [(t) => t.setFlag(0, 1, LINK_BLACKHOLED, true), (t) => t.setFlag(0, 1, LINK_BLACKHOLED, false)],
+      [(t) => t.setDelay(0, 1, 0, 5), (t) => t.setDelay(0, 1, 0, 0)],
+      [(t) => t.setDelay(0, 1, 5, 5), (t) => t.setDelay(0, 1, 0, 0)],
+      [(t) => t.setDrop(0, 1, 0.5), (t) => t.setDrop(0, 1, 0)],
+    ];
+    for (const [set, clear] of faults) {
+      set(table);
+      expect([table.isLinkClean(0, 1), table.isLinkClean(1, 0)]).toEqual([false, true]);
+      clear(table);
+      expect(table.isLinkClean(0, 1)).toBe(true);
+    }
+  });
+
   it("lets two views over one buffer see each other's writes", () => {
     const writer = new FaultTable(3);
     const reader = new FaultTable(3, writer.buffer);
