@@ -29,9 +29,6 @@ export interface ThreadRunnerOptions {
  * threads that have Jest loaded already.
  */
 export class ThreadRunner implements RoleRunner {
-  /** Roles of this file that got a thread kept from an earlier file. */
-  warmRoles = 0;
-
   constructor(private readonly options: ThreadRunnerOptions) {}
 
   mesh(roles: readonly string[]): Map<string, Map<string, LinkEnd>> {
@@ -51,8 +48,7 @@ export class ThreadRunner implements RoleRunner {
     const control = new MessageChannel();
     const ports = new Map([...links].map(([peer, end]) => [peer, portOf(end, role, peer)]));
     const data: RoleWorkerData = { ...start, kind: 'jest-environment-multinode/role', control: control.port2, links: Object.fromEntries(ports) };
-    const { thread, warm } = pool.acquire(workerScript, { heapMb: roleMemoryMb, youngGenerationMb: roleYoungGenerationMb });
-    if (warm) this.warmRoles++;
+    const { thread } = pool.acquire(workerScript, { heapMb: roleMemoryMb, youngGenerationMb: roleYoungGenerationMb });
     const ended: Array<(end: ThreadEnd) => void> = [];
     thread.run(data, [control.port2, ...ports.values()], (end) => ended.forEach((handler) => handler(end)));
     return threadChannel(thread, control.port1, ended, () => pool.release(thread, { clock: this.options.clock, timeoutMs: this.options.settleTimeoutMs, keepIdle: this.options.keepIdle }), roleMemoryMb);
