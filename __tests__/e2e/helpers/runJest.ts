@@ -79,16 +79,27 @@ export function runJest(project: string, args: readonly string[] = [], options: 
   });
 }
 
+/** The last run with the reporter on each fixture: runs on one fixture share its report directory. */
+const reporterRuns = new Map<string, Promise<unknown>>();
+
 /**
  * Runs Jest on `fixtures/<project>` as `runJest` does, with Jest's default reporter and this
  * package's reporter (whose output lands in `stderr`); the fixture's report directory is removed
- * before and after, so no trace file is left behind (`readReport` reads it in between).
+ * before and after, so no trace file is left behind (`readReport` reads it in between). Runs on the
+ * same fixture wait for each other: they would write the same trace files, and the first to end
+ * would remove the others' before their reporter read them.
  */
-export async function runJestWithReporter(
+export function runJestWithReporter(
   project: string,
   args: readonly string[] = [],
   options: Parameters<typeof runJest>[2] & { readReport?: (reportDir: string) => void } = {},
 ): Promise<JestRun> {
+  const run = (reporterRuns.get(project) ?? Promise.resolve()).catch(() => undefined).then(() => runAlone(project, args, options));
+  reporterRuns.set(project, run);
+  return run;
+}
+
+async function runAlone(project: string, args: readonly string[], options: Parameters<typeof runJestWithReporter>[2] = {}): Promise<JestRun> {
   const reportDir = path.join(FIXTURES, project, 'multinode-report');
   fs.rmSync(reportDir, { recursive: true, force: true });
   try {
