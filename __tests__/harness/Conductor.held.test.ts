@@ -5,7 +5,7 @@ import type { LeadToRole, RoleToLead } from '../../src/harness/protocol';
 import type { RoleChannel } from '../../src/harness/RoleRunner';
 import type { RoleNodeHost } from '../../src/harness/RoleNodeHost';
 import { TraceCollector } from '../../src/harness/TraceCollector';
-import { FakeClock } from './helpers';
+import { CONDUCTOR_SETTINGS, FakeClock } from './helpers';
 
 const ROLES = ['a', 'b'] as const;
 
@@ -31,14 +31,7 @@ function setup(): { conductor: Conductor; b: ReturnType<typeof fakeChannel> } {
   const clock = new FakeClock(10_000);
   const collector = new TraceCollector({ testPath: 'x.test.ts', roles: ROLES, seed: 1, mode: 'processes' as const, modeFromEnv: false, startedAt: 10_000 });
   const host = { stop: async () => undefined } as unknown as RoleNodeHost;
-  const conductor = new Conductor(ROLES, new FaultTable(2), { holdsEveryNode: true, hostOf: () => host, linksChanged: async () => undefined }, collector, clock, {
-    graceMs: 1_000,
-    setupTimeoutMs: 30_000,
-    finishTimeoutMs: 5_000,
-    stopTimeoutMs: 5_000,
-    pingIntervalMs: 250,
-    unresponsiveAfterMs: 3_000,
-  });
+  const conductor = new Conductor(ROLES, new FaultTable(2), { holdsEveryNode: true, hostOf: () => host, linksChanged: async () => undefined }, collector, clock, CONDUCTOR_SETTINGS);
   const b = fakeChannel();
   conductor.attach('b', b.channel);
   return { conductor, b };

@@ -6,7 +6,7 @@ import type { RoleNodeHost } from '../../src/harness/RoleNodeHost';
 import type { NodeOp } from '../../src/harness/protocol';
 import { TraceCollector } from '../../src/harness/TraceCollector';
 import { serializeError } from '../../src/util/errors';
-import { FakeClock } from './helpers';
+import { CONDUCTOR_SETTINGS, FakeClock } from './helpers';
 
 const ROLES = ['a', 'b', 'c'] as const;
 const [A, B, C] = [0, 1, 2];
@@ -34,14 +34,7 @@ describe('Conductor', () => {
     // The real NodeHost.run dispatches to these three.
     const run = (op: NodeOp, incarnation: number): Promise<void> => (op === 'start' ? leadHost.start(incarnation) : op === 'crash' ? leadHost.crash() : leadHost.stop());
     const host = { ...leadHost, run } as unknown as RoleNodeHost;
-    conductor = new Conductor(ROLES, table, { holdsEveryNode: false, hostOf: (role) => (role === 'a' ? host : null), linksChanged: async () => undefined }, collector, clock, {
-      graceMs: 1_000,
-      setupTimeoutMs: 30_000,
-      finishTimeoutMs: 5_000,
-      stopTimeoutMs: 5_000,
-      pingIntervalMs: 250,
-      unresponsiveAfterMs: 3_000,
-    });
+    conductor = new Conductor(ROLES, table, { holdsEveryNode: false, hostOf: (role) => (role === 'a' ? host : null), linksChanged: async () => undefined }, collector, clock, CONDUCTOR_SETTINGS);
   });
 
   const settle = <T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> =>

@@ -50,7 +50,7 @@ export interface RoleChannel extends Omit<ControlEnd<LeadToRole, RoleToLead>, 'c
 }
 
 /** What a role needs to run its copy of the file, whichever runner runs it. */
-export type RoleStart = Omit<RoleWorkerData, 'kind' | 'control' | 'links'>;
+export type RoleStart = Omit<RoleWorkerData, 'control' | 'links'>;
 
 /** Decides where non-lead roles run and how every role's node is linked to the others. */
 export interface RoleRunner {

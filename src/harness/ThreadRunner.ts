@@ -47,7 +47,7 @@ export class ThreadRunner implements RoleRunner {
     const { pool, roleMemoryMb, roleYoungGenerationMb, workerScript } = this.options;
     const control = new MessageChannel();
     const ports = new Map([...links].map(([peer, end]) => [peer, portOf(end, role, peer)]));
-    const data: RoleWorkerData = { ...start, kind: 'jest-environment-multinode/role', control: control.port2, links: Object.fromEntries(ports) };
+    const data: RoleWorkerData = { ...start, control: control.port2, links: Object.fromEntries(ports) };
     const { thread } = pool.acquire(workerScript, { heapMb: roleMemoryMb, youngGenerationMb: roleYoungGenerationMb });
     const ended: Array<(end: ThreadEnd) => void> = [];
     thread.run(data, [control.port2, ...ports.values()], (end) => ended.forEach((handler) => handler(end)));

@@ -88,7 +88,6 @@ export type LeadToRole =
  * gets one per file (see RoleThreadPool).
  */
 export interface RoleWorkerData {
-  readonly kind: 'jest-environment-multinode/role';
   readonly role: string;
   readonly roles: readonly string[];
   readonly seed: number;
